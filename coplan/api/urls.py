@@ -1,0 +1,28 @@
+"""The REST API: one NinjaAPI; each app contributes its router from ``<app>/api.py``."""
+
+from ninja import NinjaAPI
+
+from coplan.core.api import router as core_router
+from coplan.partnerships.api import planning_router
+from coplan.partnerships.api import router as partnerships_router
+
+from . import problems
+from .auth import AUTH
+
+api = NinjaAPI(
+    title="Coplan API",
+    version="1",
+    description="Run Public Social Partnerships: partnerships, members, stages and gates, "
+    "timeline rules, organisations, statutory thresholds and the audit trail. Authenticate "
+    "with a personal API token: `Authorization: Bearer <token>`. Errors are problem bodies "
+    "(RFC 9457).",
+    auth=AUTH,
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+problems.install(api)
+problems.install_model_validation(api)
+api.add_router("/partnerships", partnerships_router)
+api.add_router("/planning", planning_router)
+api.add_router("/", core_router)

@@ -1,0 +1,172 @@
+"""GOV.UK Frontend form rendering: every Django form renders its fields with the design
+system's markup (labels, hints, error messages, error classes) through one renderer."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.forms.renderers import TemplatesSetting
+
+from .models import ApiToken, Organisation, StatutoryRule
+
+WIDGET_CLASSES = {
+    "textinput": "govuk-input",
+    "emailinput": "govuk-input",
+    "urlinput": "govuk-input",
+    "numberinput": "govuk-input govuk-input--width-10",
+    "passwordinput": "govuk-input govuk-password-input__input govuk-js-password-input-input",
+    "dateinput": "govuk-input govuk-input--width-10",
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "checkboxinput": "govuk-checkboxes__input",
+}
+ERROR_CLASSES = {
+    "govuk-input": "govuk-input--error",
+    "govuk-textarea": "govuk-textarea--error",
+    "govuk-select": "govuk-select--error",
+}
+
+
+class GovukRenderer(TemplatesSetting):
+    form_template_name = "components/form.html"
+    field_template_name = "components/field.html"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class GovukFormMixin:
+    """Adds GOV.UK classes, ``aria-describedby`` for hints and errors, and error styling."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            kind = type(widget).__name__.lower()
+            base = WIDGET_CLASSES.get(kind, "")
+            if isinstance(widget, forms.DateInput):
+                base = WIDGET_CLASSES["dateinput"]
+            classes = [base, widget.attrs.get("class", "")]
+            bound = self[name]
+            described = []
+            if field.help_text:
+                described.append(f"{bound.auto_id}-hint")
+            if self.is_bound and self.errors.get(name):
+                described.append(f"{bound.auto_id}-error")
+                classes.append(ERROR_CLASSES.get(base.split(" ")[0], ""))
+            widget.attrs["class"] = " ".join(c for c in classes if c).strip()
+            if described and not isinstance(
+                widget, forms.CheckboxSelectMultiple | forms.RadioSelect
+            ):
+                widget.attrs["aria-describedby"] = " ".join(described)
+            else:
+                widget.attrs.pop("aria-describedby", None)
+
+    def error_list(self):
+        """``(anchor, message)`` pairs for the GOV.UK error summary."""
+        items = [(None, e) for e in self.non_field_errors()]
+        for name in self.fields:
+            for error in self.errors.get(name, []):
+                field = self[name]
+                anchor = field.auto_id
+                if isinstance(field.field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                    anchor = f"{field.auto_id}_0"
+                items.append((anchor, error))
+        return items
+
+
+class GovukForm(GovukFormMixin, forms.Form):
+    pass
+
+
+class GovukModelForm(GovukFormMixin, forms.ModelForm):
+    pass
+
+
+class LoginForm(GovukFormMixin, AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password. Both are case-sensitive "
+        "for the password.",
+        "inactive": "This account is inactive.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email address"
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "email", "spellcheck": "false"}
+        )
+        self.fields["username"].error_messages["required"] = "Enter your email address"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class ApiTokenForm(GovukModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["name"]
+        labels = {"name": "Token name"}
+        help_texts = {"name": "What the token is for, for example 'monthly returns upload'."}
+        error_messages = {"name": {"required": "Enter a name for the token"}}
+
+
+class StatutoryRuleForm(GovukModelForm):
+    class Meta:
+        model = StatutoryRule
+        fields = ["key", "value", "includes_vat", "effective_from", "rule", "source"]
+        labels = {
+            "key": "Threshold",
+            "value": "Value in pounds",
+            "includes_vat": "This value includes VAT",
+            "effective_from": "In force from",
+        }
+        help_texts = {"value": "For example 50000.00. Thresholds under the 2014 Act exclude VAT."}
+        widgets = {"effective_from": DateInput(), "rule": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "value": {
+                "required": "Enter the threshold value in pounds",
+                "invalid": "Enter the value as a number, like 50000.00",
+            },
+            "effective_from": {
+                "required": "Enter the date the value comes into force",
+                "invalid": "Enter a real date, like 2016-04-18",
+            },
+            "rule": {"required": "Say what the threshold triggers"},
+            "source": {"required": "Name the legal source, for example 'PR(S)A 2014 s.3'"},
+        }
+
+    def validate_unique(self):
+        try:
+            self.instance.validate_constraints()
+        except forms.ValidationError:
+            self.add_error(
+                "effective_from",
+                "A version of this threshold already starts on this date: edit that "
+                "version or choose another date",
+            )
+
+
+class OrganisationForm(GovukModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "type", "parent", "is_sme", "is_third_sector", "website"]
+        labels = {
+            "name": "Organisation name",
+            "type": "Type",
+            "parent": "Part of",
+            "is_sme": "Small or medium-sized enterprise (SME)",
+            "is_third_sector": "Third sector organisation",
+        }
+        error_messages = {
+            "name": {
+                "required": "Enter the organisation's name",
+                "unique": "An organisation with this name already exists",
+            },
+            "type": {"required": "Choose the type of organisation"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Organisation.objects.filter(type="local_authority")
+        self.fields["parent"].required = False

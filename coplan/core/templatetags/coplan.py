@@ -1,0 +1,26 @@
+from django import template
+from django.core.paginator import Page
+
+register = template.Library()
+
+
+@register.filter
+def money(value):
+    """£50,000 or £589,148.50."""
+    if value is None:
+        return ""
+    text = f"{value:,.2f}"
+    return "£" + (text[:-3] if text.endswith(".00") else text)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """The current URL with ``page`` set, keeping the other query parameters."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return "?" + query.urlencode()
+
+
+@register.filter
+def page_range(page: Page):
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)

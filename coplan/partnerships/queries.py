@@ -1,0 +1,58 @@
+"""Reusable reads with the visibility filters applied."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+
+from coplan.core.models import AuditEvent
+
+from .models import Membership, Partnership
+
+
+def partnerships_for(user, search: str = ""):
+    """The partnerships ``user`` is a member of (outsiders see nothing)."""
+    if not getattr(user, "is_authenticated", False):
+        return Partnership.objects.none()
+    qs = Partnership.objects.filter(
+        pk__in=Membership.objects.filter(user=user).values("partnership")
+    ).select_related("lead_authority", "intermediary")
+    if search:
+        qs = qs.filter(
+            Q(title__icontains=search)
+            | Q(service_area__icontains=search)
+            | Q(lead_authority__name__icontains=search)
+            | Q(intermediary__name__icontains=search)
+        )
+    return qs.annotate(member_count=Count("memberships__user", distinct=True)).order_by("title")
+
+
+def get_for(user, pk, perm: str = "partnerships.view_partnership") -> Partnership:
+    """The partnership if ``user`` may ``perm`` it: 404 for outsiders, 403 for members without
+    the permission (healthchecks ``_get_check_for_user`` / ``_get_rw_check_for_user``)."""
+    try:
+        partnership = Partnership.objects.select_related("lead_authority", "intermediary").get(
+            pk=pk
+        )
+    except (Partnership.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such partnership") from None
+    if not user.has_perm("partnerships.view_partnership", partnership):
+        raise Http404("No such partnership")
+    if perm != "partnerships.view_partnership" and not user.has_perm(perm, partnership):
+        raise PermissionDenied("Your role in this partnership does not allow this.")
+    return partnership
+
+
+def members_of(partnership):
+    return (
+        Membership.objects.filter(partnership=partnership)
+        .select_related("user", "organisation")
+        .order_by("role", "user__full_name")
+    )
+
+
+def activity_of(partnership):
+    return (
+        AuditEvent.objects.filter(partnership=partnership)
+        .select_related("actor", "content_type")
+        .order_by("-created_at", "-id")
+    )

@@ -1,0 +1,76 @@
+"""Who may do what in a partnership, as named ``rules`` predicates (pretalx ``rules.py``).
+
+Views and the API resolve a partnership with :func:`coplan.partnerships.queries.get_for`:
+a person who is not a member gets 404; a member without the permission gets 403.
+"""
+
+import rules
+
+from coplan.core.models import OrganisationType
+
+from .enums import Role
+
+
+def roles_of(user, partnership) -> frozenset[str]:
+    """The role codes ``user`` holds in ``partnership``, cached on the partnership object."""
+    if not getattr(user, "is_authenticated", False) or partnership is None:
+        return frozenset()
+    cache = partnership.__dict__.setdefault("_roles_cache", {})
+    if user.pk not in cache:
+        cache[user.pk] = frozenset(
+            partnership.memberships.filter(user=user).values_list("role", flat=True)
+        )
+    return cache[user.pk]
+
+
+def has_role(*roles: Role):
+    wanted = frozenset(r.value for r in roles)
+
+    @rules.predicate(name="has_role_" + "_or_".join(sorted(wanted)))
+    def predicate(user, partnership):
+        return bool(roles_of(user, partnership) & wanted)
+
+    return predicate
+
+
+@rules.predicate
+def is_member(user, partnership):
+    return bool(roles_of(user, partnership))
+
+
+is_commissioner = has_role(Role.COMMISSIONER)
+is_manager = has_role(Role.COMMISSIONER, Role.FACILITATOR)
+
+
+@rules.predicate
+def is_staff(user):
+    return bool(getattr(user, "is_staff", False))
+
+
+@rules.predicate
+def works_for_public_body(user):
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.organisations.filter(type__in=OrganisationType.public_sector()).exists()
+
+
+@rules.predicate
+def manages_any_partnership(user):
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.memberships.filter(role__in=Role.managers()).exists()
+
+
+rules.add_perm("partnerships.view_partnership", is_member)
+rules.add_perm("partnerships.change_partnership", is_manager)
+rules.add_perm("partnerships.change_timeline", is_manager)
+rules.add_perm("partnerships.advance_stage", is_commissioner)
+rules.add_perm("partnerships.view_members", is_member)
+rules.add_perm("partnerships.manage_members", is_manager)
+rules.add_perm("partnerships.view_activity", is_member)
+rules.add_perm("partnerships.add_partnership", is_staff | works_for_public_body)
+
+rules.add_perm("core.view_statutoryrule", rules.is_authenticated)
+rules.add_perm("core.change_statutoryrule", is_staff)
+rules.add_perm("core.view_organisation", rules.is_authenticated)
+rules.add_perm("core.add_organisation", is_staff | manages_any_partnership)

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from coplan.api.urls import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="partnerships:list"), name="home"),
+    path("", include("coplan.core.urls")),
+    path("partnerships/", include("coplan.partnerships.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
