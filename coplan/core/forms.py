@@ -38,28 +38,37 @@ class DateInput(forms.DateInput):
 
 
 class GovukFormMixin:
-    """Adds GOV.UK classes, ``aria-describedby`` for hints and errors, and error styling."""
+    """Adds GOV.UK classes, ``aria-describedby`` for hints and errors, and error styling.
+
+    Widgets are decorated at construction and again after validation, never by triggering
+    validation early (subclasses set querysets and messages after ``__init__``)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._decorate_widgets()
+
+    def full_clean(self):
+        super().full_clean()
+        self._decorate_widgets()
+
+    def _decorate_widgets(self):
+        errors = getattr(self, "_errors", None) or {}
         for name, field in self.fields.items():
             widget = field.widget
-            kind = type(widget).__name__.lower()
-            base = WIDGET_CLASSES.get(kind, "")
+            base = WIDGET_CLASSES.get(type(widget).__name__.lower(), "")
             if isinstance(widget, forms.DateInput):
                 base = WIDGET_CLASSES["dateinput"]
-            classes = [base, widget.attrs.get("class", "")]
-            bound = self[name]
+            classes = [base]
+            auto_id = self[name].auto_id
             described = []
             if field.help_text:
-                described.append(f"{bound.auto_id}-hint")
-            if self.is_bound and self.errors.get(name):
-                described.append(f"{bound.auto_id}-error")
+                described.append(f"{auto_id}-hint")
+            if errors.get(name):
+                described.append(f"{auto_id}-error")
                 classes.append(ERROR_CLASSES.get(base.split(" ")[0], ""))
-            widget.attrs["class"] = " ".join(c for c in classes if c).strip()
-            if described and not isinstance(
-                widget, forms.CheckboxSelectMultiple | forms.RadioSelect
-            ):
+            widget.attrs["class"] = " ".join(c for c in classes if c)
+            grouped = isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect)
+            if described and not grouped:
                 widget.attrs["aria-describedby"] = " ".join(described)
             else:
                 widget.attrs.pop("aria-describedby", None)

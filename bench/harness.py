@@ -1,0 +1,152 @@
+"""What benchmarks share: a throwaway database, a granian server, a load loop, ratio printing.
+
+Every result is a ratio against a baseline measured in the same run on the same machine, never
+an absolute time (machines differ; ratios travel)."""
+
+import contextlib
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Rate:
+    label: str
+    requests: int
+    seconds: float
+    errors: int
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def report(title: str, subject: Rate, baseline: Rate) -> float:
+    ratio = subject.per_second / baseline.per_second if baseline.per_second else 0.0
+    print(f"{title}")
+    for rate in (baseline, subject):
+        print(
+            f"  {rate.label:<40} {rate.per_second:>9.0f} req/s  "
+            f"({rate.requests} requests, {rate.errors} errors)"
+        )
+    print(f"  ratio (subject / baseline): {ratio:.3f}")
+    return ratio
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bench_env(database_url: str | None = None) -> dict:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", PYTHONPATH=str(ROOT))
+    env.pop("COPLAN_DEBUG", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+@contextlib.contextmanager
+def database():
+    """A fresh database for the run: a temporary SQLite file, or DATABASE_URL if set."""
+    if os.environ.get("DATABASE_URL"):
+        yield os.environ["DATABASE_URL"]
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        yield f"sqlite:///{tmp}/bench.sqlite3"
+
+
+def setup_django(database_url: str) -> None:
+    os.environ.update(bench_env(database_url))
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+@contextlib.contextmanager
+def server(database_url: str, *, workers: int = 1, threads: int = 8):
+    """Serve the project with granian on a free loopback port for the duration."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            str(threads),
+            "--no-ws",
+            "--log-level",
+            "warning",
+            "coplan.wsgi:application",
+        ],
+        env=bench_env(database_url),
+        cwd=ROOT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+                break
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("granian did not start within 30 s")
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def load(
+    port: int, path: str, *, label: str, seconds: float = 5.0, clients: int = 8, cookie: str = ""
+) -> Rate:
+    """Bounded load from ``clients`` keep-alive connections for ``seconds``."""
+    headers = {"Cookie": cookie} if cookie else {}
+    counts = [0] * clients
+    errors = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def client(i):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while time.monotonic() < stop:
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status == 200:
+                counts[i] += 1
+            else:
+                errors[i] += 1
+        conn.close()
+
+    warm = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    for _ in range(20):
+        warm.request("GET", path, headers=headers)
+        warm.getresponse().read()
+    warm.close()
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return Rate(label, sum(counts), time.monotonic() - started, sum(errors))

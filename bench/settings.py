@@ -1,0 +1,14 @@
+"""Production-like settings for benchmarks: DEBUG off, plus a minimal view as the baseline."""
+
+import os
+
+os.environ.setdefault("COPLAN_SECRET_KEY", "bench-only-secret-key-not-for-production")
+os.environ.setdefault("COPLAN_ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("COPLAN_SSL_REDIRECT", "0")
+
+from coplan.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+SECURE_HSTS_SECONDS = 0
+LOGGING = {"version": 1, "disable_existing_loggers": False}
