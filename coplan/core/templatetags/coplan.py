@@ -24,3 +24,12 @@ def page_url(context, number):
 @register.filter
 def page_range(page: Page):
     return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+@register.simple_tag(takes_context=True)
+def partnership_sections(context, partnership):
+    from coplan.partnerships.sections import sections_for
+
+    request = context["request"]
+    match = request.resolver_match
+    return sections_for(request.user, partnership, match.url_name, match.namespace)
