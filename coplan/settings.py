@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "coplan.core",
     "coplan.partnerships",
+    "coplan.design",
+    "coplan.governance",
     "coplan.api",
     "coplan.demo",
 ]

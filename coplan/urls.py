@@ -8,6 +8,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="partnerships:list"), name="home"),
     path("", include("coplan.core.urls")),
     path("partnerships/", include("coplan.partnerships.urls")),
+    path("partnerships/<int:pk>/design/", include("coplan.design.urls")),
+    path("partnerships/<int:pk>/governance/", include("coplan.governance.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,8 @@
 from ninja import NinjaAPI
 
 from coplan.core.api import router as core_router
+from coplan.design.api import router as design_router
+from coplan.governance.api import router as governance_router
 from coplan.partnerships.api import planning_router
 from coplan.partnerships.api import router as partnerships_router
 
@@ -25,4 +27,6 @@ problems.install(api)
 problems.install_model_validation(api)
 api.add_router("/partnerships", partnerships_router)
 api.add_router("/planning", planning_router)
+api.add_router("/", design_router)
+api.add_router("/", governance_router)
 api.add_router("/", core_router)
