@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "ninja",
     "rules.apps.AutodiscoverRulesConfig",
@@ -97,6 +98,8 @@ TEMPLATES = [
         },
     }
 ]
+
+FORM_RENDERER = "coplan.core.forms.GovukRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -226,4 +229,8 @@ COPLAN_PAGE_SIZE = 25
 INVITATION_VALID_DAYS = 14
 
 WHITENOISE_USE_FINDERS = DEBUG or DEMO or TESTING
+if WHITENOISE_USE_FINDERS:
+    import warnings
+
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
