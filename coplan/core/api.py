@@ -6,6 +6,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from . import domain
+from .errors import DomainError
 from .models import Organisation, OrganisationType, StatutoryRule, StatutoryRuleKey
 
 router = Router(tags=["core"])
@@ -72,7 +73,15 @@ def create_organisation(request, payload: OrganisationIn):
         )
     data = payload.dict()
     parent_id = data.pop("parent_id")
-    parent = Organisation.objects.filter(pk=parent_id).first() if parent_id else None
+    parent = None
+    if parent_id is not None:
+        parent = Organisation.objects.filter(pk=parent_id).first()
+        if parent is None:
+            raise DomainError(
+                f"No organisation has id {parent_id}.",
+                code="unknown_organisation",
+                field="parent_id",
+            )
     return 201, domain.create_organisation(actor=request.user, parent=parent, **data)
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -195,17 +196,21 @@ def get_partnership(request, pk: int):
 @router.patch("/{int:pk}", response=PartnershipOut)
 def update_partnership(request, pk: int, payload: PartnershipPatch):
     """Change details (facilitator or commissioner) and timeline dates."""
-    partnership = queries.get_for(request.user, pk, "partnerships.change_partnership")
+    partnership = queries.get_for(request.user, pk)
     data = payload.dict(exclude_unset=True)
     for key in ("lead_authority_id", "intermediary_id"):
         if key in data:
             data[key.removesuffix("_id")] = _org(data.pop(key), key)
     details = {k: v for k, v in data.items() if k in domain.DETAIL_FIELDS}
     dates = {k: v for k, v in data.items() if k in domain.TIMELINE_FIELDS}
-    if details:
-        domain.update_partnership(partnership=partnership, actor=request.user, **details)
-    if dates:
-        domain.update_timeline(partnership=partnership, actor=request.user, **dates)
+    for needed, wanted in (("change_partnership", details), ("change_timeline", dates)):
+        if wanted and not request.user.has_perm(f"partnerships.{needed}", partnership):
+            raise PermissionDenied("Your role in this partnership does not allow this.")
+    with transaction.atomic():  # both halves or neither
+        if details:
+            domain.update_partnership(partnership=partnership, actor=request.user, **details)
+        if dates:
+            domain.update_timeline(partnership=partnership, actor=request.user, **dates)
     return partnership
 
 

@@ -212,6 +212,19 @@ def loop_back(*, partnership, actor, to_stage, reason: str) -> StageChange:
     return change
 
 
+def _guard_commissioner_grant(partnership, actor, roles) -> None:
+    """Only a commissioner can make someone a commissioner (the role that moves stages)."""
+    if (
+        Role.COMMISSIONER in roles
+        and not partnership.memberships.filter(user=actor, role=Role.COMMISSIONER).exists()
+    ):
+        raise DomainError(
+            "Only a commissioner can give someone the commissioner role.",
+            code="commissioner_only",
+            field="roles",
+        )
+
+
 def invite_member(
     *,
     partnership,
@@ -226,6 +239,7 @@ def invite_member(
     roles = sorted({Role(r).value for r in roles})
     if not roles:
         raise DomainError("Choose at least one role.", code="roles_required", field="roles")
+    _guard_commissioner_grant(partnership, actor, roles)
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -340,6 +354,7 @@ def revoke_invitation(*, invitation, actor) -> None:
 def add_member(*, partnership, actor, user, role, organisation=None) -> Membership:
     """Give an existing person a role directly (used by the API and the demo)."""
     role = Role(role)
+    _guard_commissioner_grant(partnership, actor, [role])
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(
             partnership=partnership,
