@@ -6,7 +6,7 @@ from http import HTTPStatus
 
 from django.http import HttpResponse
 
-TITLES = {404: "Not found", 405: "Method not allowed"}
+TITLES = {404: "Not found"}
 
 
 class ApiProblemMiddleware:

@@ -2,7 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from . import domain
@@ -82,7 +82,7 @@ def create_organisation(request, payload: OrganisationIn):
                 code="unknown_organisation",
                 field="parent_id",
             )
-    return 201, domain.create_organisation(actor=request.user, parent=parent, **data)
+    return Status(201, domain.create_organisation(actor=request.user, parent=parent, **data))
 
 
 @router.get("/statutory-rules", response=list[RuleOut], tags=["statutory rules"])
@@ -101,4 +101,4 @@ def create_rule(request, payload: RuleIn):
     if not request.user.has_perm("core.change_statutoryrule"):
         raise PermissionDenied("Only staff can change the statutory rules table.")
     rule = StatutoryRule(**payload.dict())
-    return 201, domain.save_statutory_rule(rule=rule, actor=request.user)
+    return Status(201, domain.save_statutory_rule(rule=rule, actor=request.user))

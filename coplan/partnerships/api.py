@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from ninja import Router, Schema
+from ninja import Status as Respond
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import model_validator
 
@@ -185,7 +186,7 @@ def create_partnership(request, payload: PartnershipIn):
     data = payload.dict()
     data["lead_authority"] = _org(data.pop("lead_authority_id"), "lead_authority_id")
     data["intermediary"] = _org(data.pop("intermediary_id"), "intermediary_id")
-    return 201, domain.create_partnership(actor=request.user, **data)
+    return Respond(201, domain.create_partnership(actor=request.user, **data))
 
 
 @router.get("/{int:pk}", response=PartnershipOut)
@@ -271,13 +272,14 @@ def add_member(request, pk: int, payload: MemberIn):
             code="unknown_user",
             field="email",
         )
-    return 201, domain.add_member(
+    membership = domain.add_member(
         partnership=partnership,
         actor=request.user,
         user=user,
         role=payload.role,
         organisation=_org(payload.organisation_id, "organisation_id"),
     )
+    return Respond(201, membership)
 
 
 @router.delete("/{int:pk}/members/{int:member_id}", response={204: None}, tags=["members"])
@@ -287,7 +289,7 @@ def remove_member(request, pk: int, member_id: int):
     if membership is None:
         raise Http404
     domain.remove_member(membership=membership, actor=request.user)
-    return 204, None
+    return Respond(204, None)
 
 
 @router.post("/{int:pk}/invitations", response={201: InvitationOut}, tags=["members"])
@@ -303,7 +305,7 @@ def invite(request, pk: int, payload: InvitationIn):
         organisation=_org(payload.organisation_id, "organisation_id"),
         base_url=request.build_absolute_uri("/").rstrip("/"),
     )
-    return 201, invitation
+    return Respond(201, invitation)
 
 
 @router.get("/{int:pk}/activity", response=list[EventOut], tags=["activity"])
