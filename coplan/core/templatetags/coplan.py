@@ -33,3 +33,10 @@ def partnership_sections(context, partnership):
     request = context["request"]
     match = request.resolver_match
     return sections_for(request.user, partnership, match.url_name, match.namespace)
+
+
+@register.filter
+def action_label(code: str) -> str:
+    """``partnership.stage.advance_refused`` → “Partnership stage advance refused”."""
+    words = code.replace("_", " ").replace(".", " ").split()
+    return " ".join(words).capitalize()
