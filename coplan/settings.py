@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "coplan.partnerships",
     "coplan.design",
     "coplan.governance",
+    "coplan.costing",
+    "coplan.consortium",
+    "coplan.pilots",
     "coplan.api",
     "coplan.demo",
 ]

@@ -10,6 +10,9 @@ urlpatterns = [
     path("partnerships/", include("coplan.partnerships.urls")),
     path("partnerships/<int:pk>/design/", include("coplan.design.urls")),
     path("partnerships/<int:pk>/governance/", include("coplan.governance.urls")),
+    path("partnerships/<int:pk>/pilot/", include("coplan.pilots.urls")),
+    path("partnerships/<int:pk>/costing/", include("coplan.costing.urls")),
+    path("partnerships/<int:pk>/consortium/", include("coplan.consortium.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

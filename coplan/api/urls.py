@@ -2,11 +2,14 @@
 
 from ninja import NinjaAPI
 
+from coplan.consortium.api import router as consortium_router
 from coplan.core.api import router as core_router
+from coplan.costing.api import router as costing_router
 from coplan.design.api import router as design_router
 from coplan.governance.api import router as governance_router
 from coplan.partnerships.api import planning_router
 from coplan.partnerships.api import router as partnerships_router
+from coplan.pilots.api import router as pilots_router
 
 from . import problems
 from .auth import AUTH
@@ -29,4 +32,7 @@ api.add_router("/partnerships", partnerships_router)
 api.add_router("/planning", planning_router)
 api.add_router("/", design_router)
 api.add_router("/", governance_router)
+api.add_router("/", pilots_router)
+api.add_router("/", costing_router)
+api.add_router("/", consortium_router)
 api.add_router("/", core_router)

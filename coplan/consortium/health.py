@@ -1,0 +1,1 @@
+"""Health-check providers and gate criteria registered by this app."""

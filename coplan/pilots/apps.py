@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PilotsConfig(AppConfig):
+    name = "coplan.pilots"
+    label = "pilots"
+
+    def ready(self):
+        from . import health  # noqa: F401  registers this app's health-check provider and gates
