@@ -4,7 +4,12 @@
 import os
 import sys
 
-ALIASES = {"api-token": "api_token", "db-worker": "db_worker"}
+ALIASES = {
+    "api-token": "api_token",
+    "db-worker": "db_worker",
+    "import-deliveries": "import_deliveries",
+    "send-reminders": "send_reminders",
+}
 
 
 def main(argv: list[str] | None = None) -> None:
