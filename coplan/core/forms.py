@@ -104,6 +104,8 @@ class LoginForm(GovukFormMixin, AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email address"
+        # No autofocus: keyboard and screen reader users start at the skip link and heading.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].widget.attrs.update(
             {"autocomplete": "email", "spellcheck": "false"}
         )

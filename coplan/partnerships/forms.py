@@ -92,6 +92,8 @@ class TimelineForm(GovukModelForm):
 
 
 class BackPlanForm(GovukForm):
+    prefix = "plan"  # the dates form on the same page has its own tender_on
+
     tender_on = forms.DateField(
         label="Tender publication date",
         widget=DateInput(),

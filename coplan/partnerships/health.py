@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db import models
 
 from .enums import Role
-from .gates import steering_departments
+from .gates import GROUP_ROLES, steering_departments
 from .timeline import check_partnership
 
 
@@ -103,7 +103,8 @@ def intermediary_support(partnership) -> ElementHealth:
         evidence.append("No facilitator is a member yet.")
     check = check_partnership(partnership)
     if partnership.tender_on:
-        evidence.append(f"Timeline back-planned from a tender on {partnership.tender_on:%d %B %Y}.")
+        tender = partnership.tender_on
+        evidence.append(f"Timeline back-planned from a tender on {tender.day} {tender:%B %Y}.")
     else:
         evidence.append("No tender date yet, so no timeline.")
     evidence += [f.message for f in check.errors + check.warnings]
@@ -119,11 +120,12 @@ def intermediary_support(partnership) -> ElementHealth:
 @provides(5)
 def steering_group(partnership) -> ElementHealth:
     departments = steering_departments(partnership)
-    members = partnership.memberships.filter(role=Role.STEERING).count()
+    members = partnership.memberships.filter(role__in=GROUP_ROLES).values("user").distinct().count()
     if not departments and not members:
         return ElementHealth(5, HealthStatus.NOT_STARTED, ["No steering group members yet."])
     evidence = [
-        f"{members} steering group members.",
+        f"{members} {'person' if members == 1 else 'people'} on the steering group "
+        "(commissioner, procurement and steering members).",
         f"Departments represented: {', '.join(departments) or 'none'}.",
     ]
     has_procurement = partnership.memberships.filter(role=Role.PROCUREMENT).exists()

@@ -28,7 +28,7 @@ def test_intermediary_and_steering_group_elements_read_the_partnership(db):
     ]
     assert rows[5].status == HealthStatus.ON_TRACK
     assert rows[5].evidence == [
-        "0 steering group members.",
+        "2 people on the steering group (commissioner, procurement and steering members).",
         "Departments represented: Corporate Procurement, Housing.",
     ]
 
