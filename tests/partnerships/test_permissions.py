@@ -142,7 +142,7 @@ POSTS = {
         then="timeline",
     ),
     "back-plan": Post(  # fills the form with suggested dates; saves nothing
-        data=lambda p: {"back_plan": "1", "tender_on": "2008-07-01"},
+        data=lambda p: {"back_plan": "1", "plan-tender_on": "2008-07-01"},
         state=timeline_of,
         after=FACTORY_TIMELINE,
         audit=None,
@@ -294,7 +294,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(
 def test_back_plan_suggests_dates_from_the_tender_date(partnership, personas, as_user):
     response = as_user(personas["facilitator"]).post(
         reverse("partnerships:timeline.edit", args=[partnership.pk]),
-        {"back_plan": "1", "tender_on": "2008-07-01"},
+        {"back_plan": "1", "plan-tender_on": "2008-07-01"},
     )
 
     assert response.status_code == 200
