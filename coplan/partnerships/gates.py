@@ -111,7 +111,7 @@ def evaluate(partnership, confirmed: set[str] | frozenset = frozenset()) -> Gate
 
 
 def _members(partnership, *roles):
-    return partnership.memberships.filter(role__in=roles).select_related("user", "organisation")
+    return [m for m in partnership.roster if m.role in roles]
 
 
 def _has_role(role: Role, label: str):
@@ -157,7 +157,7 @@ def steering_departments(partnership) -> list[str]:
 
 def _cross_departmental(partnership) -> Outcome:
     departments = steering_departments(partnership)
-    has_procurement = _members(partnership, Role.PROCUREMENT).exists()
+    has_procurement = bool(_members(partnership, Role.PROCUREMENT))
     if len(departments) >= 2 and has_procurement:
         return Outcome(True, f"{len(departments)} departments: {', '.join(departments)}.")
     missing = []

@@ -93,7 +93,7 @@ def health_check(partnership) -> list[ElementHealth]:
 @provides(3)
 def intermediary_support(partnership) -> ElementHealth:
     evidence = []
-    facilitators = partnership.memberships.filter(role=Role.FACILITATOR).select_related("user")
+    facilitators = [m for m in partnership.roster if m.role == Role.FACILITATOR]
     if partnership.intermediary_id is None:
         return ElementHealth(3, HealthStatus.NOT_STARTED, ["No intermediary named yet."])
     evidence.append(f"Intermediary: {partnership.intermediary}.")
@@ -120,7 +120,7 @@ def intermediary_support(partnership) -> ElementHealth:
 @provides(5)
 def steering_group(partnership) -> ElementHealth:
     departments = steering_departments(partnership)
-    members = partnership.memberships.filter(role__in=GROUP_ROLES).values("user").distinct().count()
+    members = len({m.user_id for m in partnership.roster if m.role in GROUP_ROLES})
     if not departments and not members:
         return ElementHealth(5, HealthStatus.NOT_STARTED, ["No steering group members yet."])
     evidence = [
@@ -128,7 +128,7 @@ def steering_group(partnership) -> ElementHealth:
         "(commissioner, procurement and steering members).",
         f"Departments represented: {', '.join(departments) or 'none'}.",
     ]
-    has_procurement = partnership.memberships.filter(role=Role.PROCUREMENT).exists()
+    has_procurement = any(m.role == Role.PROCUREMENT for m in partnership.roster)
     if not has_procurement:
         evidence.append("No procurement officer on the group.")
     if len(departments) >= 2 and has_procurement:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from coplan.core.models import Organisation
 
@@ -62,6 +63,16 @@ class Partnership(models.Model):
     @property
     def stage_enum(self) -> Stage:
         return Stage(self.stage)
+
+    @cached_property
+    def roster(self) -> list["Membership"]:
+        """Every membership with its person and organisation, read once per instance: gates,
+        the health check and permission checks filter this list instead of querying again."""
+        return list(
+            self.memberships.select_related("user", "organisation").order_by(
+                "role", "user__full_name"
+            )
+        )
 
 
 class Membership(models.Model):

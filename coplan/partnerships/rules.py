@@ -17,9 +17,7 @@ def roles_of(user, partnership) -> frozenset[str]:
         return frozenset()
     cache = partnership.__dict__.setdefault("_roles_cache", {})
     if user.pk not in cache:
-        cache[user.pk] = frozenset(
-            partnership.memberships.filter(user=user).values_list("role", flat=True)
-        )
+        cache[user.pk] = frozenset(m.role for m in partnership.roster if m.user_id == user.pk)
     return cache[user.pk]
 
 

@@ -13,6 +13,7 @@ from coplan.core.errors import DomainError
 from coplan.core.models import OrganisationType
 
 from . import domain, gates, health, queries
+from .rules import roles_of
 from .enums import Role, Stage
 from .forms import (
     AdvanceForm,
@@ -79,9 +80,8 @@ def partnership_new(request):
 @login_required
 def dashboard(request, pk):
     partnership = queries.get_for(request.user, pk)
-    members = queries.members_of(partnership)
     by_role = {}
-    for m in members:
+    for m in partnership.roster:
         by_role.setdefault(m.get_role_display(), []).append(m)
     return render(
         request,
@@ -94,14 +94,7 @@ def dashboard(request, pk):
             health=health.health_check(partnership),
             members_by_role=by_role,
             activity=queries.activity_of(partnership)[:8],
-            my_roles=[
-                Role(r).label
-                for r in sorted(
-                    request.user.memberships.filter(partnership=partnership).values_list(
-                        "role", flat=True
-                    )
-                )
-            ],
+            my_roles=[Role(r).label for r in sorted(roles_of(request.user, partnership))],
         ),
     )
 
