@@ -13,7 +13,6 @@ from coplan.core.errors import DomainError
 from coplan.core.models import OrganisationType
 
 from . import domain, gates, health, queries
-from .rules import roles_of
 from .enums import Role, Stage
 from .forms import (
     AdvanceForm,
@@ -25,6 +24,7 @@ from .forms import (
     TimelineForm,
 )
 from .models import Invitation, Membership
+from .rules import roles_of
 from .timeline import CONVENTION, back_plan, check_partnership
 
 
