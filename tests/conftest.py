@@ -30,3 +30,13 @@ def as_user(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def foundation_gates(monkeypatch):
+    """Pin every exit gate to the foundation's own criteria, as if no app had registered any:
+    for tests of the stage mechanics themselves."""
+    from coplan.partnerships import gates
+
+    monkeypatch.setattr(gates, "_CRITERIA", {s: list(c) for s, c in gates.FOUNDATION.items()})
+    monkeypatch.setattr(gates, "_RETIRED", set())

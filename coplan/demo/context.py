@@ -21,7 +21,7 @@ class DemoStory:
     key: str  # "north_lanarkshire" (complete, 2006–2010) or "renfrewshire" (in progress)
     partnership: Partnership
     today: dt.date  # the day the demo loads; Renfrewshire's dates are relative to it
-    organisations: dict[str, Organisation] = field(default_factory=dict)  # by short name
+    organisations: dict[str, Organisation] = field(default_factory=dict)  # by name
 
     def people(self, role: Role) -> list[User]:
         """Members holding ``role``, in a stable order."""

@@ -7,6 +7,7 @@ history are real; afterwards the timestamps are moved back to the dates of the s
 
 import datetime as dt
 from contextlib import contextmanager
+from importlib import import_module
 
 from django.db import transaction
 from django.db.models import Max
@@ -18,6 +19,7 @@ from coplan.partnerships import domain, gates
 from coplan.partnerships.enums import Role, Stage
 from coplan.partnerships.models import Membership, Partnership, StageChange
 
+from .context import DemoStory
 from .story import (
     ADMIN,
     NORTH_LANARKSHIRE,
@@ -31,6 +33,17 @@ from .story import (
 )
 
 DEMO_PASSWORD = "illustrative-demo-2026"
+
+# Apps that extend the story (each ``<module>.load(DemoStory)``), called for each partnership
+# after its members exist and before its stages advance, so their evidence (an approved
+# specification, steering group decisions, …) is there when the gates are checked.
+DEMO_APPS = ["coplan.design.demo"]
+
+
+def _extend(key: str, partnership, today: dt.date, orgs) -> None:
+    story = DemoStory(key=key, partnership=partnership, today=today, organisations=orgs)
+    for module in DEMO_APPS:
+        import_module(module).load(story)
 
 
 def demo_logins() -> list[tuple[str, str]]:
@@ -193,6 +206,7 @@ def _north_lanarkshire(orgs, users) -> Partnership:
         tender_on=dt.date(2007, 7, 1),
     )
     _add_members(partnership, story, orgs, users, _at(dt.date(2006, 1, 9), 10))
+    _extend("north_lanarkshire", partnership, timezone.localdate(), orgs)
     commissioner = users[story.person(Role.COMMISSIONER).email]
     for day, note in [
         (
@@ -249,6 +263,7 @@ def _renfrewshire(orgs, users, today: dt.date) -> Partnership:
         tender_on=tender_on,
     )
     _add_members(partnership, story, orgs, users, _at(started_on, 10))
+    _extend("renfrewshire", partnership, today, orgs)
     commissioner = users[story.person(Role.COMMISSIONER).email]
     for day, note in [
         (

@@ -26,6 +26,11 @@ MANUAL = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _foundation(foundation_gates):
+    """These tests are about the stage mechanics: the apps' own criteria are tested there."""
+
+
 @pytest.fixture
 def ready(db):
     """A partnership whose automatic criteria all pass: commissioner and procurement officer

@@ -1,0 +1,84 @@
+"""Bidder disclosure classes (domain.md F1): every design artefact is published to all
+bidders, redacted then published, or kept internal with a reason. Classification is metadata:
+it may change on a frozen specification version, whose content may not."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from coplan.core import audit
+from coplan.core.errors import DomainError
+
+from ..enums import Disclosure
+from ..models import Attachment
+
+
+def _partnership_of(obj):
+    if isinstance(obj, Attachment):
+        return obj.activity.partnership
+    return obj.partnership
+
+
+def _check(disclosure, reason) -> tuple[Disclosure, str]:
+    try:
+        value = Disclosure(disclosure)
+    except ValueError:
+        raise DomainError(
+            f"{disclosure!r} is not a disclosure class.", code="invalid", field="disclosure"
+        ) from None
+    if value == Disclosure.UNCLASSIFIED:
+        raise DomainError(
+            "Choose publish, redact then publish, or internal only.",
+            code="invalid",
+            field="disclosure",
+        )
+    reason = (reason or "").strip()
+    if value == Disclosure.INTERNAL_ONLY and not reason:
+        raise DomainError(
+            "Say why it stays internal: bidders who did not co-design must get the same "
+            "information unless there is a reason.",
+            code="reason_required",
+            field="reason",
+        )
+    return value, reason
+
+
+def _apply(obj, actor, value, reason, now) -> None:
+    before = obj.disclosure
+    obj.disclosure, obj.disclosure_reason = value, reason
+    obj.classified_by, obj.classified_at = actor, now
+    type(obj).objects.filter(pk=obj.pk).update(
+        disclosure=value, disclosure_reason=reason, classified_by=actor, classified_at=now
+    )
+    audit.log(
+        actor=actor,
+        action="design.disclosure.classified",
+        obj=obj,
+        partnership=_partnership_of(obj),
+        data={
+            "model": obj._meta.model_name,
+            "from": before,
+            "to": value.value,
+            "reason": reason,
+        },
+    )
+
+
+def classify(*, obj, actor, disclosure, reason="") -> None:
+    value, reason = _check(disclosure, reason)
+    with transaction.atomic():
+        _apply(obj, actor, value, reason, timezone.now())
+
+
+def classify_many(*, partnership, objs, actor, disclosure, reason="") -> int:
+    """Classify several artefacts of one partnership at once (one audit event each)."""
+    value, reason = _check(disclosure, reason)
+    objs = list(objs)
+    if not objs:
+        raise DomainError("Choose at least one item to classify.", code="required", field="ids")
+    now = timezone.now()
+    with transaction.atomic():
+        for obj in objs:
+            if _partnership_of(obj).pk != partnership.pk:
+                raise DomainError("That belongs to another partnership.", code="wrong_partnership")
+            _apply(obj, actor, value, reason, now)
+    return len(objs)
