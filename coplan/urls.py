@@ -13,6 +13,7 @@ urlpatterns = [
     path("partnerships/<int:pk>/pilot/", include("coplan.pilots.urls")),
     path("partnerships/<int:pk>/costing/", include("coplan.costing.urls")),
     path("partnerships/<int:pk>/consortium/", include("coplan.consortium.urls")),
+    path("governance/", include("coplan.governance.urls_personal")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -34,15 +34,19 @@ from .story import (
 
 DEMO_PASSWORD = "illustrative-demo-2026"
 
-# Apps that extend the story (each ``<module>.load(DemoStory)``), called for each partnership
-# after its members exist and before its stages advance, so their evidence (an approved
-# specification, steering group decisions, …) is there when the gates are checked.
-DEMO_APPS = ["coplan.design.demo"]
+# Apps that extend the story. Each ``<module>.load(DemoStory)`` is called for each partnership:
+# BEFORE_STAGES once its members exist and before its stages advance, so their evidence (an
+# approved specification, …) is there when the gates are checked; AFTER_STAGES once its stage
+# history exists. GATE_APPROVALS ``(partnership, on=, note=)`` run before each advance (the
+# steering group approves leaving the stage).
+BEFORE_STAGES = ["coplan.design.demo"]
+AFTER_STAGES = ["coplan.governance.demo"]
+GATE_APPROVALS = ["coplan.governance.demo"]
 
 
-def _extend(key: str, partnership, today: dt.date, orgs) -> None:
+def _extend(modules, key: str, partnership, today: dt.date, orgs) -> None:
     story = DemoStory(key=key, partnership=partnership, today=today, organisations=orgs)
-    for module in DEMO_APPS:
+    for module in modules:
         import_module(module).load(story)
 
 
@@ -179,6 +183,8 @@ def _add_members(partnership, story: Story, orgs, users, when: dt.datetime) -> N
 
 
 def _advance(partnership, actor, when: dt.datetime, note: str) -> StageChange:
+    for module in GATE_APPROVALS:
+        import_module(module).approve_gate(partnership, on=when.date(), note=note)
     manual = {c.code for c in gates.criteria_for(Stage(partnership.stage)) if c.manual}
     with _dated(when):
         change = domain.advance_stage(
@@ -206,7 +212,7 @@ def _north_lanarkshire(orgs, users) -> Partnership:
         tender_on=dt.date(2007, 7, 1),
     )
     _add_members(partnership, story, orgs, users, _at(dt.date(2006, 1, 9), 10))
-    _extend("north_lanarkshire", partnership, timezone.localdate(), orgs)
+    _extend(BEFORE_STAGES, "north_lanarkshire", partnership, timezone.localdate(), orgs)
     commissioner = users[story.person(Role.COMMISSIONER).email]
     for day, note in [
         (
@@ -239,6 +245,7 @@ def _north_lanarkshire(orgs, users) -> Partnership:
         ),
     ]:
         _advance(partnership, commissioner, _at(day), note)
+    _extend(AFTER_STAGES, "north_lanarkshire", partnership, timezone.localdate(), orgs)
     return partnership
 
 
@@ -263,7 +270,7 @@ def _renfrewshire(orgs, users, today: dt.date) -> Partnership:
         tender_on=tender_on,
     )
     _add_members(partnership, story, orgs, users, _at(started_on, 10))
-    _extend("renfrewshire", partnership, today, orgs)
+    _extend(BEFORE_STAGES, "renfrewshire", partnership, today, orgs)
     commissioner = users[story.person(Role.COMMISSIONER).email]
     for day, note in [
         (
@@ -283,4 +290,5 @@ def _renfrewshire(orgs, users, today: dt.date) -> Partnership:
         ),
     ]:
         _advance(partnership, commissioner, _at(day), note)
+    _extend(AFTER_STAGES, "renfrewshire", partnership, today, orgs)
     return partnership

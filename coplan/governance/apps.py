@@ -6,4 +6,7 @@ class GovernanceConfig(AppConfig):
     label = "governance"
 
     def ready(self):
-        from . import health  # noqa: F401  registers this app's health-check provider and gates
+        from . import (  # noqa: F401  registers the health-check provider, gates, section
+            health,
+            signals,
+        )

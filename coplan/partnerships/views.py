@@ -24,6 +24,7 @@ from .forms import (
     TimelineForm,
 )
 from .models import Invitation, Membership
+from .panels import render_panels
 from .rules import roles_of
 from .timeline import CONVENTION, back_plan, check_partnership
 
@@ -92,6 +93,7 @@ def dashboard(request, pk):
             gate=gates.evaluate(partnership),
             timeline=check_partnership(partnership),
             health=health.health_check(partnership),
+            panels=render_panels(request, partnership),
             members_by_role=by_role,
             activity=queries.activity_of(partnership)[:8],
             my_roles=[Role(r).label for r in sorted(roles_of(request.user, partnership))],

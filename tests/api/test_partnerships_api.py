@@ -20,6 +20,13 @@ from tests.factories import CouncilFactory, PartnershipFactory, UserFactory, mem
 
 from .helpers import FORBIDDEN, INVALID, NOT_FOUND, REFUSED, api_as, assert_problem
 
+
+@pytest.fixture(autouse=True)
+def _foundation(foundation_gates):
+    """Stage actions here are about permissions: the gates hold only the foundation's own
+    criteria (each app tests the criteria it adds)."""
+
+
 MANAGERS = {Role.FACILITATOR.value, Role.COMMISSIONER.value}
 COMMISSIONER = {Role.COMMISSIONER.value}
 FORBIDDEN_DETAIL = "Your role in this partnership does not allow this."

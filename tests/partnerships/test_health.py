@@ -1,11 +1,18 @@
 import datetime as dt
 
+from coplan.partnerships import health
 from coplan.partnerships.enums import Role
-from coplan.partnerships.health import HealthStatus, health_check
+from coplan.partnerships.health import (
+    HealthStatus,
+    health_check,
+    intermediary_support,
+    steering_group,
+)
 from tests.factories import DepartmentFactory, PartnershipFactory, member
 
 
-def test_elements_without_evidence_honestly_say_not_started(db):
+def test_elements_without_evidence_honestly_say_not_started(db, monkeypatch):
+    monkeypatch.setattr(health, "_PROVIDERS", {3: intermediary_support})  # as if no app had one
     partnership = PartnershipFactory(intermediary=None)
     rows = health_check(partnership)
     assert [(r.number, r.status) for r in rows] == [
@@ -20,7 +27,7 @@ def test_intermediary_and_steering_group_elements_read_the_partnership(db):
     member(partnership, Role.FACILITATOR, partnership.intermediary, full_name="Moira Kerr")
     member(partnership, Role.COMMISSIONER, DepartmentFactory(name="Housing"))
     member(partnership, Role.PROCUREMENT, DepartmentFactory(name="Corporate Procurement"))
-    rows = {r.number: r for r in health_check(partnership)}
+    rows = {3: intermediary_support(partnership), 5: steering_group(partnership)}
     assert rows[3].status == HealthStatus.ON_TRACK
     assert rows[3].evidence[:2] == [
         f"Intermediary: {partnership.intermediary}.",

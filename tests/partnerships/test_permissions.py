@@ -25,6 +25,13 @@ from coplan.partnerships.models import Invitation, Membership, Partnership, Stag
 from tests.conftest import ALL_ROLES, PERSONAS
 from tests.factories import CouncilFactory, OrganisationFactory, UserFactory, member
 
+
+@pytest.fixture(autouse=True)
+def _foundation(foundation_gates):
+    """Stage actions here are about permissions: the gates hold only the foundation's own
+    criteria (each app tests the criteria it adds)."""
+
+
 MEMBERS = frozenset(ALL_ROLES)
 MANAGERS = frozenset({Role.FACILITATOR.value, Role.COMMISSIONER.value})
 COMMISSIONER = frozenset({Role.COMMISSIONER.value})
