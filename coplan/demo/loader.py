@@ -39,7 +39,12 @@ DEMO_PASSWORD = "illustrative-demo-2026"
 # approved specification, …) is there when the gates are checked; AFTER_STAGES once its stage
 # history exists. GATE_APPROVALS ``(partnership, on=, note=)`` run before each advance (the
 # steering group approves leaving the stage).
-BEFORE_STAGES = ["coplan.design.demo", "coplan.costing.demo", "coplan.consortium.demo"]
+BEFORE_STAGES = [
+    "coplan.design.demo",
+    "coplan.pilots.demo",
+    "coplan.costing.demo",
+    "coplan.consortium.demo",
+]
 AFTER_STAGES = ["coplan.governance.demo"]
 GATE_APPROVALS = ["coplan.governance.demo"]
 

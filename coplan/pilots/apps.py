@@ -6,4 +6,8 @@ class PilotsConfig(AppConfig):
     label = "pilots"
 
     def ready(self):
-        from . import health  # noqa: F401  registers this app's health-check provider and gates
+        from . import (
+            health,  # noqa: F401  registers this app's health-check provider and gates
+            rules,  # noqa: F401  registers this app's permissions
+            signals,  # noqa: F401  bulk deletes of records and rollups
+        )

@@ -1,0 +1,157 @@
+"""Bulk uploads: store and inspect the file, match its columns, queue the import, revert."""
+
+from pathlib import Path
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from coplan.core import audit
+from coplan.core.columnar import file_format, inspect_file
+from coplan.core.errors import DomainError
+
+from .. import importer, rollups
+from ..enums import BatchStatus
+from ..models import DeliveryRecord, ImportBatch, Pilot
+
+MAX_UPLOAD_BYTES = 1024 * 1024 * 1024  # through the web or the API; the CLI has no limit
+
+
+def _duplicate(pilot: Pilot, sha256: str) -> ImportBatch | None:
+    return (
+        ImportBatch.objects.filter(pilot=pilot, sha256=sha256, status__in=BatchStatus.active())
+        .order_by("created_at")
+        .first()
+    )
+
+
+def upload_file(*, pilot: Pilot, actor, file, filename: str, via: str = "web") -> ImportBatch:
+    """Keep the uploaded file with a new batch, after checking it can be read and has not
+    been uploaded before (same SHA-256). ``file``: an uploaded file or a path (the CLI)."""
+    file_format(filename)
+    size = Path(file).stat().st_size if isinstance(file, str | Path) else file.size
+    if via != "cli" and size > MAX_UPLOAD_BYTES:
+        raise DomainError(
+            "The file is larger than 1 GB: split it, or import it with `coplan import-deliveries`.",
+            code="file_too_large",
+            field="file",
+        )
+    batch = ImportBatch(pilot=pilot, uploaded_by=actor, filename=Path(filename).name[:255], via=via)
+    if isinstance(file, str | Path):
+        with open(file, "rb") as handle:
+            batch.file.save(Path(filename).name, File(handle), save=False)
+    else:
+        batch.file.save(Path(filename).name, file, save=False)
+    try:
+        info = inspect_file(batch.file.path, filename)
+        earlier = _duplicate(pilot, info.sha256)
+        if earlier is not None:
+            when = timezone.localtime(earlier.created_at)
+            raise DomainError(
+                f"This file was already uploaded on {when:%d %B %Y} (upload {earlier.pk}, "
+                f"“{earlier.filename}”, "
+                f"{earlier.get_status_display().lower()}): the same records would be counted "
+                "twice. Revert that upload first if you mean to replace it.",
+                code="duplicate_file",
+                field="file",
+                data={"batch": earlier.pk},
+            )
+    except DomainError:
+        batch.file.delete(save=False)
+        raise
+    batch.format = info.format
+    batch.size = info.size
+    batch.sha256 = info.sha256
+    batch.columns = info.columns
+    batch.preview = info.preview
+    batch.estimated_rows = info.estimated_rows
+    batch.mapping = importer.guess_mapping(info.columns).as_json()
+    with transaction.atomic():
+        batch.save()
+        audit.log(
+            actor=actor,
+            action="pilots.batch.uploaded",
+            obj=batch,
+            partnership=pilot.partnership,
+            data={
+                "filename": batch.filename,
+                "size": batch.size,
+                "sha256": batch.sha256,
+                "rows": batch.estimated_rows,
+                "via": via,
+            },
+        )
+    return batch
+
+
+def queue_import(*, batch: ImportBatch, actor, mapping: importer.Mapping, scope=None):
+    """Save the column matching and queue the import. ``scope``: the providers the uploader
+    may record for (``None``: any); the importer refuses rows for anyone else."""
+    if batch.status not in (BatchStatus.UPLOADED, BatchStatus.QUEUED):
+        raise DomainError(
+            f"This upload is {batch.get_status_display().lower()}: it cannot be queued again.",
+            code="not_queueable",
+        )
+    importer.check_mapping(mapping, batch.columns, batch.pilot)
+    fixed = mapping.fixed.get("provider")
+    if scope is not None and fixed is not None and fixed not in scope:
+        raise DomainError(
+            "You can record deliveries only for your own organisation.",
+            code="not_your_organisation",
+            field="provider",
+        )
+    earlier = _duplicate(batch.pilot, batch.sha256)
+    if earlier is not None and earlier.pk != batch.pk:
+        raise DomainError(
+            f"This file was already uploaded (upload {earlier.pk}).", code="duplicate_file"
+        )
+    with transaction.atomic():
+        batch.mapping = mapping.as_json()
+        batch.allowed_providers = sorted(scope) if scope is not None else None
+        batch.status = BatchStatus.QUEUED
+        batch.save(update_fields=["mapping", "allowed_providers", "status"])
+        audit.log(
+            actor=actor,
+            action="pilots.batch.queued",
+            obj=batch,
+            partnership=batch.pilot.partnership,
+            data={"mapping": batch.mapping},
+        )
+    return batch
+
+
+def revert_batch(*, batch: ImportBatch, actor, reason: str = "", scope=None) -> int:
+    """Remove every record of an imported batch and its share of the rollups, together."""
+    if scope is not None and (
+        batch.allowed_providers is None or not set(batch.allowed_providers) <= set(scope)
+    ):
+        raise DomainError(
+            "This upload has records for other organisations: ask the facilitator to revert it.",
+            code="not_your_upload",
+        )
+    with transaction.atomic():
+        rollups.lock_pilot(batch.pilot_id)
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != BatchStatus.IMPORTED:
+            raise DomainError(
+                f"Only an imported upload can be reverted; this one is "
+                f"{batch.get_status_display().lower()}.",
+                code="not_imported",
+            )
+        monthly, kpi_parts = importer.reverse_parts(batch)
+        rollups.apply(batch.pilot_id, monthly, kpi_parts, sign=-1)
+        removed = DeliveryRecord.objects.filter(batch=batch)._raw_delete(DeliveryRecord.objects.db)
+        rollups.touch(batch.pilot_id)
+        batch.status = BatchStatus.REVERTED
+        batch.reverted_by = actor
+        batch.reverted_at = timezone.now()
+        batch.revert_reason = reason
+        batch.save(update_fields=["status", "reverted_by", "reverted_at", "revert_reason"])
+        audit.log(
+            actor=actor,
+            action="pilots.batch.reverted",
+            obj=batch,
+            partnership=batch.pilot.partnership,
+            data={"filename": batch.filename, "rows": removed, "reason": reason},
+        )
+    return removed
