@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from coplan.core.enums import Disclosure  # noqa: F401  shared with other apps (F1)
+
 
 class Method(models.TextChoices):
     WORKSHOP = "workshop", "Workshop"
@@ -80,29 +82,6 @@ class SectionKind(models.TextChoices):
             "volumes": "How many people or items the service expects each year.",
             "kpis": "How performance is measured. The pilot's monitoring framework links here.",
             "community_benefits": "Training, jobs, subcontracting, reuse and other benefits.",
-        }[self.value]
-
-
-class Disclosure(models.TextChoices):
-    """Bidder disclosure class of a design artefact (domain.md F1)."""
-
-    UNCLASSIFIED = "unclassified", "Not classified yet"
-    PUBLISH = "publish", "Publish to all bidders"
-    REDACT_THEN_PUBLISH = "redact_then_publish", "Redact, then publish to all bidders"
-    INTERNAL_ONLY = "internal_only", "Internal only"
-
-    @classmethod
-    def classes(cls) -> list["Disclosure"]:
-        """The classes a person can choose (everything except "not classified")."""
-        return [cls.PUBLISH, cls.REDACT_THEN_PUBLISH, cls.INTERNAL_ONLY]
-
-    @property
-    def tag_class(self) -> str:
-        return {
-            "unclassified": "govuk-tag--red",
-            "publish": "govuk-tag--green",
-            "redact_then_publish": "govuk-tag--yellow",
-            "internal_only": "govuk-tag--grey",
         }[self.value]
 
 

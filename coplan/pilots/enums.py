@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from coplan.core.enums import Disclosure  # noqa: F401  shared with other apps (F1)
+
 
 class PilotStatus(models.TextChoices):
     """Derived from the dates (and a recorded stop), like the Digital Marketplace's
@@ -184,26 +186,3 @@ class ResultKind(models.TextChoices):
     KPI = "kpi", "KPI result"
     UNIT_COST = "unit_cost", "Actual cost per unit"
     VOLUME = "volume", "Volume delivered"
-
-
-class Disclosure(models.TextChoices):
-    """Bidder disclosure class of a pilot artefact (domain.md F1); same codes as the design
-    app's, so the tender app can treat every artefact alike."""
-
-    UNCLASSIFIED = "unclassified", "Not classified yet"
-    PUBLISH = "publish", "Publish to all bidders"
-    REDACT_THEN_PUBLISH = "redact_then_publish", "Redact, then publish to all bidders"
-    INTERNAL_ONLY = "internal_only", "Internal only"
-
-    @classmethod
-    def classes(cls) -> list["Disclosure"]:
-        return [cls.PUBLISH, cls.REDACT_THEN_PUBLISH, cls.INTERNAL_ONLY]
-
-    @property
-    def tag_class(self) -> str:
-        return {
-            "unclassified": "govuk-tag--red",
-            "publish": "govuk-tag--green",
-            "redact_then_publish": "govuk-tag--yellow",
-            "internal_only": "govuk-tag--grey",
-        }[self.value]
