@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "coplan.costing",
     "coplan.consortium",
     "coplan.pilots",
+    "coplan.tendering",
+    "coplan.bidding",
+    "coplan.benefits",
     "coplan.api",
     "coplan.demo",
 ]

@@ -2,6 +2,8 @@
 
 from ninja import NinjaAPI
 
+from coplan.benefits.api import router as benefits_router
+from coplan.bidding.api import router as bidding_router
 from coplan.consortium.api import router as consortium_router
 from coplan.core.api import router as core_router
 from coplan.costing.api import router as costing_router
@@ -10,6 +12,7 @@ from coplan.governance.api import router as governance_router
 from coplan.partnerships.api import planning_router
 from coplan.partnerships.api import router as partnerships_router
 from coplan.pilots.api import router as pilots_router
+from coplan.tendering.api import router as tendering_router
 
 from . import problems
 from .auth import AUTH
@@ -35,4 +38,7 @@ api.add_router("/", governance_router)
 api.add_router("/", pilots_router)
 api.add_router("/", costing_router)
 api.add_router("/", consortium_router)
+api.add_router("/", tendering_router)
+api.add_router("/", bidding_router)
+api.add_router("/", benefits_router)
 api.add_router("/", core_router)

@@ -45,7 +45,12 @@ BEFORE_STAGES = [
     "coplan.costing.demo",
     "coplan.consortium.demo",
 ]
-AFTER_STAGES = ["coplan.governance.demo"]
+AFTER_STAGES = [
+    "coplan.governance.demo",
+    "coplan.tendering.demo",
+    "coplan.bidding.demo",
+    "coplan.benefits.demo",
+]
 GATE_APPROVALS = ["coplan.governance.demo"]
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TenderingConfig(AppConfig):
+    name = "coplan.tendering"
+    label = "tendering"
