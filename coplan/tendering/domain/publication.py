@@ -1,0 +1,303 @@
+"""Publication, bidder registration, clarifications and addenda.
+
+Publication is refused while any design or pilot artefact is unclassified for bidder
+disclosure (F1), while the community benefit duty applies and the notice neither summarises
+the requirements nor gives reasons for none (s.25), while the scoring model is invalid, or
+while the strategy or timetable is incomplete.
+
+Clarification questions are anonymised by the officer and every answer is published to all
+registered bidders at once (F1); addenda are numbered and notified to every bidder.
+"""
+
+from dataclasses import dataclass
+
+from django.core.mail import EmailMessage, mailers
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from coplan.core import audit
+from coplan.core.errors import DomainError
+from coplan.core.models import Affiliation
+
+from ..models import Addendum, BidderRegistration, Clarification, Tender
+from .model import check_model
+from .timetable import check_timetable
+
+
+@dataclass(frozen=True)
+class Blocker:
+    code: str
+    message: str
+    url: str = ""
+
+
+def unclassified_artefacts(partnership) -> list[Blocker]:
+    """Design and pilot artefacts with no bidder disclosure class yet."""
+    from coplan.design import queries as design
+    from coplan.pilots import queries as pilots
+
+    found = [
+        Blocker("unclassified_design", f"{a.label} ({design.ARTEFACT_KINDS[a.kind]})", a.url)
+        for a in design.unclassified_artefacts(partnership)
+    ]
+    found += [
+        Blocker("unclassified_pilot", a["label"], a["url"])
+        for a in pilots.unclassified_artefacts(partnership)
+    ]
+    return found
+
+
+def publication_blockers(tender: Tender, *, publish_on=None) -> list[Blocker]:
+    """Everything that stops ``tender`` being published, each saying what to fix."""
+    blockers = []
+    if tender.published_at:
+        blockers.append(Blocker("already_published", "The tender is already published."))
+    if tender.value_ex_vat is None:
+        blockers.append(
+            Blocker("no_strategy", "Complete the procurement strategy: the estimated value.")
+        )
+    if tender.cb_duty and not (
+        tender.cb_summary.strip() or tender.cb_no_requirements_reasons.strip()
+    ):
+        blockers.append(
+            Blocker(
+                "cb_summary_missing",
+                "The community benefit duty applies (s.25): the contract notice must summarise "
+                "the community benefit requirements or give reasons for not including any.",
+            )
+        )
+    errors, _ = check_model(tender)
+    blockers += [Blocker("invalid_model", f"Scoring model: {e.message}") for e in errors]
+    timetable = check_timetable(tender, publish_on=publish_on)
+    blockers += [Blocker("timetable", f"Timetable: {m}") for _, m in timetable.errors]
+    artefacts = unclassified_artefacts(tender.partnership)
+    if artefacts:
+        blockers.append(
+            Blocker(
+                "unclassified_artefacts",
+                f"{len(artefacts)} design or pilot artefact"
+                f"{'s are' if len(artefacts) != 1 else ' is'} not classified for bidder "
+                "disclosure (F1): classify every one before publishing.",
+            )
+        )
+        blockers += artefacts
+    return blockers
+
+
+def blockers_for(user, tender: Tender) -> list[Blocker]:
+    """The publication blockers as ``user`` may read them: someone who may not see the
+    unpublished evaluation model (a partner who may bid) learns only that it is not valid."""
+    blockers = publication_blockers(tender)
+    if user.has_perm("tendering.view_evaluation_model", tender):
+        return blockers
+    hidden = Blocker("invalid_model", "The scoring model is not complete yet.")
+    shown = [b for b in blockers if b.code != "invalid_model"]
+    if len(shown) < len(blockers):
+        shown.append(hidden)
+    return shown
+
+
+def publish(*, tender: Tender, actor, now=None) -> Tender:
+    """Publish the tender (``now``: the moment of publication, for the historic demo)."""
+    with transaction.atomic():
+        Tender.objects.select_for_update().filter(pk=tender.pk).first()
+        tender.refresh_from_db()
+        now = now or timezone.now()
+        blockers = publication_blockers(tender, publish_on=timezone.localdate(now))
+        if blockers:
+            raise DomainError(
+                "The tender cannot be published yet: "
+                + " ".join(b.message for b in blockers if not b.code.startswith("unclassified_"))
+                + " ".join(b.message for b in blockers if b.code == "unclassified_artefacts"),
+                code="publication_refused",
+                data={"blockers": [{"code": b.code, "message": b.message} for b in blockers]},
+            )
+        tender.published_at = now
+        tender.published_by = actor
+        tender.save(update_fields=["published_at", "published_by", "updated_at"])
+        audit.log(
+            actor=actor,
+            action="tendering.tender.published",
+            obj=tender,
+            partnership=tender.partnership,
+            data={
+                "reference": tender.reference,
+                "rules_version": tender.rules_version,
+                "cb_duty": tender.cb_duty,
+                "weights": {
+                    "price": tender.price_weight,
+                    "benefit": tender.benefit_weight,
+                    "quality": sum(c.weight for c in tender.scoring_model().quality_criteria),
+                },
+            },
+        )
+    return tender
+
+
+def _guard_open(tender: Tender, what: str, now=None) -> None:
+    now = now or timezone.now()
+    if tender.published_at is None:
+        raise DomainError(f"The tender is not published: {what} opens at publication.")
+    if tender.opened_at is not None or (
+        tender.submission_deadline and now >= tender.submission_deadline
+    ):
+        raise DomainError(f"The tender has closed for bids: {what} is over.", code="tender_closed")
+
+
+def register_bidder(
+    *, tender: Tender, actor, organisation, consortium=None, now=None
+) -> BidderRegistration:
+    """Register ``organisation`` as a bidder (the person must work for it). Anyone may register,
+    partners and outsiders alike."""
+    now = now or timezone.now()
+    _guard_open(tender, "registration", now)
+    if not Affiliation.objects.filter(user=actor, organisation=organisation).exists():
+        raise DomainError(
+            f"You can register only an organisation you work for, not {organisation}.",
+            field="organisation",
+        )
+    if tender.registrations.filter(organisation=organisation).exists():
+        raise DomainError(f"{organisation} is already registered.", field="organisation")
+    with transaction.atomic():
+        registration = BidderRegistration.objects.create(
+            tender=tender,
+            organisation=organisation,
+            user=actor,
+            consortium=consortium,
+            registered_at=now,
+        )
+        audit.log(
+            actor=actor,
+            action="tendering.bidder.registered",
+            obj=registration,
+            partnership=tender.partnership,
+            data={"organisation": organisation.name, "consortium": getattr(consortium, "pk", None)},
+        )
+    return registration
+
+
+def registration_for(tender: Tender, user) -> BidderRegistration | None:
+    """The registration of one of ``user``'s organisations, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        tender.registrations.filter(organisation__in=user.organisations.all())
+        .select_related("organisation")
+        .first()
+    )
+
+
+def ask(
+    *, tender: Tender, registration: BidderRegistration, actor, question: str, now=None
+) -> Clarification:
+    now = now or timezone.now()
+    if registration.tender_id != tender.pk:
+        raise DomainError("Register for this tender first.")
+    if tender.clarification_deadline and now >= tender.clarification_deadline:
+        raise DomainError("The clarification deadline has passed.", code="clarifications_closed")
+    _guard_open(tender, "asking questions", now)
+    if not question.strip():
+        raise DomainError("Enter your question.", field="question")
+    with transaction.atomic():
+        number = (tender.clarifications.aggregate(n=Max("number"))["n"] or 0) + 1
+        clarification = Clarification.objects.create(
+            tender=tender,
+            registration=registration,
+            number=number,
+            question=question,
+            asked_at=now,
+        )
+        audit.log(
+            actor=actor,
+            action="tendering.clarification.asked",
+            obj=clarification,
+            partnership=tender.partnership,
+            data={"number": number},
+        )
+    return clarification
+
+
+def _notify_bidders(tender: Tender, subject: str, body: str) -> int:
+    """One message to every registered bidder, sent together (nobody hears first) once the
+    change is committed (never for a rollback)."""
+    addresses = sorted(
+        {r.user.email for r in tender.registrations.select_related("user") if r.user.email}
+    )
+    messages = [EmailMessage(subject, body, None, [address]) for address in addresses]
+    if messages:
+        transaction.on_commit(lambda: mailers.default.send_messages(messages))
+    return len(messages)
+
+
+def answer(
+    *, clarification: Clarification, actor, published_question: str, answer: str, now=None
+) -> Clarification:
+    """Answer a question: the anonymised question and the answer are published to every
+    registered bidder at once."""
+    if clarification.answered_at:
+        raise DomainError("This question is already answered; publish an addendum to add to it.")
+    if not published_question.strip():
+        raise DomainError(
+            "Enter the question as it will be published, without anything that identifies "
+            "the bidder.",
+            field="published_question",
+        )
+    if not answer.strip():
+        raise DomainError("Enter the answer.", field="answer")
+    tender = clarification.tender
+    with transaction.atomic():
+        clarification.published_question = published_question
+        clarification.answer = answer
+        clarification.answered_at = now or timezone.now()
+        clarification.answered_by = actor
+        clarification.save()
+        sent = _notify_bidders(
+            tender,
+            f"{tender.reference}: clarification {clarification.number} answered",
+            f"A clarification to the tender “{tender.title}” ({tender.reference}) has been "
+            f"answered to every registered bidder.\n\nQuestion: {published_question}\n\n"
+            f"Answer: {answer}\n",
+        )
+        audit.log(
+            actor=actor,
+            action="tendering.clarification.answered",
+            obj=clarification,
+            partnership=tender.partnership,
+            data={"number": clarification.number, "notified": sent},
+        )
+    return clarification
+
+
+def publish_addendum(*, tender: Tender, actor, title: str, body: str, now=None) -> Addendum:
+    """A numbered amendment to the published tender, notified to every registered bidder."""
+    if tender.published_at is None:
+        raise DomainError("Change the draft itself: addenda amend a published tender.")
+    if tender.opened_at is not None:
+        raise DomainError("The bids are open: the tender can no longer be amended.")
+    if not title.strip():
+        raise DomainError("Enter a title.", field="title")
+    with transaction.atomic():
+        number = (tender.addenda.aggregate(n=Max("number"))["n"] or 0) + 1
+        addendum = Addendum.objects.create(
+            tender=tender,
+            number=number,
+            title=title,
+            body=body,
+            published_by=actor,
+            published_at=now or timezone.now(),
+        )
+        sent = _notify_bidders(
+            tender,
+            f"{tender.reference}: addendum {number} — {title}",
+            f"Addendum {number} to the tender “{tender.title}” ({tender.reference}):\n\n"
+            f"{title}\n\n{body}\n",
+        )
+        audit.log(
+            actor=actor,
+            action="tendering.addendum.published",
+            obj=addendum,
+            partnership=tender.partnership,
+            data={"number": number, "title": title, "notified": sent},
+        )
+    return addendum

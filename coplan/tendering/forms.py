@@ -1,0 +1,352 @@
+"""GOV.UK forms for tenders and the clause library."""
+
+from decimal import Decimal
+
+from django import forms
+
+from coplan.core.forms import DateInput, GovukForm
+from coplan.tendering.scoring import engine
+
+from .enums import (
+    BenefitMethod,
+    ClauseType,
+    ContractType,
+    PriceMethod,
+    RequirementMode,
+    Route,
+    TieBreak,
+    ZeroPriceRule,
+)
+
+WEIGHT = {"max_digits": 7, "decimal_places": 4, "min_value": Decimal(0), "max_value": Decimal(100)}
+MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal(0)}
+
+
+class DateTimeInput(DateInput):
+    """A native date and time picker (``datetime-local``), styled as a GOV.UK input."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        forms.DateInput.__init__(self, attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _money(label, help_text="", required=True):
+    return forms.DecimalField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        **MONEY,
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": "Enter an amount in pounds, like 450000.00",
+        },
+    )
+
+
+class StrategyForm(GovukForm):
+    title = forms.CharField(
+        label="Title", max_length=200, error_messages={"required": "Enter a title"}
+    )
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What is being bought, for the contract notice.",
+    )
+    contract_type = forms.ChoiceField(
+        label="Contract type",
+        choices=ContractType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the contract type"},
+    )
+    estimated_value = _money(
+        "Estimated contract value",
+        "The whole-life value in pounds, for example 450000.00. Say below whether it includes VAT.",
+    )
+    vat_included = forms.BooleanField(label="This value includes VAT", required=False)
+    vat_rate = forms.DecimalField(
+        label="VAT rate (%)",
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        initial=Decimal(20),
+        error_messages={"required": "Enter the VAT rate", "invalid": "Enter a percentage, like 20"},
+    )
+    duration_months = forms.IntegerField(
+        label="Duration (months)", required=False, min_value=1, max_value=600
+    )
+    route = forms.ChoiceField(
+        label="Route", choices=Route.choices, error_messages={"required": "Choose the route"}
+    )
+    strategy_date = forms.DateField(
+        label="Strategy date",
+        widget=DateInput(),
+        help_text="The statutory rules in force on this date apply.",
+        error_messages={"required": "Enter the strategy date", "invalid": "Enter a real date"},
+    )
+    cb_summary = forms.CharField(
+        label="Summary of the community benefit requirements",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For the contract notice. Required (or reasons for none) when the community "
+        "benefit duty applies.",
+    )
+    cb_no_requirements_reasons = forms.CharField(
+        label="Reasons for not including community benefit requirements",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class NewTenderForm(StrategyForm):
+    reference = forms.SlugField(
+        label="Reference",
+        max_length=60,
+        help_text="Letters, numbers and hyphens, for example NLC-2007-017. It appears in the "
+        "tender's public address.",
+        error_messages={
+            "required": "Enter a reference",
+            "invalid": "Use only letters, numbers, hyphens and underscores",
+        },
+    )
+
+    field_order = ["title", "reference"]
+
+    def clean_reference(self):
+        value = self.cleaned_data["reference"]
+        if value.lower() in {"clauses", "new"}:
+            raise forms.ValidationError("Choose another reference: that word is reserved")
+        return value
+
+
+class LotForm(GovukForm):
+    title = forms.CharField(
+        label="Title", max_length=200, error_messages={"required": "Enter a title"}
+    )
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    estimated_value = _money("Estimated value excluding VAT", required=False)
+
+
+class ModelForm(GovukForm):
+    price_method = forms.ChoiceField(
+        label="Price scoring method", choices=PriceMethod.choices, widget=forms.RadioSelect
+    )
+    price_weight = forms.DecimalField(label="Price weight (%)", **WEIGHT)
+    benefit_weight = forms.DecimalField(
+        label="Community benefit weight (%)",
+        help_text="0 when community benefits are mandatory contract conditions only.",
+        **WEIGHT,
+    )
+    benefit_method = forms.ChoiceField(
+        label="Community benefit scoring method",
+        choices=BenefitMethod.choices,
+        widget=forms.RadioSelect,
+    )
+    zero_price_rule = forms.ChoiceField(
+        label="A zero price in a price element", choices=ZeroPriceRule.choices
+    )
+    tie_break = forms.ChoiceField(label="Tie-break", choices=TieBreak.choices)
+    quality_minimum = forms.DecimalField(
+        label="Minimum quality score (optional)",
+        required=False,
+        help_text="A bid whose weighted quality score is below this is non-compliant.",
+        **WEIGHT,
+    )
+
+
+class TemplateForm(GovukForm):
+    template = forms.ChoiceField(
+        label="Price:quality template",
+        choices=[(t.key, f"{t.label} ({t.guidance})") for t in engine.TEMPLATES],
+    )
+
+
+class CriterionForm(GovukForm):
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter a name"}
+    )
+    question = forms.CharField(
+        label="Question for bidders", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    weight = forms.DecimalField(
+        label="Weight (% of the total)",
+        help_text="0 for a group: its weight is the total of the questions under it.",
+        **WEIGHT,
+        error_messages={"required": "Enter the weight"},
+    )
+    parent = forms.ModelChoiceField(
+        queryset=None, label="Group (optional)", required=False, empty_label="None (top level)"
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = groups
+
+
+class PriceElementForm(GovukForm):
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter a name"}
+    )
+    weight = forms.DecimalField(
+        label="Weight (% of the total)",
+        help_text="The elements' weights total the price weight.",
+        **WEIGHT,
+        error_messages={"required": "Enter the weight"},
+    )
+
+
+class RequirementForm(GovukForm):
+    measure = forms.ModelChoiceField(
+        queryset=None,
+        label="Clause and measure",
+        error_messages={"required": "Choose a measure"},
+    )
+    mode = forms.ChoiceField(
+        label="How it is used",
+        choices=RequirementMode.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the requirement is used"},
+    )
+    minimum = forms.DecimalField(
+        label="Minimum (optional for a scored commitment)",
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+    )
+    points_per_unit = forms.DecimalField(
+        label="Points per unit (for a points menu, optional)",
+        required=False,
+        max_digits=7,
+        decimal_places=4,
+        min_value=Decimal(0),
+    )
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, measures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].queryset = measures
+        self.fields["measure"].label_from_instance = lambda m: (
+            f"{m.clause.title}: {m.name} ({m.unit})"
+        )
+
+
+class TimetableForm(GovukForm):
+    clarification_deadline = forms.DateTimeField(
+        label="Clarification deadline", required=False, widget=DateTimeInput()
+    )
+    submission_deadline = forms.DateTimeField(
+        label="Submission deadline", required=False, widget=DateTimeInput()
+    )
+    opening_at = forms.DateTimeField(label="Bid opening", required=False, widget=DateTimeInput())
+    planned_award_on = forms.DateField(label="Planned award", required=False, widget=DateInput())
+
+
+class RegisterForm(GovukForm):
+    organisation = forms.ModelChoiceField(
+        queryset=None,
+        label="Organisation",
+        help_text="The organisation that will bid.",
+        error_messages={"required": "Choose the organisation"},
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class QuestionForm(GovukForm):
+    question = forms.CharField(
+        label="Your question",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The question is published to every bidder without your name.",
+        error_messages={"required": "Enter your question"},
+    )
+
+
+class AnswerForm(GovukForm):
+    published_question = forms.CharField(
+        label="Question as published",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Remove anything that identifies the bidder.",
+        error_messages={"required": "Enter the question as it will be published"},
+    )
+    answer = forms.CharField(
+        label="Answer",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the answer"},
+    )
+
+
+class AddendumForm(GovukForm):
+    title = forms.CharField(
+        label="Title", max_length=200, error_messages={"required": "Enter a title"}
+    )
+    body = forms.CharField(
+        label="Amendment",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter the amendment"},
+    )
+
+
+class ClauseForm(GovukForm):
+    type = forms.ChoiceField(label="Type", choices=ClauseType.choices)
+    title = forms.CharField(
+        label="Title", max_length=200, error_messages={"required": "Enter a title"}
+    )
+    guidance = forms.CharField(
+        label="Guidance", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    wording = forms.CharField(
+        label="Model wording",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Enter the model wording"},
+    )
+
+
+class WordingForm(GovukForm):
+    wording = forms.CharField(
+        label="Model wording",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Saving makes a new version; earlier versions stay, because tenders cite them.",
+        error_messages={"required": "Enter the model wording"},
+    )
+    change_note = forms.CharField(label="What changed and why", required=False, max_length=300)
+
+
+class MeasureForm(GovukForm):
+    name = forms.CharField(
+        label="Measure", max_length=200, error_messages={"required": "Name the measure"}
+    )
+    unit = forms.CharField(
+        label="Unit", max_length=60, error_messages={"required": "Enter the unit"}
+    )
+    evidence = forms.CharField(
+        label="Evidence", max_length=300, error_messages={"required": "Say how it is evidenced"}
+    )
+
+
+class ProxyForm(GovukForm):
+    value = _money("Value in pounds per unit")
+    effective_from = forms.DateField(
+        label="In force from",
+        widget=DateInput(),
+        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
+    )
+    table_version = forms.CharField(
+        label="Proxy table version",
+        max_length=40,
+        error_messages={"required": "Enter the proxy table version"},
+    )
+    source = forms.CharField(label="Source", required=False, max_length=300)
+
+
+class DocumentForm(GovukForm):
+    title = forms.CharField(
+        label="Title", max_length=200, error_messages={"required": "Enter a title"}
+    )
+    file = forms.FileField(label="File", error_messages={"required": "Choose a file"})

@@ -1,0 +1,301 @@
+"""Public tender pages (no login): the notice with its community benefit summary, documents,
+evidence pack, criteria and scoring model, lots, timetable and OCDS release package. Signed-in
+people register an organisation as a bidder; registered bidders ask clarification questions and
+read every answer. The shared clause library lives here too (everyone signed in reads it; staff
+edit it)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from coplan.core.errors import DomainError
+from coplan.tendering.scoring import engine
+
+from . import domain, ocds, queries
+from .forms import ClauseForm, MeasureForm, ProxyForm, QuestionForm, RegisterForm, WordingForm
+from .models import Clause, Measure
+from .views import evidence_pdf_response
+
+
+def _form_error(form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def tender_list(request):
+    return render(
+        request, "tendering/public/list.html", {"tenders": list(queries.published_tenders())}
+    )
+
+
+def notice(request, reference):
+    tender = queries.published_tender(reference)
+    model = tender.scoring_model()
+    registration = domain.registration_for(tender, request.user)
+    return render(
+        request,
+        "tendering/public/notice.html",
+        {
+            "tender": tender,
+            "illustrative": tender.partnership.is_illustrative,
+            "lots": list(queries.lots_of(tender)),
+            "requirements": queries.requirement_rows(tender),
+            "tree": domain.tree_of(tender),
+            "elements": list(tender.price_elements.all()),
+            "model": model,
+            "description": engine.describe(model),
+            "scale": engine.QUALITY_SCALE,
+            "documents": list(tender.documents.all()),
+            "addenda": list(tender.addenda.all()),
+            "pack": queries.evidence_pack(tender),
+            "registration": registration,
+        },
+    )
+
+
+def ocds_package(request, reference):
+    tender = queries.published_tender(reference)
+    response = JsonResponse(ocds.release_package(tender), json_dumps_params={"indent": 2})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def evidence_pdf(request, reference):
+    return evidence_pdf_response(queries.published_tender(reference))
+
+
+def document(request, reference, document_pk):
+    tender = queries.published_tender(reference)
+    doc = get_object_or_404(tender.documents, pk=document_pk)
+    return FileResponse(
+        doc.file.open("rb"), as_attachment=True, filename=doc.file.name.split("/")[-1]
+    )
+
+
+@login_required
+def register(request, reference):
+    tender = queries.published_tender(reference)
+    organisations = request.user.organisations.all()
+    form = RegisterForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        from coplan.consortium.models import Consortium
+
+        consortium = Consortium.objects.filter(
+            partnership=tender.partnership, lead=organisation
+        ).first()
+        try:
+            domain.register_bidder(
+                tender=tender, actor=request.user, organisation=organisation, consortium=consortium
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"{organisation} is registered for {tender.reference}: you will receive every "
+                "clarification answer and addendum.",
+            )
+            return redirect("tenders_public:notice", tender.reference)
+    return render(
+        request,
+        "tendering/public/form.html",
+        {
+            "tender": tender,
+            "form": form,
+            "heading": "Register as a bidder",
+            "button": "Register",
+            "hint": "Any organisation may register, whether or not it took part in the "
+            "partnership. Registered bidders ask clarification questions and receive every "
+            "answer and addendum at the same time.",
+        },
+    )
+
+
+@login_required
+def bidder_clarifications(request, reference):
+    tender = queries.published_tender(reference)
+    registration = domain.registration_for(tender, request.user)
+    if registration is None:
+        raise PermissionDenied("Register as a bidder to ask and read clarifications.")
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.ask(
+                tender=tender,
+                registration=registration,
+                actor=request.user,
+                question=form.cleaned_data["question"],
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request,
+                "Question sent. The answer goes to every registered bidder, without your name.",
+            )
+            return redirect("tenders_public:clarifications", tender.reference)
+    return render(
+        request,
+        "tendering/public/clarifications.html",
+        {
+            "tender": tender,
+            "form": form,
+            "answered": list(tender.clarifications.filter(answered_at__isnull=False)),
+            "mine": list(
+                registration.clarifications.filter(answered_at__isnull=True).order_by("number")
+            ),
+            "addenda": list(tender.addenda.all()),
+            "illustrative": tender.partnership.is_illustrative,
+        },
+    )
+
+
+# --- the clause library -------------------------------------------------------------------------
+
+
+def _staff(request):
+    if not request.user.has_perm("tendering.change_clause"):
+        raise PermissionDenied("Only staff edit the clause library.")
+
+
+@login_required
+def clause_list(request):
+    return render(
+        request,
+        "tendering/clauses/list.html",
+        {
+            "clauses": list(queries.clauses(include_inactive=request.user.is_staff)),
+            "can_edit": request.user.has_perm("tendering.change_clause"),
+            "f6_rule": domain.F6_RULE,
+        },
+    )
+
+
+@login_required
+def clause_detail(request, clause_pk):
+    clause = get_object_or_404(queries.clauses(include_inactive=True), pk=clause_pk)
+    return render(
+        request,
+        "tendering/clauses/detail.html",
+        {
+            "clause": clause,
+            "versions": list(clause.versions.all()),
+            "measures": list(clause.measures.all()),
+            "can_edit": request.user.has_perm("tendering.change_clause"),
+            "f6_rule": domain.F6_RULE,
+            "warnings": domain.residence_warnings(
+                clause.current_version.wording if clause.current_version else ""
+            ),
+        },
+    )
+
+
+def _clause_form_page(request, form, heading, button, clause=None, warnings=()):
+    return render(
+        request,
+        "tendering/clauses/form.html",
+        {
+            "form": form,
+            "heading": heading,
+            "button": button,
+            "clause": clause,
+            "warnings": list(warnings),
+            "f6_rule": domain.F6_RULE,
+        },
+    )
+
+
+def _warn_residence(request, wording: str) -> None:
+    phrases = domain.residence_warnings(wording)
+    if phrases:
+        messages.warning(
+            request,
+            f"Saved, but the wording mentions {', '.join(phrases)}. {domain.F6_RULE}",
+        )
+
+
+@login_required
+def clause_new(request):
+    _staff(request)
+    form = ClauseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            clause = domain.create_clause(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            _warn_residence(request, form.cleaned_data["wording"])
+            if not domain.residence_warnings(form.cleaned_data["wording"]):
+                messages.success(request, f"“{clause}” added to the library.")
+            return redirect("tenders_public:clause.detail", clause.pk)
+    return _clause_form_page(request, form, "Add a clause", "Add the clause")
+
+
+@login_required
+def clause_edit(request, clause_pk):
+    _staff(request)
+    clause = get_object_or_404(Clause, pk=clause_pk)
+    current = clause.current_version
+    form = WordingForm(
+        request.POST or None, initial={"wording": current.wording if current else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = domain.revise_wording(clause=clause, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            _warn_residence(request, version.wording)
+            if not domain.residence_warnings(version.wording):
+                messages.success(request, f"Version {version.number} of “{clause}” saved.")
+            return redirect("tenders_public:clause.detail", clause.pk)
+    return _clause_form_page(
+        request,
+        form,
+        f"Change the wording of “{clause}”",
+        "Save as a new version",
+        clause=clause,
+        warnings=domain.residence_warnings(current.wording if current else ""),
+    )
+
+
+@login_required
+def measure_add(request, clause_pk):
+    _staff(request)
+    clause = get_object_or_404(Clause, pk=clause_pk)
+    form = MeasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            measure = domain.add_measure(clause=clause, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, f"Measure “{measure.name}” added.")
+            return redirect("tenders_public:clause.detail", clause.pk)
+    return _clause_form_page(
+        request, form, f"Add a measure to “{clause}”", "Add the measure", clause
+    )
+
+
+@login_required
+def proxy_add(request, clause_pk, measure_pk):
+    _staff(request)
+    measure = get_object_or_404(Measure, pk=measure_pk, clause_id=clause_pk)
+    form = ProxyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.set_proxy(measure=measure, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, f"Proxy value for “{measure.name}” added.")
+            return redirect("tenders_public:clause.detail", clause_pk)
+    return _clause_form_page(
+        request,
+        form,
+        f"Add a proxy value for “{measure.name}”",
+        "Add the proxy value",
+        measure.clause,
+    )

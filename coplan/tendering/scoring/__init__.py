@@ -1,0 +1,1 @@
+"""Tender scoring engine (issue 7): see engine.py."""

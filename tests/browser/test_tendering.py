@@ -1,0 +1,277 @@
+"""Every tendering page, in the states people meet it, has no axe-core WCAG 2.2 AA
+violations and nothing blocked by the CSP: the tender workspace, the public notice (no
+login), registration and clarifications, and the shared clause library."""
+
+import pytest
+from playwright.sync_api import expect
+
+from coplan.core.models import Affiliation
+from coplan.partnerships.enums import Role
+from coplan.tendering import domain
+from coplan.tendering.models import Clause
+from tests.browser.conftest import assert_accessible, assert_no_csp_violations, login, submit
+from tests.factories import OrganisationFactory, PartnershipFactory, UserFactory, member
+from tests.tendering.conftest import build_world
+
+pytestmark = [pytest.mark.xdist_group("browser")]
+
+
+def library():
+    """The starter clause library (a transactional test flushes the data migration's rows)."""
+    from coplan.tendering.models import ClauseVersion, Measure, ProxyValue
+    from coplan.tendering.seed import seed_library
+
+    seed_library(Clause, ClauseVersion, Measure, ProxyValue)
+
+
+def world(*, published=False, asked=False):
+    library()
+    partnership = PartnershipFactory(title="Furniture reuse PSP")
+    people = {role.value: member(partnership, role) for role in Role}
+    people["outsider"] = UserFactory()
+    people["staff"] = UserFactory(is_staff=True)
+    w = build_world(partnership, people)
+    if published or asked:
+        domain.publish(tender=w.tender, actor=people["commissioner"])
+    if asked:
+        firm = OrganisationFactory(name="Brannock Removals and Storage Ltd")
+        Affiliation.objects.create(user=people["outsider"], organisation=firm)
+        registration = domain.register_bidder(
+            tender=w.tender, actor=people["outsider"], organisation=firm
+        )
+        w.question = domain.ask(
+            tender=w.tender,
+            registration=registration,
+            actor=people["outsider"],
+            question="Is the van fleet transferred?",
+        )
+        domain.answer(
+            clarification=domain.ask(
+                tender=w.tender,
+                registration=registration,
+                actor=people["outsider"],
+                question="One lot only?",
+            ),
+            actor=people["procurement"],
+            published_question="May a bidder bid for one lot?",
+            answer="Yes.",
+        )
+    return w
+
+
+def base(w):
+    return f"/partnerships/{w.partnership.pk}/tender"
+
+
+def tpath(w, rest=""):
+    return f"{base(w)}/{w.tender.pk}/{rest}"
+
+
+def as_officer(page, live_server, w, path):
+    login(page, live_server, w.people["procurement"])
+    page.goto(live_server.url + path)
+
+
+def overview(page, live_server):
+    w = world()
+    as_officer(page, live_server, w, f"{base(w)}/")
+    return "Tenders"
+
+
+def new_tender_errors(page, live_server):
+    w = world()
+    as_officer(page, live_server, w, f"{base(w)}/new/")
+    page.get_by_label("Title").fill("")
+    submit(page, "Start the tender")
+    expect(page.locator(".govuk-error-summary").first).to_be_visible()
+    return "Start a tender"
+
+
+def draft_tender(page, live_server):
+    w = world()
+    as_officer(page, live_server, w, tpath(w))
+    expect(page.get_by_role("button", name="Publish the tender")).to_be_visible()
+    return w.tender.title
+
+
+def strategy_form(page, live_server):
+    w = world()
+    as_officer(page, live_server, w, tpath(w, "strategy/"))
+    return "Procurement strategy"
+
+
+def lot_form(page, live_server):
+    w = world()
+    as_officer(page, live_server, w, tpath(w, "lots/add/"))
+    return "Add a lot"
+
+
+def document_form(page, live_server):
+    w = world()
+    as_officer(page, live_server, w, tpath(w, "documents/add/"))
+    return "Add a tender document"
+
+
+def model_with_a_warning(page, live_server):
+    w = world()
+    domain.add_criterion(
+        tender=w.tender,
+        actor=w.people["procurement"],
+        name="Track record",
+        question="How you delivered the pilot.",
+    )
+    as_officer(page, live_server, w, tpath(w, "model/"))
+    expect(page.locator(".govuk-warning-text").first).to_be_visible()
+    return "Criteria and scoring model"
+
+
+def model_form(page, live_server):
+    w = world()
+    as_officer(page, live_server, w, tpath(w, "model/edit/"))
+    return "Scoring model"
+
+
+def criterion_errors(page, live_server):
+    w = world()
+    as_officer(page, live_server, w, tpath(w, "model/criteria/add/"))
+    submit(page, "Add the criterion")
+    expect(page.locator(".govuk-error-summary").first).to_be_visible()
+    return "Add a quality criterion"
+
+
+def element_form(page, live_server):
+    w = world()
+    as_officer(page, live_server, w, tpath(w, "model/elements/add/"))
+    return "Add a price element"
+
+
+def simulator(page, live_server):
+    w = world()
+    as_officer(page, live_server, w, tpath(w, "simulator/"))
+    return "Scoring model simulator"
+
+
+def requirement_form(page, live_server):
+    w = world()
+    as_officer(page, live_server, w, tpath(w, "requirements/add/"))
+    return "Add a community benefit requirement"
+
+
+def timetable_form(page, live_server):
+    w = world()
+    as_officer(page, live_server, w, tpath(w, "timetable/"))
+    return "Timetable"
+
+
+def evidence_pack(page, live_server):
+    w = world()
+    as_officer(page, live_server, w, tpath(w, "evidence/"))
+    return "Evidence pack"
+
+
+def clarifications(page, live_server):
+    w = world(asked=True)
+    as_officer(page, live_server, w, tpath(w, "clarifications/"))
+    return "Clarifications and addenda"
+
+
+def answer_form(page, live_server):
+    w = world(asked=True)
+    as_officer(page, live_server, w, tpath(w, f"clarifications/{w.question.pk}/answer/"))
+    return f"Answer clarification {w.question.number}"
+
+
+def addendum_form(page, live_server):
+    w = world(published=True)
+    as_officer(page, live_server, w, tpath(w, "addenda/add/"))
+    return "Publish an addendum"
+
+
+def public_notice_without_login(page, live_server):
+    w = world(published=True)
+    page.goto(f"{live_server.url}/tenders/{w.tender.reference}/")
+    return w.tender.title
+
+
+def public_list(page, live_server):
+    world(published=True)
+    page.goto(f"{live_server.url}/tenders/")
+    return "Published tenders"
+
+
+def register_form(page, live_server):
+    w = world(published=True)
+    user = UserFactory()
+    Affiliation.objects.create(user=user, organisation=OrganisationFactory(name="Firm Ltd"))
+    login(page, live_server, user)
+    page.goto(f"{live_server.url}/tenders/{w.tender.reference}/register/")
+    return "Register as a bidder"
+
+
+def bidder_clarifications(page, live_server):
+    w = world(asked=True)
+    login(page, live_server, w.people["outsider"])
+    page.goto(f"{live_server.url}/tenders/{w.tender.reference}/clarifications/")
+    return "Clarifications and addenda"
+
+
+def clause_library(page, live_server):
+    library()
+    login(page, live_server, UserFactory())
+    page.goto(f"{live_server.url}/tenders/clauses/")
+    return "Community benefit clause library"
+
+
+def clause_detail(page, live_server):
+    library()
+    login(page, live_server, UserFactory(is_staff=True))
+    clause = Clause.objects.get(type="environmental")
+    page.goto(f"{live_server.url}/tenders/clauses/{clause.pk}/")
+    return clause.title
+
+
+def clause_edit_warns_on_residence(page, live_server):
+    library()
+    login(page, live_server, UserFactory(is_staff=True))
+    clause = Clause.objects.get(type="targeted_recruitment")
+    page.goto(f"{live_server.url}/tenders/clauses/{clause.pk}/edit/")
+    page.get_by_label("Model wording").fill("Recruit local people only.")
+    submit(page, "Save as a new version")
+    expect(page.get_by_text("the wording mentions local people")).to_be_visible()
+    return clause.title
+
+
+SCENARIOS = [
+    overview,
+    new_tender_errors,
+    draft_tender,
+    strategy_form,
+    lot_form,
+    document_form,
+    model_with_a_warning,
+    model_form,
+    criterion_errors,
+    element_form,
+    simulator,
+    requirement_form,
+    timetable_form,
+    evidence_pack,
+    clarifications,
+    answer_form,
+    addendum_form,
+    public_notice_without_login,
+    public_list,
+    register_form,
+    bidder_clarifications,
+    clause_library,
+    clause_detail,
+    clause_edit_warns_on_residence,
+]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.__name__ for s in SCENARIOS])
+def test_tendering_page_is_accessible(scenario, page, live_server):
+    expected_h1 = scenario(page, live_server)
+    expect(page.locator("h1")).to_have_text(expected_h1)
+    assert_accessible(page)
+    assert_no_csp_violations(page)

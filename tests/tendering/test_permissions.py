@@ -1,0 +1,168 @@
+"""Who may see and do what on the tender pages, for every persona (each role, an outsider
+and a staff user who is not a member). Service user representatives never see commercial
+things; partners who may bid (and the facilitator) never see the unpublished evaluation
+model; the procurement officer builds the tender; the commissioner or procurement officer
+publishes. Outsiders and non-member staff get 404, members without the permission 403."""
+
+import pytest
+from django.urls import reverse
+
+from coplan.core.models import Affiliation, AuditEvent
+from coplan.tendering import domain
+from tests.conftest import ALL_ROLES
+from tests.factories import OrganisationFactory, UserFactory
+
+EVERYONE = [*ALL_ROLES, "outsider", "staff"]
+MEMBERS = frozenset(ALL_ROLES)
+COMMERCIAL = MEMBERS - {"service_user"}
+COUNCIL = frozenset({"commissioner", "procurement", "steering", "evaluator", "observer"})
+OFFICER = frozenset({"procurement"})
+PUBLISHERS = frozenset({"commissioner", "procurement"})
+
+
+def nothing(w):
+    return {}
+
+
+def tender(w):
+    return {"tender_pk": w.tender.pk}
+
+
+def question(w):
+    return {"tender_pk": w.tender.pk, "clarification_pk": w.question.pk}
+
+
+# fmt: off
+DRAFT_PAGES = [
+    ("tenders", "overview", COMMERCIAL, nothing),
+    ("start a tender", "tender.new", OFFICER, nothing),
+    ("tender", "tender.detail", COMMERCIAL, tender),
+    ("strategy form", "tender.strategy", OFFICER, tender),
+    ("add a lot", "lot.add", OFFICER, tender),
+    ("add a document", "document.add", OFFICER, tender),
+    ("criteria and scoring model", "tender.model", COUNCIL, tender),
+    ("scoring model form", "model.edit", OFFICER, tender),
+    ("add a criterion", "criterion.add", OFFICER, tender),
+    ("add a price element", "element.add", OFFICER, tender),
+    ("simulator", "tender.simulator", COUNCIL, tender),
+    ("add a requirement", "requirement.add", OFFICER, tender),
+    ("timetable form", "tender.timetable", OFFICER, tender),
+    ("evidence pack", "tender.evidence", COMMERCIAL, tender),
+    ("evidence pack PDF", "tender.evidence_pdf", COMMERCIAL, tender),
+]
+PUBLISHED_PAGES = [
+    ("published criteria and scoring model", "tender.model", COMMERCIAL, tender),
+    ("published simulator", "tender.simulator", COMMERCIAL, tender),
+    ("clarifications", "tender.clarifications", PUBLISHERS, tender),
+    ("answer a clarification", "clarification.answer", OFFICER, question),
+    ("publish an addendum", "addendum.add", OFFICER, tender),
+]
+# fmt: on
+
+
+def url(w, url_name, kwargs):
+    return reverse(f"tendering:{url_name}", kwargs={"pk": w.partnership.pk, **kwargs})
+
+
+def expected(persona, allowed):
+    if persona in ("outsider", "staff"):
+        return 404
+    return 200 if persona in allowed else 403
+
+
+@pytest.fixture
+def asked(published):
+    person = UserFactory()
+    firm = OrganisationFactory(name="Cairnhill Furnishing Services Ltd")
+    Affiliation.objects.create(user=person, organisation=firm)
+    registration = domain.register_bidder(tender=published.tender, actor=person, organisation=firm)
+    published.question = domain.ask(
+        tender=published.tender, registration=registration, actor=person, question="When?"
+    )
+    return published
+
+
+@pytest.mark.parametrize("persona", EVERYONE)
+@pytest.mark.parametrize(
+    ("page", "url_name", "allowed", "kwargs"), DRAFT_PAGES, ids=[p[0] for p in DRAFT_PAGES]
+)
+def test_draft_pages_by_role(client, world, persona, page, url_name, allowed, kwargs):
+    client.force_login(world.people[persona])
+    response = client.get(url(world, url_name, kwargs(world)))
+    assert response.status_code == expected(persona, allowed), page
+
+
+@pytest.mark.parametrize("persona", EVERYONE)
+@pytest.mark.parametrize(
+    ("page", "url_name", "allowed", "kwargs"),
+    PUBLISHED_PAGES,
+    ids=[p[0] for p in PUBLISHED_PAGES],
+)
+def test_published_pages_by_role(client, asked, persona, page, url_name, allowed, kwargs):
+    client.force_login(asked.people[persona])
+    response = client.get(url(asked, url_name, kwargs(asked)))
+    assert response.status_code == expected(persona, allowed), page
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, world):
+    for _, url_name, _, kwargs in DRAFT_PAGES:
+        response = client.get(url(world, url_name, kwargs(world)))
+        assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_another_partnerships_tender_is_not_found(client, world):
+    from coplan.partnerships.enums import Role
+    from tests.factories import PartnershipFactory, member
+
+    other = PartnershipFactory()
+    officer = member(other, Role.PROCUREMENT)
+    client.force_login(officer)
+    response = client.get(reverse("tendering:tender.detail", args=[other.pk, world.tender.pk]))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("persona", EVERYONE)
+def test_publish_by_role(client, world, persona):
+    client.force_login(world.people[persona])
+    response = client.post(url(world, "tender.publish", tender(world)))
+    world.tender.refresh_from_db()
+    if persona in PUBLISHERS:
+        assert response.status_code == 302
+        assert world.tender.published_at is not None
+        assert AuditEvent.objects.filter(
+            action="tendering.tender.published", actor=world.people[persona]
+        ).exists()
+    else:
+        assert response.status_code == expected(persona, PUBLISHERS)
+        assert world.tender.published_at is None
+
+
+@pytest.mark.parametrize("persona", EVERYONE)
+def test_changing_the_model_by_role(client, world, persona):
+    client.force_login(world.people[persona])
+    response = client.post(
+        url(world, "criterion.add", tender(world)),
+        {"name": "Referrals", "question": "How?", "weight": "0"},
+    )
+    made = world.tender.quality_criteria.filter(name="Referrals").exists()
+    if persona in OFFICER:
+        assert response.status_code == 302 and made
+        assert AuditEvent.objects.filter(action="tendering.criterion.added").exists()
+    else:
+        assert response.status_code == expected(persona, OFFICER) and not made
+
+
+@pytest.mark.parametrize("persona", EVERYONE)
+def test_the_model_api_by_role(world, persona):
+    from tests.api.helpers import api_as
+
+    path = f"/partnerships/{world.partnership.pk}/tenders/{world.tender.pk}/model"
+    response = api_as(world.people[persona]).get(path)
+    assert response.status_code == expected(persona, COUNCIL)
+    if response.status_code == 200:
+        body = response.json()
+        assert body["valid"] is True
+        assert [c["name"] for c in body["criteria"]] == [
+            "Service delivery",
+            "Training young people",
+        ]
