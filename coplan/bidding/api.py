@@ -1,3 +1,681 @@
-from ninja import Router
+"""The bidding API: the same domain functions as the pages.
+
+Officers (procurement officer, commissioner) list bids (who, when, digests — never content),
+set the opening time and confirm the opening; after opening the procurement officer reads a
+bid. Officers' endpoints need a two-factor verified session: a personal token alone is refused
+(403), because a token carries no second factor. Registered bidders submit (JSON; documents
+base64), withdraw, and fetch their receipts.
+"""
+
+import base64
+import binascii
+import datetime as dt
+import uuid
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from coplan.core.errors import DomainError
+from coplan.partnerships.queries import get_for
+from coplan.tendering.models import Tender
+
+from . import domain, queries, receipts
+from .enums import BidStatus, Conflict, ConflictDecision, Part, PriceQueryOutcome
+from .models import Bid, PriceQuery
+from .rules import registration_of
 
 router = Router(tags=["bidding"])
+BASE = "/partnerships/{int:pk}/bids/{int:tender_pk}"
+
+
+class DocumentOut(Schema):
+    position: int
+    size: int
+    sha256: str
+
+
+class BidOut(Schema):
+    uuid: uuid.UUID
+    receipt_number: str
+    bidder: str
+    consortium: str | None
+    members: list[str]
+    status: BidStatus
+    submitted_at: dt.datetime
+    digest: str
+    documents: list[DocumentOut]
+
+    @staticmethod
+    def resolve_bidder(obj):
+        return obj.organisation.name
+
+    @staticmethod
+    def resolve_consortium(obj):
+        return obj.consortium.name if obj.consortium_id else None
+
+    @staticmethod
+    def resolve_documents(obj):
+        return list(obj.documents.all())
+
+
+class DocumentIn(Schema):
+    name: str
+    content_base64: str
+
+
+class BidIn(Schema):
+    price: str | None = None
+    prices: dict[str, str] | None = None
+    quality: dict[str, str] = {}
+    quantities: dict[str, str] = {}
+    documents: list[DocumentIn] = []
+
+
+class OpeningTimeIn(Schema):
+    opening_at: dt.datetime
+
+
+class OpeningOut(Schema):
+    opened: bool
+    opened_at: dt.datetime | None
+    confirmations: int
+    bids: list[dict]
+
+
+class OpenedDocumentOut(Schema):
+    position: int
+    name: str
+    sha256: str
+    verified: bool
+
+
+class BidContentOut(Schema):
+    bid: BidOut
+    verified: bool
+    problems: list[str]
+    content: dict
+    documents: list[OpenedDocumentOut]
+
+
+class ReceiptOut(Schema):
+    receipt_number: str
+    submitted_at: dt.datetime
+    digest: str
+    documents: list[DocumentOut]
+    text: str
+
+
+def _officer(request, pk, tender_pk, perm="bidding.view_bids") -> Tender:
+    partnership = get_for(request.user, pk)
+    tender = get_object_or_404(Tender, partnership=partnership, pk=tender_pk)
+    if not request.user.has_perm(perm, tender):
+        raise PermissionDenied("Your role in this partnership does not allow this.")
+    verified = getattr(request.user, "is_verified", None)
+    if getattr(request, "api_token", None) is not None or not (verified and verified()):
+        raise PermissionDenied(
+            "Sealed bids need two-factor sign-in: use a session verified with your "
+            "authenticator app."
+        )
+    return tender
+
+
+def _bidder(request, pk, tender_pk):
+    tender = Tender.objects.filter(
+        partnership_id=pk, pk=tender_pk, published_at__isnull=False
+    ).first()
+    registration = registration_of(request.user, tender) if tender else None
+    if registration is None:
+        if tender is not None and request.user.has_perm(
+            "partnerships.view_partnership", tender.partnership
+        ):
+            raise PermissionDenied("Only a registered bidder can bid.")
+        raise Http404("No such tender")
+    return tender, registration
+
+
+def _own(request, pk, tender_pk, bid_uuid) -> Bid:
+    tender, registration = _bidder(request, pk, tender_pk)
+    return get_object_or_404(
+        Bid, tender=tender, organisation=registration.organisation, uuid=bid_uuid
+    )
+
+
+@router.get(BASE, response=list[BidOut])
+def list_bids(request, pk: int, tender_pk: int):
+    """Every bid received: bidder, exact time, status and digests (no content)."""
+    return list(queries.bids_of(_officer(request, pk, tender_pk)))
+
+
+@router.put(f"{BASE}/opening-time", response=OpeningOut)
+def set_opening_time(request, pk: int, tender_pk: int, payload: OpeningTimeIn):
+    tender = _officer(request, pk, tender_pk, "bidding.set_opening_time")
+    domain.set_opening_time(tender=tender, actor=request.user, opening_at=payload.opening_at)
+    return _opening(tender)
+
+
+def _opening(tender):
+    record = getattr(tender, "opening_record", None) if tender.opened_at else None
+    return {
+        "opened": tender.opened_at is not None,
+        "opened_at": tender.opened_at,
+        "confirmations": tender.opening_confirmations.count(),
+        "bids": record.bids if record else [],
+    }
+
+
+@router.get(f"{BASE}/opening", response=OpeningOut)
+def get_opening(request, pk: int, tender_pk: int):
+    return _opening(_officer(request, pk, tender_pk))
+
+
+@router.post(f"{BASE}/opening/confirmations", response={201: OpeningOut})
+def confirm_opening(request, pk: int, tender_pk: int):
+    """Confirm the opening; the second different officer's confirmation opens the bids."""
+    tender = _officer(request, pk, tender_pk, "bidding.open_bids")
+    domain.confirm_opening(tender=tender, actor=request.user)
+    tender.refresh_from_db()
+    return Status(201, _opening(tender))
+
+
+@router.get(f"{BASE}/opened/{{uuid:bid_uuid}}", response=BidContentOut)
+def read_bid(request, pk: int, tender_pk: int, bid_uuid: uuid.UUID):
+    """An opened bid's content, checked against its receipt (404 while sealed)."""
+    tender = _officer(request, pk, tender_pk)
+    if tender.opened_at is None:
+        raise Http404("The bids are sealed")
+    bid = get_object_or_404(Bid, tender=tender, uuid=bid_uuid, status=BidStatus.SUBMITTED)
+    if not request.user.has_perm("bidding.read_bid_content", tender):
+        raise PermissionDenied("Only the procurement officer reads the bids.")
+    check = domain.verify_bid(bid)
+    return {
+        "bid": bid,
+        "verified": check.ok,
+        "problems": check.problems,
+        "content": check.content or {},
+        "documents": [
+            {
+                "position": d.document.position,
+                "name": d.name,
+                "sha256": d.document.sha256,
+                "verified": d.ok,
+            }
+            for d in check.documents
+        ],
+    }
+
+
+@router.get(f"{BASE}/mine", response=list[BidOut])
+def my_bids(request, pk: int, tender_pk: int):
+    tender, registration = _bidder(request, pk, tender_pk)
+    return list(queries.bids_of(tender).filter(organisation=registration.organisation))
+
+
+@router.post(f"{BASE}/mine", response={201: ReceiptOut})
+def submit_bid(request, pk: int, tender_pk: int, payload: BidIn):
+    """Seal and submit a bid (a later one replaces the earlier); returns the receipt."""
+    _, registration = _bidder(request, pk, tender_pk)
+    documents = []
+    for i, d in enumerate(payload.documents):
+        try:
+            documents.append((d.name, base64.b64decode(d.content_base64, validate=True)))
+        except (binascii.Error, ValueError):
+            raise DomainError(
+                "Encode the document in base64.",
+                code="not_base64",
+                field=f"documents.{i}.content_base64",
+            ) from None
+    bid = domain.submit_bid(
+        registration=registration,
+        actor=request.user,
+        price=payload.price,
+        prices=payload.prices,
+        quality=payload.quality,
+        quantities=payload.quantities,
+        documents=documents,
+    )
+    return Status(201, _receipt(bid))
+
+
+def _receipt(bid):
+    return {
+        "receipt_number": bid.receipt_number,
+        "submitted_at": bid.submitted_at,
+        "digest": bid.digest,
+        "documents": list(bid.documents.all()),
+        "text": receipts.text(bid),
+    }
+
+
+@router.get(f"{BASE}/mine/{{uuid:bid_uuid}}/receipt", response=ReceiptOut)
+def get_receipt(request, pk: int, tender_pk: int, bid_uuid: uuid.UUID):
+    return _receipt(_own(request, pk, tender_pk, bid_uuid))
+
+
+@router.post(f"{BASE}/mine/{{uuid:bid_uuid}}/withdrawal", response=BidOut)
+def withdraw(request, pk: int, tender_pk: int, bid_uuid: uuid.UUID):
+    bid = _own(request, pk, tender_pk, bid_uuid)
+    return domain.withdraw_bid(bid=bid, actor=request.user)
+
+
+# --- Evaluation and award ------------------------------------------------------------------
+
+
+class PanelRowOut(Schema):
+    criterion_id: int | None
+    criterion: str | None
+    evaluators: list[str]
+    shortfall_reason: str | None
+    problem: str
+
+
+class AssignIn(Schema):
+    evaluator_id: int
+    part: Part
+    criterion_id: int | None = None
+
+
+class ShortfallIn(Schema):
+    criterion_id: int
+    reason: str
+
+
+class DeclarationIn(Schema):
+    kind: Conflict
+    details: str = ""
+
+
+class DeclarationOut(Schema):
+    id: int
+    evaluator: str
+    kind: Conflict
+    details: str
+    flags: list[str]
+    decision: ConflictDecision
+    mitigation: str
+    decision_reason: str
+
+    @staticmethod
+    def resolve_evaluator(obj):
+        return str(obj.evaluator)
+
+
+class DecisionIn(Schema):
+    decision: ConflictDecision
+    mitigation: str = ""
+    reason: str = ""
+
+
+class ScoreIn(Schema):
+    bid: uuid.UUID
+    criterion_id: int
+    score: int
+    rationale: str
+
+
+class ScoreOut(Schema):
+    bid: uuid.UUID
+    criterion: str
+    score: int
+    rationale: str
+
+
+class ModerateIn(ScoreIn):
+    difference_reason: str = ""
+
+
+class PriceQueryIn(Schema):
+    text: str
+    outcome: PriceQueryOutcome | None = None
+
+
+class PriceQueryOut(Schema):
+    bid: uuid.UUID
+    reason: str
+    explanation: str
+    outcome: PriceQueryOutcome
+
+    @staticmethod
+    def resolve_bid(obj):
+        return obj.bid.uuid
+
+
+class ResultRowOut(Schema):
+    rank: int
+    bidder: str
+    bid: uuid.UUID
+    total_price: str
+    price_score: str
+    quality_score: str
+    benefit_score: str
+    total: str
+    criterion_scores: dict[str, str]
+
+
+class ResultsOut(Schema):
+    complete: bool
+    missing: list[str]
+    ranking: list[ResultRowOut]
+    warnings: list[dict]
+    excluded: list[str]
+
+
+class AwardIn(Schema):
+    reasons: str
+    electronic: bool = True
+    decision_id: int | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    kpi_ids: list[int] = []
+
+
+class CommitmentOut(Schema):
+    id: int
+    description: str
+    unit: str
+    target_min: str
+    source: str
+
+
+class ContractOut(Schema):
+    id: int
+    supplier: str
+    value: str
+    starts_on: dt.date
+    ends_on: dt.date
+    standstill_ends_at: dt.datetime | None
+    concluded_at: dt.datetime | None
+    commitments: list[CommitmentOut]
+
+    @staticmethod
+    def resolve_supplier(obj):
+        return obj.supplier.name
+
+    @staticmethod
+    def resolve_value(obj):
+        return f"{obj.value:f}"
+
+    @staticmethod
+    def resolve_commitments(obj):
+        return [
+            {
+                "id": c.pk,
+                "description": c.description,
+                "unit": c.unit,
+                "target_min": f"{c.target_min.normalize():f}",
+                "source": c.source,
+            }
+            for c in obj.commitments.all()
+        ]
+
+
+class AwardOut(Schema):
+    winner: str
+    approved_at: dt.datetime
+    reasons: str
+    standstill_days: int
+    standstill_ends_at: dt.datetime
+    notice: str
+    contract: ContractOut | None
+
+    @staticmethod
+    def resolve_winner(obj):
+        return obj.bid.organisation.name
+
+    @staticmethod
+    def resolve_contract(obj):
+        return obj.tender.contracts.first()
+
+
+EV = f"{BASE}/evaluation"
+
+
+def _opened_or_404(tender):
+    if tender.opened_at is None:
+        raise Http404("The bids are sealed")
+
+
+def _bid(tender, bid_uuid) -> Bid:
+    return get_object_or_404(Bid, tender=tender, uuid=bid_uuid, status=BidStatus.SUBMITTED)
+
+
+def _criterion(tender, criterion_id, field="criterion_id"):
+    found = tender.quality_criteria.filter(pk=criterion_id).first()
+    if found is None:
+        raise DomainError("No such quality question.", code="no_question", field=field)
+    return found
+
+
+@router.get(f"{EV}/panel", response=list[PanelRowOut])
+def get_panel(request, pk: int, tender_pk: int):
+    tender = _officer(request, pk, tender_pk, "bidding.view_evaluation")
+    return [
+        {
+            "criterion_id": r.criterion.pk if r.criterion else None,
+            "criterion": r.criterion.name if r.criterion else None,
+            "evaluators": [str(e) for e in r.evaluators],
+            "shortfall_reason": r.shortfall.reason if r.shortfall else None,
+            "problem": r.problem,
+        }
+        for r in domain.panel_of(tender)
+    ]
+
+
+@router.post(f"{EV}/panel", response={201: dict})
+def assign(request, pk: int, tender_pk: int, payload: AssignIn):
+    from coplan.core.models import User
+
+    tender = _officer(request, pk, tender_pk, "bidding.manage_evaluation")
+    evaluator = User.objects.filter(
+        pk=payload.evaluator_id, memberships__partnership=tender.partnership
+    ).first()
+    if evaluator is None:
+        raise DomainError("No such member.", code="not_member", field="evaluator_id")
+    criterion = None
+    if payload.part == Part.QUALITY:
+        criterion = _criterion(tender, payload.criterion_id)
+    a = domain.assign(
+        tender=tender,
+        actor=request.user,
+        evaluator=evaluator,
+        part=payload.part,
+        criterion=criterion,
+    )
+    return Status(201, {"id": a.pk})
+
+
+@router.post(f"{EV}/panel/shortfalls", response={201: dict})
+def record_shortfall(request, pk: int, tender_pk: int, payload: ShortfallIn):
+    tender = _officer(request, pk, tender_pk, "bidding.manage_evaluation")
+    row = domain.record_shortfall(
+        tender=tender,
+        actor=request.user,
+        criterion=_criterion(tender, payload.criterion_id),
+        reason=payload.reason,
+    )
+    return Status(201, {"id": row.pk})
+
+
+@router.get(f"{EV}/declarations", response=list[DeclarationOut])
+def list_declarations(request, pk: int, tender_pk: int):
+    tender = _officer(request, pk, tender_pk, "bidding.view_evaluation")
+    return list(tender.conflict_declarations.select_related("evaluator"))
+
+
+@router.post(f"{EV}/declaration", response={201: DeclarationOut})
+def declare(request, pk: int, tender_pk: int, payload: DeclarationIn):
+    """The evaluator's own declaration (flags are pre-filled by Coplan)."""
+    tender = _officer(request, pk, tender_pk, "bidding.evaluate")
+    return Status(
+        201,
+        domain.declare(
+            tender=tender, evaluator=request.user, kind=payload.kind, details=payload.details
+        ),
+    )
+
+
+@router.post(f"{EV}/declarations/{{int:declaration_id}}/decision", response=DeclarationOut)
+def decide(request, pk: int, tender_pk: int, declaration_id: int, payload: DecisionIn):
+    tender = _officer(request, pk, tender_pk, "bidding.manage_evaluation")
+    declaration = get_object_or_404(tender.conflict_declarations, pk=declaration_id)
+    return domain.decide_conflict(
+        declaration=declaration,
+        actor=request.user,
+        decision=payload.decision,
+        mitigation=payload.mitigation,
+        reason=payload.reason,
+    )
+
+
+@router.post(f"{EV}/scores", response={201: ScoreOut})
+def submit_score(request, pk: int, tender_pk: int, payload: ScoreIn):
+    tender = _officer(request, pk, tender_pk, "bidding.evaluate")
+    _opened_or_404(tender)
+    criterion = _criterion(tender, payload.criterion_id)
+    row = domain.submit_score(
+        bid=_bid(tender, payload.bid),
+        criterion=criterion,
+        evaluator=request.user,
+        score=payload.score,
+        rationale=payload.rationale,
+    )
+    return Status(
+        201,
+        {
+            "bid": payload.bid,
+            "criterion": criterion.name,
+            "score": row.score,
+            "rationale": row.rationale,
+        },
+    )
+
+
+@router.post(f"{EV}/moderation", response={201: ScoreOut})
+def moderate(request, pk: int, tender_pk: int, payload: ModerateIn):
+    tender = _officer(request, pk, tender_pk, "bidding.manage_evaluation")
+    _opened_or_404(tender)
+    criterion = _criterion(tender, payload.criterion_id)
+    row = domain.moderate(
+        bid=_bid(tender, payload.bid),
+        criterion=criterion,
+        actor=request.user,
+        score=payload.score,
+        rationale=payload.rationale,
+        difference_reason=payload.difference_reason,
+    )
+    return Status(
+        201,
+        {
+            "bid": payload.bid,
+            "criterion": criterion.name,
+            "score": row.score,
+            "rationale": row.rationale,
+        },
+    )
+
+
+@router.post(f"{EV}/price-queries/{{uuid:bid_uuid}}", response=PriceQueryOut)
+def price_query(request, pk: int, tender_pk: int, bid_uuid: uuid.UUID, payload: PriceQueryIn):
+    """One step of an abnormally low bid's query: request, then record the explanation, then
+    decide (``outcome``)."""
+    tender = _officer(request, pk, tender_pk, "bidding.manage_evaluation")
+    _opened_or_404(tender)
+    bid = _bid(tender, bid_uuid)
+    query = PriceQuery.objects.filter(bid=bid).first()
+    if query is None:
+        return domain.request_explanation(bid=bid, actor=request.user, reason=payload.text)
+    if not query.explained_at:
+        return domain.record_explanation(query=query, actor=request.user, explanation=payload.text)
+    if payload.outcome is None:
+        raise DomainError("Accept or reject.", code="required", field="outcome")
+    return domain.decide_price_query(
+        query=query, actor=request.user, outcome=payload.outcome, reason=payload.text
+    )
+
+
+@router.get(f"{EV}/results", response=ResultsOut)
+def results(request, pk: int, tender_pk: int):
+    tender = _officer(request, pk, tender_pk, "bidding.view_evaluation")
+    _opened_or_404(tender)
+    found = domain.results_of(tender)
+    return {
+        "complete": found.complete,
+        "missing": found.missing,
+        "ranking": [
+            {
+                "rank": r.rank,
+                "bidder": r.name,
+                "bid": found.bids[r.name].uuid,
+                "total_price": f"{r.total_price:f}",
+                "price_score": f"{r.price_score:f}",
+                "quality_score": f"{r.quality_score:f}",
+                "benefit_score": f"{r.benefit_score:f}",
+                "total": f"{r.total:f}",
+                "criterion_scores": {k: f"{v:f}" for k, v in r.criterion_scores.items()},
+            }
+            for r in found.ranked
+        ],
+        "warnings": [
+            {"code": w.code, "message": w.message, "bid": w.bid}
+            for w in (found.result.warnings if found.result else ())
+        ],
+        "excluded": [b.organisation.name for b in found.excluded],
+    }
+
+
+@router.post(f"{BASE}/award", response={201: AwardOut})
+def approve_award(request, pk: int, tender_pk: int, payload: AwardIn):
+    from coplan.governance.models import Decision
+    from coplan.pilots.models import Kpi
+
+    tender = _officer(request, pk, tender_pk, "bidding.award")
+    _opened_or_404(tender)
+    decision = None
+    if payload.decision_id is not None:
+        decision = Decision.objects.filter(
+            pk=payload.decision_id, partnership=tender.partnership
+        ).first()
+        if decision is None:
+            raise DomainError("No such decision.", code="no_decision", field="decision_id")
+    kpis = list(Kpi.objects.filter(pk__in=payload.kpi_ids, pilot__partnership=tender.partnership))
+    if len(kpis) != len(set(payload.kpi_ids)):
+        raise DomainError("Choose the partnership's pilot KPIs.", code="no_kpi", field="kpi_ids")
+    award = domain.approve_award(
+        tender=tender,
+        actor=request.user,
+        reasons=payload.reasons,
+        electronic=payload.electronic,
+        decision=decision,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        kpis=kpis,
+    )
+    return Status(201, award)
+
+
+@router.get(f"{BASE}/award", response=AwardOut)
+def get_award(request, pk: int, tender_pk: int):
+    tender = _officer(request, pk, tender_pk, "bidding.award")
+    award = getattr(tender, "award", None) if tender.awarded_at else None
+    if award is None:
+        raise Http404("No award yet")
+    return award
+
+
+@router.post(f"{BASE}/award/contract/conclusion", response=ContractOut)
+def conclude(request, pk: int, tender_pk: int):
+    tender = _officer(request, pk, tender_pk, "bidding.award")
+    contract = get_object_or_404(tender.contracts, concluded_at__isnull=True)
+    return domain.conclude_contract(contract=contract, actor=request.user)
+
+
+@router.get(f"{BASE}/ocds", response=dict)
+def ocds_package(request, pk: int, tender_pk: int):
+    """The tender's OCDS release package with the award and contract releases."""
+    from . import ocds
+
+    partnership = get_for(request.user, pk)
+    tender = get_object_or_404(Tender, partnership=partnership, pk=tender_pk)
+    return ocds.release_package(tender)

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class BiddingConfig(AppConfig):
     name = "coplan.bidding"
     label = "bidding"
+
+    def ready(self):
+        from . import health  # noqa: F401  registers the section and the gate criteria

@@ -1,5 +1,266 @@
-"""The bidding app's part of the demo story."""
+"""The bidding app's part of the demo story: North Lanarkshire's tender receives three sealed
+bids — Homereach's consortium bid and two fictional firms' — and two officers open them; a
+panel that includes a trained service user declares its interests, scores and moderates; the
+award (citing the steering group's award-approval decision of 24 September 2007 when the
+governance demo recorded it) goes to Homereach with letters to all three bidders; the contract
+runs October 2007 – September 2010 with the community benefit commitments Homereach bid.
+
+The tendering demo creates the tender (this module runs after it); if there is no published
+tender with a deadline yet, nothing is added. Bids are sealed and opened through the domain
+functions with the timestamps moved back into 2007, as the other demo modules do.
+"""
+
+import datetime as dt
+from contextlib import contextmanager
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Max
+
+from coplan.core.models import Affiliation, AuditEvent, Organisation, OrganisationType, User
+from coplan.partnerships.enums import Role
+
+from . import domain
+
+# The story's two other bidders (coplan/demo/story.py NL_BIDDER_A, NL_BIDDER_B): a contact is
+# made only where the cast has nobody at the organisation.
+OTHER_BIDDERS = (
+    (
+        "Brannock Removals and Storage Ltd",
+        "colin.struthers@example.org",
+        "Colin Struthers",
+        Decimal("1.12"),
+    ),
+    (
+        "Cairnhill Furnishing Services Ltd",
+        "shona.reid@example.org",
+        "Shona Reid",
+        Decimal("0.94"),
+    ),
+)
+
+
+@contextmanager
+def _dated(when: dt.datetime):
+    """Move every audit event written inside the block to ``when`` (as the loader does)."""
+    last = AuditEvent.objects.aggregate(last=Max("pk"))["last"] or 0
+    yield
+    AuditEvent.objects.filter(pk__gt=last).update(created_at=when)
+
+
+def _registration(tender, organisation, user, consortium=None):
+    from coplan.tendering.models import BidderRegistration
+
+    registration, _ = BidderRegistration.objects.get_or_create(
+        tender=tender,
+        organisation=organisation,
+        defaults={"user": user, "consortium": consortium, "registered_at": tender.published_at},
+    )
+    return registration
+
+
+def _bid(tender, registration, factor: Decimal, quality: str, quantity: Decimal, now):
+    elements = list(tender.price_elements.all())
+    base = Decimal("380000") * factor
+    if elements:
+        total = sum((e.weight for e in elements), Decimal(0)) or Decimal(1)
+        prices = {
+            e.name: str((base * e.weight / total).quantize(Decimal("0.01"))) for e in elements
+        }
+        price = None
+    else:
+        prices, price = None, str(base.quantize(Decimal("0.01")))
+    return domain.submit_bid(
+        registration=registration,
+        actor=registration.user,
+        price=price,
+        prices=prices,
+        quality={c.name: f"{quality} ({c.name})" for c in domain.scored_criteria(tender)},
+        quantities={
+            str(r.pk): str(max(quantity, r.minimum or Decimal(0)))
+            for r in domain.scored_requirements(tender)
+        },
+        documents=[("method-statement.txt", f"{registration.organisation}: {quality}".encode())],
+        now=now,
+    )
 
 
 def load(story) -> None:
-    return None
+    if not story.is_historic:
+        return
+    tender = (
+        story.partnership.tenders.filter(
+            published_at__isnull=False, submission_deadline__isnull=False
+        )
+        .order_by("published_at")
+        .first()
+    )
+    if tender is None or tender.bids.exists():
+        return
+    deadline = tender.submission_deadline
+    if tender.opening_at is None or tender.opening_at < deadline:
+        tender.opening_at = deadline + dt.timedelta(hours=2)
+        tender.save(update_fields=["opening_at"])
+    consortium = getattr(story.partnership, "consortium", None)
+    bids = []
+    if consortium is not None and consortium.lead_id:
+        lead_user = User.objects.filter(
+            memberships__partnership=story.partnership,
+            memberships__organisation=consortium.lead,
+        ).first() or story.person(Role.SE_PARTNER)
+        registration = _registration(tender, consortium.lead, lead_user, consortium)
+        bids.append(
+            (
+                registration,
+                Decimal("1.00"),
+                "Three projects storing, refurbishing and delivering packs, training young "
+                "people leaving homelessness",
+                Decimal("24"),
+            )
+        )
+    for name, email, full_name, factor in OTHER_BIDDERS:
+        organisation, _ = Organisation.objects.get_or_create(
+            name=name, defaults={"type": OrganisationType.PRIVATE_COMPANY}
+        )
+        user = User.objects.filter(affiliation__organisation=organisation).order_by("pk").first()
+        if user is None:
+            user, created = User.objects.get_or_create(
+                email=email, defaults={"full_name": full_name}
+            )
+            if created:
+                user.set_unusable_password()
+                user.save()
+            Affiliation.objects.get_or_create(user=user, organisation=organisation)
+        bids.append(
+            (
+                _registration(tender, organisation, user),
+                factor,
+                f"{name} delivers new furniture from its depot",
+                Decimal("6"),
+            )
+        )
+    for i, (registration, factor, quality, quantity) in enumerate(bids):
+        when = deadline - dt.timedelta(days=3 - i)
+        with _dated(when):
+            _bid(tender, registration, factor, quality, quantity, when)
+    opening = tender.opening_at + dt.timedelta(minutes=5)
+    with _dated(opening):
+        domain.confirm_opening(tender=tender, actor=story.person(Role.PROCUREMENT), now=opening)
+    with _dated(opening + dt.timedelta(minutes=3)):
+        domain.confirm_opening(
+            tender=tender,
+            actor=story.person(Role.COMMISSIONER),
+            now=opening + dt.timedelta(minutes=3),
+        )
+    tender.refresh_from_db()
+    with _dated(opening + dt.timedelta(days=7)):
+        _evaluate(story, tender, opening)
+    _award(story, tender)
+
+
+# Individual scores per bid (in submission order: Homereach, Clyde Valley, Lanark) for each
+# quality evaluator, and the consensus the panel agreed.
+SCORES = [((3, 4, 3), 3), ((2, 2, 3), 2), ((2, 1, 2), 2)]
+
+
+def _evaluate(story, tender, opening):
+    from .enums import ConflictDecision, Part
+    from .models import Assignment, ConflictDeclaration, ModeratedScore, Score
+
+    officer = story.person(Role.PROCUREMENT)
+    steering = story.people(Role.STEERING)
+    quality_panel = [story.person(Role.EVALUATOR), story.person(Role.SERVICE_USER), steering[0]]
+    price_evaluator = steering[1] if len(steering) > 1 else officer
+    for criterion in domain.scored_criteria(tender):
+        for person in quality_panel:
+            domain.assign(
+                tender=tender,
+                actor=officer,
+                evaluator=person,
+                part=Part.QUALITY,
+                criterion=criterion,
+            )
+    domain.assign(tender=tender, actor=officer, evaluator=price_evaluator, part=Part.PRICE)
+    for person in [*quality_panel, price_evaluator]:
+        declaration = domain.declare(tender=tender, evaluator=person, kind="none")
+        if declaration.decision == ConflictDecision.PENDING:
+            domain.decide_conflict(
+                declaration=declaration,
+                actor=officer,
+                decision="proceed",
+                mitigation="Scores alongside two other evaluators; moderation checks the scores.",
+                reason="The link is to the design stage only, declared and recorded.",
+            )
+    bids = domain.live_bids(tender)
+    for criterion in domain.scored_criteria(tender):
+        for bid, (individual, consensus) in zip(bids, SCORES, strict=False):
+            for person, score in zip(quality_panel, individual, strict=True):
+                domain.submit_score(
+                    bid=bid,
+                    criterion=criterion,
+                    evaluator=person,
+                    score=score,
+                    rationale=DESCRIPTORS[score],
+                )
+            domain.moderate(
+                bid=bid,
+                criterion=criterion,
+                actor=officer,
+                score=consensus,
+                rationale=DESCRIPTORS[consensus],
+                difference_reason=""
+                if all(s == consensus for s in individual)
+                else "The panel agreed the consensus after discussing the evidence in the bid.",
+            )
+    when = opening + dt.timedelta(days=7)
+    Assignment.objects.filter(tender=tender).update(assigned_at=opening - dt.timedelta(days=14))
+    ConflictDeclaration.objects.filter(tender=tender).update(declared_at=opening)
+    Score.objects.filter(bid__tender=tender).update(submitted_at=when)
+    ModeratedScore.objects.filter(bid__tender=tender).update(
+        moderated_at=when + dt.timedelta(days=3)
+    )
+
+
+DESCRIPTORS = {
+    0: "Unacceptable: nil or inadequate response.",
+    1: "Poor: partly relevant, little on how it would be delivered.",
+    2: "Acceptable: relevant, a broad understanding with some gaps.",
+    3: "Good: sufficient detail on how the requirement would be met.",
+    4: "Excellent: comprehensive, unambiguous, fully meets the requirement.",
+}
+
+
+def _award(story, tender):
+    from coplan.governance.enums import DecisionKind
+    from coplan.governance.models import Body, Decision
+
+    decision = (
+        Decision.objects.filter(partnership=story.partnership, kind=DecisionKind.AWARD_APPROVAL)
+        .select_related("meeting")
+        .first()
+    )
+    governed = Body.objects.filter(partnership=story.partnership).exists()
+    if governed and decision is None:
+        return
+    sent = dt.datetime.combine(
+        decision.meeting.starts_at.date() if decision else dt.date(2007, 9, 24),
+        dt.time(16, 0),
+        tzinfo=ZoneInfo("Europe/London"),
+    )
+    with _dated(sent):
+        award = domain.approve_award(
+            tender=tender,
+            actor=story.person(Role.PROCUREMENT if governed else Role.COMMISSIONER),
+            reasons="Homereach's bid scored highest on quality and community benefits, with "
+            "competitive prices: it is the most economically advantageous tender.",
+            electronic=True,
+            decision=decision,
+            starts_on=dt.date(2007, 10, 8),
+            ends_on=dt.date(2010, 9, 30),
+            now=sent,
+        )
+    contract = tender.contracts.get()
+    with _dated(award.standstill_ends_at):
+        domain.conclude_contract(
+            contract=contract, actor=story.person(Role.PROCUREMENT), now=award.standstill_ends_at
+        )

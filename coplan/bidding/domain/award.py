@@ -1,0 +1,274 @@
+"""The award: approval, letters, standstill, award notice and the contract.
+
+* **Approval.** Where the partnership has a governance body, the award cites that body's
+  award-approval decision (governance app) and is recorded by an officer; where there is none,
+  the commissioner approves. The ranking must be complete (every question moderated), no
+  conflict-of-interest decision may be pending and no explanation of an abnormally low winning
+  price outstanding.
+* **Standstill** (PC(S)R 2015 reg 85; domain.md T4): 10 days when the letters go
+  electronically, 15 otherwise, read from the effective-dated rules table
+  (keys ``standstill_days_electronic`` / ``standstill_days_other``) on the day the letters are
+  sent, falling back to 10 / 15 while core's table has no such keys. It ends at midnight at
+  the end of the last day; the contract cannot be concluded before.
+* **Award notice** states the community benefits expected when the s.25 duty applied.
+* **Contract** with the winner's community benefit commitments (the scored quantities it bid,
+  and every mandatory condition) and the pilot KPIs chosen as contract KPIs.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from coplan.core.errors import DomainError
+from coplan.core.models import StatutoryRule
+
+from ..enums import CommitmentSource, ConflictDecision, PriceQueryOutcome
+from ..models import Award, Commitment, ConflictDeclaration, Contract, ContractKpi, PriceQuery
+from ..rules import is_officer
+from .bids import _log, refuse
+from .evaluation import results_of
+
+STANDSTILL_ELECTRONIC = "standstill_days_electronic"
+STANDSTILL_OTHER = "standstill_days_other"
+FALLBACK_DAYS = {STANDSTILL_ELECTRONIC: 10, STANDSTILL_OTHER: 15}
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    import calendar
+
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def standstill_days(on: dt.date, *, electronic: bool) -> int:
+    key = STANDSTILL_ELECTRONIC if electronic else STANDSTILL_OTHER
+    rule = (
+        StatutoryRule.objects.filter(key=key, effective_from__lte=on)
+        .order_by("-effective_from")
+        .first()
+    )
+    if rule is None:
+        # Core's rules table has no standstill keys yet (its API types keys as an enum, so this
+        # app cannot seed them): fall back to PC(S)R 2015 reg 85 until the keys are added.
+        return FALLBACK_DAYS[key]
+    return int(rule.value)
+
+
+def standstill_end(sent_at: dt.datetime, days: int) -> dt.datetime:
+    """Midnight at the end of the ``days``-th day after the letters were sent (local time)."""
+    zone = ZoneInfo("Europe/London")
+    last_day = timezone.localtime(sent_at, zone).date() + dt.timedelta(days=days)
+    return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+
+
+def _governance_decision(tender, decision):
+    from coplan.governance.enums import DecisionKind
+    from coplan.governance.models import Body
+
+    if not Body.objects.filter(partnership=tender.partnership).exists():
+        return False
+    if (
+        decision is None
+        or decision.partnership_id != tender.partnership_id
+        or decision.kind != DecisionKind.AWARD_APPROVAL
+    ):
+        raise DomainError(
+            "Cite the governance body's award-approval decision.",
+            code="decision_required",
+            field="decision",
+        )
+    return True
+
+
+def _snapshot(results) -> list[dict]:
+    def text(value: Decimal) -> str:
+        return f"{value:f}"
+
+    rows = []
+    for r in results.ranked:
+        bid = results.bids[r.name]
+        rows.append(
+            {
+                "bid": str(bid.uuid),
+                "name": r.name,
+                "rank": r.rank,
+                "total": text(r.total),
+                "price_score": text(r.price_score),
+                "quality_score": text(r.quality_score),
+                "benefit_score": text(r.benefit_score),
+                "total_price": text(r.total_price),
+                "criterion_scores": {k: text(v) for k, v in r.criterion_scores.items()},
+            }
+        )
+    return rows
+
+
+def _notice(tender, bid, commitments, days, ends_at) -> str:
+    lines = [
+        f"Award notice: {tender.title} ({tender.reference}).",
+        f"Awarded to {bid.organisation.name}"
+        + (
+            f" for the consortium {bid.consortium.name} ({', '.join(bid.members)})."
+            if bid.consortium_id
+            else "."
+        ),
+        f"Standstill period: {days} days, ending {timezone.localtime(ends_at):%d %B %Y %H:%M}.",
+    ]
+    if tender.cb_duty:
+        lines.append(
+            "Community benefits expected from the contract (s.25 Procurement Reform "
+            "(Scotland) Act 2014):"
+        )
+        lines += [f"- {c.description}: {c.target_min:f} {c.unit}" for c in commitments]
+    return "\n".join(lines)
+
+
+def approve_award(
+    *,
+    tender,
+    actor,
+    reasons: str,
+    electronic: bool = True,
+    decision=None,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    kpis=(),
+    now: dt.datetime | None = None,
+) -> Award:
+    now = now or timezone.now()
+    if not is_officer(actor, tender):
+        refuse(
+            actor=actor,
+            tender=tender,
+            action="bidding.award.refused",
+            error=DomainError("Only an officer can record the award.", code="not_authorised"),
+        )
+    if tender.awarded_at:
+        raise DomainError("The tender is already awarded.", code="awarded")
+    governed = _governance_decision(tender, decision)
+    if not governed and "commissioner" not in {
+        m.role for m in tender.partnership.roster if m.user_id == actor.pk
+    }:
+        raise DomainError(
+            "With no governance body, the commissioner approves the award.",
+            code="commissioner_required",
+        )
+    if not reasons.strip():
+        raise DomainError("Give the reasons for the award.", code="required", field="reasons")
+    if ConflictDeclaration.objects.filter(
+        tender=tender, decision=ConflictDecision.PENDING
+    ).exists():
+        raise DomainError("A conflict-of-interest decision is pending.", code="conflict_pending")
+    results = results_of(tender)
+    if not results.complete:
+        raise DomainError(
+            "Moderate every question first: " + "; ".join(results.missing), code="incomplete"
+        )
+    winner = results.winner
+    if PriceQuery.objects.filter(bid=winner, outcome=PriceQueryOutcome.OPEN).exists():
+        raise DomainError(
+            "The winning bid's explanation of its price is outstanding.", code="price_query_open"
+        )
+    days = standstill_days(timezone.localdate(now), electronic=electronic)
+    ends_at = standstill_end(now, days)
+    starts_on = starts_on or ends_at.date()
+    if ends_on is None:
+        months = tender.duration_months or 36
+        ends_on = _add_months(starts_on, months) - dt.timedelta(days=1)
+    content = results.contents[winner.organisation.name]
+    ranked = results.ranked[0]
+    with transaction.atomic():
+        contract = Contract.objects.create(
+            tender=tender,
+            supplier=winner.organisation,
+            consortium=winner.consortium,
+            bid=winner,
+            value=ranked.total_price,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            standstill_ends_at=ends_at,
+        )
+        commitments = []
+        for r in tender.benefit_requirements.select_related("measure").order_by("order", "pk"):
+            if r.mode == "scored":
+                target = Decimal(content.get("commitments", {}).get(str(r.pk), "0"))
+                source = CommitmentSource.BID
+            else:
+                target = Decimal(r.minimum or 0)
+                source = CommitmentSource.MANDATORY
+            commitments.append(
+                Commitment.objects.create(
+                    contract=contract,
+                    requirement=r,
+                    measure=r.measure,
+                    description=r.measure.name,
+                    unit=r.measure.unit,
+                    target_min=target,
+                    period_start=starts_on,
+                    period_end=ends_on,
+                    evidence_type=r.measure.evidence,
+                    source=source,
+                )
+            )
+        for kpi in kpis:
+            ContractKpi.objects.create(contract=contract, kpi=kpi)
+        award = Award.objects.create(
+            tender=tender,
+            bid=winner,
+            approved_by=actor,
+            approved_at=now,
+            decision=decision if governed else None,
+            reasons=reasons.strip(),
+            results=_snapshot(results),
+            electronic=electronic,
+            letters_sent_at=now,
+            standstill_days=days,
+            standstill_ends_at=ends_at,
+            notice=_notice(tender, winner, commitments, days, ends_at),
+        )
+        tender.awarded_at = now
+        tender.save(update_fields=["awarded_at", "updated_at"])
+        _log(
+            actor,
+            "bidding.tender.awarded",
+            tender,
+            award,
+            winner=winner.organisation.name,
+            decision=decision.pk if governed else None,
+            standstill_days=days,
+            standstill_ends_at=ends_at,
+            contract=contract.pk,
+            commitments=len(commitments),
+        )
+    return award
+
+
+def conclude_contract(*, contract, actor, now: dt.datetime | None = None) -> Contract:
+    now = now or timezone.now()
+    tender = contract.tender
+    if not is_officer(actor, tender):
+        raise DomainError("Only an officer can conclude the contract.", code="not_authorised")
+    if contract.concluded_at:
+        raise DomainError("The contract is already concluded.", code="concluded")
+    if contract.standstill_ends_at and now < contract.standstill_ends_at:
+        refuse(
+            actor=actor,
+            tender=tender,
+            action="bidding.contract.refused_in_standstill",
+            error=DomainError(
+                "The standstill period has not ended: the contract cannot be concluded before "
+                f"{timezone.localtime(contract.standstill_ends_at):%d %B %Y %H:%M}.",
+                code="standstill",
+            ),
+        )
+    with transaction.atomic():
+        contract.concluded_at = now
+        contract.save(update_fields=["concluded_at"])
+        _log(actor, "bidding.contract.concluded", tender, contract, supplier=str(contract.supplier))
+    return contract

@@ -1,0 +1,359 @@
+"""Submitting, replacing and withdrawing sealed bids; reading and verifying them after opening.
+
+A bid is accepted from a registered bidder while the tender is published and its submission
+deadline has not passed. Its content — the price schedule, the quality responses, the
+quantities of each scored community benefit — and its documents are encrypted (see
+:mod:`coplan.bidding.seal`) before anything is saved. A later bid from the same bidder replaces
+the earlier one (the last counts); a bid may be withdrawn until the deadline. Every action is
+audited; a late bid is refused and the refusal audited.
+"""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from coplan.core import audit
+from coplan.core.errors import DomainError
+
+from .. import seal
+from ..enums import BidStatus
+from ..models import Bid, BidDocument
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    data: bytes
+
+
+def _log(actor, action, tender, obj=None, **data):
+    audit.log(
+        actor=actor,
+        action=action,
+        obj=obj if obj is not None else tender,
+        partnership=tender.partnership,
+        data=data,
+    )
+
+
+def refuse(*, actor, tender, action: str, error: DomainError, **data):
+    """Record the refusal in its own transaction, then raise ``error``."""
+    with transaction.atomic():
+        _log(actor, action, tender, code=error.code, message=error.message, **data)
+    raise error
+
+
+def _number(value, field_name) -> Decimal:
+    try:
+        number = Decimal(str(value).strip().replace(",", "").replace("£", ""))
+    except (InvalidOperation, ValueError):
+        raise DomainError("Enter a number.", code="not_a_number", field=field_name) from None
+    if not number.is_finite():
+        raise DomainError("Enter a number.", code="not_a_number", field=field_name)
+    if number < 0:
+        raise DomainError("Enter zero or more.", code="negative", field=field_name)
+    return number
+
+
+def _text(number: Decimal) -> str:
+    text = f"{number.normalize():f}"
+    return "0" if text in {"-0", ""} else text
+
+
+def scored_criteria(tender):
+    return [c for c in tender.quality_criteria.prefetch_related("children") if c.is_scored]
+
+
+def scored_requirements(tender):
+    return list(tender.benefit_requirements.filter(mode="scored").select_related("measure"))
+
+
+def _content(tender, registration, *, submitted_at, price, prices, quality, quantities, documents):
+    """Validate the bid against the tender and build its canonical content."""
+    elements = list(tender.price_elements.all())
+    schedule = {}
+    single = None
+    if elements:
+        prices = prices or {}
+        for e in elements:
+            if prices.get(e.name) in (None, ""):
+                raise DomainError(
+                    f"Enter a price for {e.name}.", code="price_missing", field=f"prices.{e.name}"
+                )
+            schedule[e.name] = _text(_number(prices[e.name], f"prices.{e.name}"))
+        unknown = set(prices) - {e.name for e in elements}
+        if unknown:
+            raise DomainError(
+                f"No price element called {sorted(unknown)[0]}.", code="unknown", field="prices"
+            )
+    else:
+        if price in (None, ""):
+            raise DomainError("Enter the total price.", code="price_missing", field="price")
+        single = _text(_number(price, "price"))
+    responses = {}
+    for c in scored_criteria(tender):
+        answer = (quality or {}).get(c.name, "")
+        if not str(answer).strip():
+            raise DomainError(
+                f"Answer the quality question ‘{c.name}’.",
+                code="response_missing",
+                field=f"quality.{c.name}",
+            )
+        responses[c.name] = str(answer).strip()
+    commitments = {}
+    for r in scored_requirements(tender):
+        key = str(r.pk)
+        value = (quantities or {}).get(key, (quantities or {}).get(r.pk))
+        if value in (None, ""):
+            raise DomainError(
+                f"Enter the quantity you commit to for {r.measure.name}.",
+                code="quantity_missing",
+                field=f"quantities.{key}",
+            )
+        qty = _number(value, f"quantities.{key}")
+        if r.minimum is not None and qty < r.minimum:
+            raise DomainError(
+                f"Commit to at least {_text(r.minimum)} {r.measure.unit} for {r.measure.name}.",
+                code="below_minimum",
+                field=f"quantities.{key}",
+            )
+        commitments[key] = _text(qty)
+    return {
+        "tender": tender.reference,
+        "bidder": registration.organisation.name,
+        "consortium": registration.consortium.name if registration.consortium_id else None,
+        "submitted_at": submitted_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "price": single,
+        "prices": schedule,
+        "quality": responses,
+        "commitments": commitments,
+        "documents": [
+            {"position": i, "name": d.name, "size": len(d.data), "sha256": seal.sha256(d.data)}
+            for i, d in enumerate(documents, start=1)
+        ],
+    }
+
+
+def _members(registration) -> list[str]:
+    if not registration.consortium_id:
+        return []
+    return [
+        m.organisation.name
+        for m in registration.consortium.members.select_related("organisation").order_by(
+            "organisation__name"
+        )
+    ]
+
+
+def submit_bid(
+    *,
+    registration,
+    actor,
+    price=None,
+    prices=None,
+    quality=None,
+    quantities=None,
+    documents=(),
+    now: dt.datetime | None = None,
+) -> Bid:
+    """Seal and store a bid; a live earlier bid of the same bidder is replaced."""
+    tender = registration.tender
+    now = now or timezone.now()
+    documents = [d if isinstance(d, Document) else Document(*d) for d in documents]
+    if not tender.published_at:
+        raise DomainError("The tender is not published.", code="not_published")
+    if tender.opened_at or (tender.submission_deadline and now >= tender.submission_deadline):
+        refuse(
+            actor=actor,
+            tender=tender,
+            action="bidding.bid.refused_late",
+            error=DomainError(
+                "The submission deadline has passed: late bids are refused.", code="late"
+            ),
+            organisation=registration.organisation.name,
+            at=now,
+        )
+    content = _content(
+        tender,
+        registration,
+        submitted_at=now,
+        price=price,
+        prices=prices,
+        quality=quality,
+        quantities=quantities,
+        documents=documents,
+    )
+    canonical = seal.canonical(content)
+    with transaction.atomic():
+        previous = (
+            Bid.objects.select_for_update()
+            .filter(
+                tender=tender, organisation=registration.organisation, status=BidStatus.SUBMITTED
+            )
+            .first()
+        )
+        if previous is not None:
+            previous.status = BidStatus.REPLACED
+            previous.save(update_fields=["status"])
+        bid_uuid = uuid.uuid4()
+        bid = Bid.objects.create(
+            uuid=bid_uuid,
+            tender=tender,
+            registration=registration,
+            organisation=registration.organisation,
+            consortium=registration.consortium,
+            members=_members(registration),
+            submitted_at=now,
+            submitted_by=actor,
+            sealed=seal.seal(tender, canonical, seal.bid_aad(tender, bid_uuid)),
+            digest=seal.sha256(canonical),
+            replaces=previous,
+        )
+        for i, d in enumerate(documents, start=1):
+            doc_uuid = uuid.uuid4()
+            aad = seal.document_aad(tender, bid_uuid, doc_uuid)
+            name = default_storage.save(
+                f"sealed/{tender.pk}/{uuid.uuid4().hex}",
+                ContentFile(seal.seal(tender, d.data, aad)),
+            )
+            BidDocument.objects.create(
+                uuid=doc_uuid,
+                bid=bid,
+                position=i,
+                file=name,
+                sealed_name=seal.seal(tender, d.name.encode(), aad + ":name"),
+                size=len(d.data),
+                sha256=seal.sha256(d.data),
+            )
+        _log(
+            actor,
+            "bidding.bid.replaced" if previous else "bidding.bid.submitted",
+            tender,
+            bid,
+            organisation=registration.organisation.name,
+            receipt=bid.receipt_number,
+            digest=bid.digest,
+            documents=len(documents),
+            replaces=previous.receipt_number if previous else None,
+        )
+    return bid
+
+
+def withdraw_bid(*, bid, actor, now: dt.datetime | None = None) -> Bid:
+    tender = bid.tender
+    now = now or timezone.now()
+    if tender.opened_at or (tender.submission_deadline and now >= tender.submission_deadline):
+        refuse(
+            actor=actor,
+            tender=tender,
+            action="bidding.bid.withdrawal_refused",
+            error=DomainError(
+                "The submission deadline has passed: the bid can no longer be withdrawn.",
+                code="late",
+            ),
+            receipt=bid.receipt_number,
+        )
+    if bid.status != BidStatus.SUBMITTED:
+        raise DomainError("Only the current bid can be withdrawn.", code="not_live")
+    with transaction.atomic():
+        bid.status = BidStatus.WITHDRAWN
+        bid.withdrawn_at = now
+        bid.withdrawn_by = actor
+        bid.save(update_fields=["status", "withdrawn_at", "withdrawn_by"])
+        _log(
+            actor,
+            "bidding.bid.withdrawn",
+            tender,
+            bid,
+            organisation=bid.organisation.name,
+            receipt=bid.receipt_number,
+        )
+    return bid
+
+
+# --- After opening ---------------------------------------------------------------------------
+
+
+@dataclass
+class OpenedDocument:
+    document: BidDocument
+    name: str
+    ok: bool
+    problem: str = ""
+
+
+@dataclass
+class Verification:
+    bid: Bid
+    content: dict | None
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    documents: list[OpenedDocument] = field(default_factory=list)
+
+
+def read_bid(bid, *, key: bytes | None = None) -> dict:
+    """The bid's content (refused by the seal before opening)."""
+    tender = bid.tender
+    return _loads(seal.unseal(tender, bid.sealed, seal.bid_aad(tender, bid.uuid), key=key))
+
+
+def _loads(raw: bytes) -> dict:
+    import json
+
+    return json.loads(raw.decode("utf-8"))
+
+
+def read_document(document, *, key: bytes | None = None) -> tuple[str, bytes]:
+    bid = document.bid
+    tender = bid.tender
+    aad = seal.document_aad(tender, bid.uuid, document.uuid)
+    key = key or seal.open_key(tender)
+    name = seal.unseal(tender, document.sealed_name, aad + ":name", key=key).decode()
+    with default_storage.open(document.file.name, "rb") as f:
+        data = seal.unseal(tender, f.read(), aad, key=key)
+    return name, data
+
+
+def verify_bid(bid, *, key: bytes | None = None) -> Verification:
+    """Check the opened bid against its receipt: the canonical content's digest and every
+    document's bytes. A document altered in storage fails (its AES-GCM tag no longer matches,
+    or its digest differs)."""
+    tender = bid.tender
+    key = key or seal.open_key(tender)
+    problems = []
+    try:
+        raw = seal.unseal(tender, bid.sealed, seal.bid_aad(tender, bid.uuid), key=key)
+    except DomainError as error:
+        return Verification(bid=bid, content=None, ok=False, problems=[error.message])
+    if seal.sha256(raw) != bid.digest:
+        problems.append("The bid's content does not match its receipt digest.")
+    content = _loads(raw)
+    manifest = {d["position"]: d for d in content.get("documents", [])}
+    opened = []
+    for doc in bid.documents.all():
+        try:
+            name, data = read_document(doc, key=key)
+        except (DomainError, FileNotFoundError, OSError) as error:
+            message = getattr(error, "message", "The stored file is missing.")
+            opened.append(
+                OpenedDocument(doc, manifest.get(doc.position, {}).get("name", ""), False, message)
+            )
+            continue
+        digest = seal.sha256(data)
+        listed = manifest.get(doc.position, {})
+        if digest != doc.sha256 or digest != listed.get("sha256"):
+            opened.append(OpenedDocument(doc, name, False, "Its SHA-256 differs from the receipt."))
+        else:
+            opened.append(OpenedDocument(doc, name, True))
+    if len(manifest) != len(opened):
+        problems.append("The number of documents differs from the receipt.")
+    problems += [f"Document {d.document.position}: {d.problem}" for d in opened if not d.ok]
+    return Verification(
+        bid=bid, content=content, ok=not problems, problems=problems, documents=opened
+    )

@@ -1,0 +1,242 @@
+"""Forms of the bidding app. The bid form is built from the tender: one price per element (or
+one total price), one response per scored quality question, one quantity per scored community
+benefit, and up to three documents."""
+
+from django import forms
+
+from coplan.core.forms import DateInput, GovukForm
+
+from .domain import scored_criteria, scored_requirements
+
+DOCUMENTS = 3
+
+
+class BidForm(GovukForm):
+    def __init__(self, *args, tender, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tender = tender
+        self.price_fields = {}
+        elements = list(tender.price_elements.all())
+        if elements:
+            for i, e in enumerate(elements):
+                name = f"price_{i}"
+                self.fields[name] = forms.DecimalField(
+                    label=f"Price: {e.name} (£)", min_value=0, decimal_places=2, max_digits=14
+                )
+                self.price_fields[name] = e.name
+        else:
+            self.fields["price"] = forms.DecimalField(
+                label="Total price (£)", min_value=0, decimal_places=2, max_digits=14
+            )
+        self.quality_fields = {}
+        for i, c in enumerate(scored_criteria(tender)):
+            name = f"quality_{i}"
+            self.fields[name] = forms.CharField(
+                label=f"Quality: {c.name}", help_text=c.question, widget=forms.Textarea
+            )
+            self.quality_fields[name] = c.name
+        self.quantity_fields = {}
+        for r in scored_requirements(tender):
+            name = f"quantity_{r.pk}"
+            minimum = f" (at least {r.minimum.normalize():f})" if r.minimum is not None else ""
+            self.fields[name] = forms.DecimalField(
+                label=f"Community benefit: {r.measure.name} ({r.measure.unit}){minimum}",
+                min_value=0,
+                decimal_places=2,
+                max_digits=14,
+            )
+            self.quantity_fields[name] = str(r.pk)
+        for i in range(1, DOCUMENTS + 1):
+            self.fields[f"document_{i}"] = forms.FileField(
+                label=f"Document {i} (optional)", required=False
+            )
+        for field in self.fields.values():
+            field.error_messages.setdefault("required", f"Enter {field.label.lower()}")
+
+    def domain_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kwargs = {
+            "prices": {label: data[name] for name, label in self.price_fields.items()},
+            "price": data.get("price"),
+            "quality": {label: data[name] for name, label in self.quality_fields.items()},
+            "quantities": {key: data[name] for name, key in self.quantity_fields.items()},
+            "documents": [],
+        }
+        for i in range(1, DOCUMENTS + 1):
+            upload = data.get(f"document_{i}")
+            if upload:
+                kwargs["documents"].append((upload.name, upload.read()))
+        return kwargs
+
+    def field_for(self, domain_field: str | None) -> str | None:
+        """The form field named by a domain error's ``field``."""
+        if not domain_field:
+            return None
+        kind, _, key = domain_field.partition(".")
+        table = {
+            "prices": self.price_fields,
+            "quality": self.quality_fields,
+            "quantities": self.quantity_fields,
+        }.get(kind)
+        if table is None:
+            return domain_field if domain_field in self.fields else None
+        return next((name for name, value in table.items() if value == key), None)
+
+
+class OpeningTimeForm(GovukForm):
+    opening_at = forms.DateTimeField(
+        label="Opening time",
+        help_text="Not before the submission deadline. For example 2007-08-20 10:00.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"required": "Enter the opening time", "invalid": "Enter a date and time"},
+    )
+
+    def _decorate_widgets(self):
+        super()._decorate_widgets()
+        widget = self.fields["opening_at"].widget
+        error = (
+            " govuk-input--error"
+            if (getattr(self, "_errors", None) or {}).get("opening_at")
+            else ""
+        )
+        widget.attrs["class"] = f"govuk-input govuk-input--width-20{error}"
+
+
+SCORES = [("", "Choose a score")] + [
+    (str(n), f"{n} – {label}")
+    for n, label in enumerate(("Unacceptable", "Poor", "Acceptable", "Good", "Excellent"))
+]
+
+
+class AssignForm(GovukForm):
+    evaluator = forms.ChoiceField(label="Evaluator")
+    part = forms.ChoiceField(label="Evaluates")
+
+    def __init__(self, *args, tender, members, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = {str(u.pk): u for u in members}
+        self.criteria = {str(c.pk): c for c in criteria}
+        self.fields["evaluator"].choices = [("", "Choose a person")] + [
+            (pk, str(u)) for pk, u in self.members.items()
+        ]
+        self.fields["part"].choices = (
+            [("", "Choose a part")]
+            + [(pk, f"Quality: {c.name}") for pk, c in self.criteria.items()]
+            + [("price", "Price and community benefits")]
+        )
+        self.fields["evaluator"].error_messages["required"] = "Choose the evaluator"
+        self.fields["part"].error_messages["required"] = "Choose what they evaluate"
+
+
+class ShortfallForm(GovukForm):
+    reason = forms.CharField(
+        label="Why fewer than three evaluators",
+        widget=forms.Textarea,
+        error_messages={"required": "Say why fewer than three evaluators score it"},
+    )
+
+
+class DeclarationForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="Do you have a conflict of interest in this tender?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether you have a conflict of interest"},
+    )
+    details = forms.CharField(
+        label="Details",
+        help_text="Required unless you declare no conflict. Say what the interest is.",
+        widget=forms.Textarea,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .enums import Conflict
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Conflict.choices
+
+
+class DecideForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        choices=[("recused", "Recuse the evaluator"), ("proceed", "Proceed with mitigation")],
+        error_messages={"required": "Choose recuse or proceed"},
+    )
+    mitigation = forms.CharField(
+        label="Mitigation", help_text="Required to proceed.", widget=forms.Textarea, required=False
+    )
+    reason = forms.CharField(
+        label="Reasons", widget=forms.Textarea, error_messages={"required": "Give the reasons"}
+    )
+
+
+class ScoreForm(GovukForm):
+    score = forms.ChoiceField(
+        label="Score", choices=SCORES, error_messages={"required": "Choose a score"}
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write the rationale for the score"},
+    )
+
+
+class ModerateForm(GovukForm):
+    score = forms.ChoiceField(
+        label="Consensus score", choices=SCORES, error_messages={"required": "Choose a score"}
+    )
+    rationale = forms.CharField(
+        label="Consensus rationale",
+        widget=forms.Textarea,
+        error_messages={"required": "Write the consensus rationale"},
+    )
+    difference_reason = forms.CharField(
+        label="Why the consensus differs from the individual scores",
+        help_text="Required when it differs from any individual score.",
+        widget=forms.Textarea,
+        required=False,
+    )
+
+
+class PriceQueryForm(GovukForm):
+    text = forms.CharField(
+        label="Text", widget=forms.Textarea, error_messages={"required": "Enter the text"}
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        widget=forms.RadioSelect,
+        choices=[("accepted", "Accept the explanation"), ("rejected", "Reject the bid")],
+        required=False,
+    )
+
+
+class AwardForm(GovukForm):
+    reasons = forms.CharField(
+        label="Reasons for the award",
+        help_text="Given to every bidder in the letters.",
+        widget=forms.Textarea,
+        error_messages={"required": "Give the reasons for the award"},
+    )
+    electronic = forms.TypedChoiceField(
+        label="How are the letters sent?",
+        widget=forms.RadioSelect,
+        choices=[("yes", "Electronically (10-day standstill)"), ("no", "By post (15 days)")],
+        coerce=lambda v: v == "yes",
+        error_messages={"required": "Choose how the letters are sent"},
+    )
+    decision = forms.ChoiceField(
+        label="Governance award-approval decision",
+        required=False,
+        help_text="Required where the partnership has a governance body.",
+    )
+    starts_on = forms.DateField(label="Contract starts on", required=False, widget=DateInput())
+    ends_on = forms.DateField(label="Contract ends on", required=False, widget=DateInput())
+
+    def __init__(self, *args, decisions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decisions = {str(d.pk): d for d in decisions}
+        self.fields["decision"].choices = [("", "None")] + [
+            (pk, f"{d.meeting} – decision {d.number}") for pk, d in self.decisions.items()
+        ]

@@ -1,0 +1,42 @@
+"""The bid receipt (Directive 2014/24/EU Annex IV (a)): the exact time and date of receipt and
+SHA-256 digests of every document and of the whole bid. It names no content, so the bidder can
+download it at any time and, after opening, check it against the opened bid."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+
+def text(bid) -> str:
+    lines = [
+        "COPLAN BID RECEIPT",
+        "",
+        f"Receipt number:   {bid.receipt_number}",
+        f"Tender:           {bid.tender.title} ({bid.tender.reference})",
+        f"Bidder:           {bid.organisation.name}",
+    ]
+    if bid.consortium_id:
+        lines.append(f"Consortium:       {bid.consortium.name}")
+        lines.append(f"Members:          {', '.join(bid.members)}")
+    utc = bid.submitted_at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    lines += [
+        f"Received (UTC):   {utc}",
+        f"Received (local): {timezone.localtime(bid.submitted_at):%d %B %Y %H:%M:%S.%f %Z}",
+        f"Status:           {bid.get_status_display()}",
+        "",
+        "SHA-256 of the whole bid (its canonical form: the JSON document of the bid with keys",
+        "sorted, no whitespace, UTF-8; it includes each document's name, size and digest):",
+        f"  {bid.digest}",
+        "",
+        f"Documents ({bid.documents.count()}):",
+    ]
+    for d in bid.documents.all():
+        lines.append(f"  {d.position}. {d.size} bytes  SHA-256 {d.sha256}")
+    lines += [
+        "",
+        "The bid is sealed (AES-256-GCM) until two authorised officers open it at the opening",
+        "time. After opening, the verification page recomputes these digests from the opened",
+        "bid; you can also compute the SHA-256 of your own copies (sha256sum) and compare.",
+        "",
+    ]
+    return "\n".join(lines)

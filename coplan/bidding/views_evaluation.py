@@ -1,0 +1,508 @@
+"""Evaluation and award pages: glue over :mod:`coplan.bidding.domain`.
+
+Officers' and evaluators' pages need a two-factor verified session. Nothing here shows bid
+content before opening (404), and an evaluator sees only their assigned parts, once their
+conflict-of-interest declaration is cleared.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from coplan.core.errors import DomainError
+from coplan.core.models import User
+from coplan.partnerships import queries as partnerships
+
+from . import domain, exports, twofactor
+from .enums import BidStatus, ConflictDecision, Part, PriceQueryOutcome
+from .forms import (
+    AssignForm,
+    AwardForm,
+    DecideForm,
+    DeclarationForm,
+    ModerateForm,
+    PriceQueryForm,
+    ScoreForm,
+    ShortfallForm,
+)
+from .models import Bid, ConflictDeclaration, ModeratedScore, PriceQuery, Score
+from .rules import registration_of
+from .views import NOTICE, PROBLEM, _ctx, _tender
+
+
+def _get(request, pk, tender_pk, perm):
+    partnership = partnerships.get_for(request.user, pk)
+    tender = _tender(partnership, tender_pk)
+    if not request.user.has_perm(perm, tender):
+        raise PermissionDenied("Your role in this tender does not allow this.")
+    twofactor.require(request)
+    return partnership, tender
+
+
+def _opened(tender):
+    if tender.opened_at is None:
+        raise Http404("The bids are sealed")
+
+
+def _form_error(form, error):
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _form_page(request, partnership, tender, form, heading, button, **extra):
+    return render(
+        request,
+        "bidding/form.html",
+        _ctx(
+            request,
+            partnership,
+            tender=tender,
+            form=form,
+            heading=heading,
+            button=button,
+            back=reverse("bidding:evaluation", args=[partnership.pk, tender.pk]),
+            **extra,
+        ),
+    )
+
+
+def _criteria(tender):
+    return domain.scored_criteria(tender)
+
+
+@login_required
+@twofactor.guard
+def overview(request, pk, tender_pk):
+    partnership, tender = _get(request, pk, tender_pk, "bidding.view_evaluation")
+    bids = domain.live_bids(tender) if tender.opened_at else []
+    criteria = _criteria(tender)
+    moderated = {(m.bid_id, m.criterion_id): m for m in ModeratedScore.objects.filter(bid__in=bids)}
+    counts = {}
+    for s in Score.objects.filter(bid__in=bids):
+        counts[(s.bid_id, s.criterion_id)] = counts.get((s.bid_id, s.criterion_id), 0) + 1
+    grid = [
+        (
+            bid,
+            [(c, counts.get((bid.pk, c.pk), 0), moderated.get((bid.pk, c.pk))) for c in criteria],
+        )
+        for bid in bids
+    ]
+    return render(
+        request,
+        "bidding/evaluation.html",
+        _ctx(
+            request,
+            partnership,
+            tender=tender,
+            panel=domain.panel_of(tender),
+            declarations=list(
+                ConflictDeclaration.objects.filter(tender=tender).select_related("evaluator")
+            ),
+            criteria=criteria,
+            grid=grid,
+            queries=list(
+                PriceQuery.objects.filter(bid__tender=tender).select_related("bid__organisation")
+            ),
+            manage=request.user.has_perm("bidding.manage_evaluation", tender),
+        ),
+    )
+
+
+@login_required
+@twofactor.guard
+def assign(request, pk, tender_pk):
+    partnership, tender = _get(request, pk, tender_pk, "bidding.manage_evaluation")
+    members = (
+        User.objects.filter(memberships__partnership=partnership).distinct().order_by("full_name")
+    )
+    form = AssignForm(
+        request.POST or None, tender=tender, members=members, criteria=_criteria(tender)
+    )
+    if request.method == "POST" and form.is_valid():
+        part = form.cleaned_data["part"]
+        try:
+            domain.assign(
+                tender=tender,
+                actor=request.user,
+                evaluator=form.members[form.cleaned_data["evaluator"]],
+                part=Part.PRICE if part == "price" else Part.QUALITY,
+                criterion=None if part == "price" else form.criteria[part],
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            return redirect("bidding:evaluation", pk, tender.pk)
+    return _form_page(request, partnership, tender, form, "Add an evaluator", "Add to the panel")
+
+
+@login_required
+@twofactor.guard
+def shortfall(request, pk, tender_pk, criterion_pk):
+    partnership, tender = _get(request, pk, tender_pk, "bidding.manage_evaluation")
+    criterion = get_object_or_404(tender.quality_criteria, pk=criterion_pk)
+    form = ShortfallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        domain.record_shortfall(
+            tender=tender,
+            actor=request.user,
+            criterion=criterion,
+            reason=form.cleaned_data["reason"],
+        )
+        return redirect("bidding:evaluation", pk, tender.pk)
+    return _form_page(
+        request, partnership, tender, form, f"Fewer than three evaluators: {criterion.name}", "Save"
+    )
+
+
+@login_required
+@twofactor.guard
+def decide(request, pk, tender_pk, declaration_pk):
+    partnership, tender = _get(request, pk, tender_pk, "bidding.manage_evaluation")
+    declaration = get_object_or_404(
+        ConflictDeclaration, tender=tender, pk=declaration_pk, decision=ConflictDecision.PENDING
+    )
+    form = DecideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.decide_conflict(declaration=declaration, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            return redirect("bidding:evaluation", pk, tender.pk)
+    return _form_page(
+        request,
+        partnership,
+        tender,
+        form,
+        f"Conflict of interest: {declaration.evaluator}",
+        "Record the decision",
+        declaration=declaration,
+    )
+
+
+@login_required
+@twofactor.guard
+def declare(request, pk, tender_pk):
+    partnership, tender = _get(request, pk, tender_pk, "bidding.evaluate")
+    existing = domain.declaration_of(tender, request.user)
+    if existing is not None and existing.decision != ConflictDecision.PENDING:
+        return redirect("bidding:score", pk, tender.pk)
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.declare(tender=tender, evaluator=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            return redirect("bidding:score", pk, tender.pk)
+    return render(
+        request,
+        "bidding/declare.html",
+        _ctx(
+            request,
+            partnership,
+            tender=tender,
+            form=form,
+            flags=domain.conflict_flags(tender, request.user),
+            existing=existing,
+        ),
+    )
+
+
+@login_required
+@twofactor.guard
+def score(request, pk, tender_pk):
+    """The evaluator's workspace: their assigned parts of each opened bid, and score forms."""
+    partnership, tender = _get(request, pk, tender_pk, "bidding.evaluate")
+    declaration = domain.declaration_of(tender, request.user)
+    if declaration is None:
+        return redirect("bidding:declare", pk, tender.pk)
+    parts = domain.parts_of(tender, request.user)
+    sections = []
+    if parts:
+        bids = domain.live_bids(tender)
+        contents = {b.pk: domain.read_bid(b) for b in bids}
+        for a in parts:
+            items = []
+            for bid in bids:
+                content = contents[bid.pk]
+                if a.part == Part.PRICE:
+                    items.append({"bid": bid, "content": content})
+                    continue
+                mine = Score.objects.filter(
+                    bid=bid, criterion=a.criterion, evaluator=request.user
+                ).first()
+                items.append(
+                    {
+                        "bid": bid,
+                        "response": content.get("quality", {}).get(a.criterion.name, ""),
+                        "mine": mine,
+                        "scores": domain.visible_scores(bid, a.criterion, request.user),
+                        "form": None if mine else ScoreForm(prefix=f"s{bid.pk}-{a.criterion.pk}"),
+                    }
+                )
+            sections.append({"assignment": a, "items": items})
+    return render(
+        request,
+        "bidding/score.html",
+        _ctx(request, partnership, tender=tender, declaration=declaration, sections=sections),
+    )
+
+
+@login_required
+@twofactor.guard
+@require_POST
+def submit_score(request, pk, tender_pk, bid_uuid, criterion_pk):
+    _partnership, tender = _get(request, pk, tender_pk, "bidding.evaluate")
+    _opened(tender)
+    bid = get_object_or_404(Bid, tender=tender, uuid=bid_uuid, status=BidStatus.SUBMITTED)
+    criterion = get_object_or_404(tender.quality_criteria, pk=criterion_pk)
+    form = ScoreForm(request.POST, prefix=f"s{bid.pk}-{criterion.pk}")
+    if not form.is_valid():
+        request.session[PROBLEM] = " ".join(m for _, m in form.error_list())
+    else:
+        try:
+            domain.submit_score(
+                bid=bid,
+                criterion=criterion,
+                evaluator=request.user,
+                score=int(form.cleaned_data["score"]),
+                rationale=form.cleaned_data["rationale"],
+            )
+        except DomainError as error:
+            request.session[PROBLEM] = error.message
+        else:
+            request.session[NOTICE] = (
+                f"Your score for {bid.organisation} on {criterion.name} is submitted."
+            )
+    return redirect("bidding:score", pk, tender.pk)
+
+
+@login_required
+@twofactor.guard
+def moderate(request, pk, tender_pk, bid_uuid, criterion_pk):
+    partnership, tender = _get(request, pk, tender_pk, "bidding.manage_evaluation")
+    _opened(tender)
+    bid = get_object_or_404(Bid, tender=tender, uuid=bid_uuid, status=BidStatus.SUBMITTED)
+    criterion = get_object_or_404(tender.quality_criteria, pk=criterion_pk)
+    existing = ModeratedScore.objects.filter(bid=bid, criterion=criterion).first()
+    initial = (
+        {
+            "score": str(existing.score),
+            "rationale": existing.rationale,
+            "difference_reason": existing.difference_reason,
+        }
+        if existing
+        else None
+    )
+    form = ModerateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.moderate(
+                bid=bid,
+                criterion=criterion,
+                actor=request.user,
+                score=int(form.cleaned_data["score"]),
+                rationale=form.cleaned_data["rationale"],
+                difference_reason=form.cleaned_data["difference_reason"],
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            return redirect("bidding:evaluation", pk, tender.pk)
+    return _form_page(
+        request,
+        partnership,
+        tender,
+        form,
+        f"Moderate {bid.organisation}: {criterion.name}",
+        "Save the consensus",
+        individual=domain.visible_scores(bid, criterion, request.user),
+    )
+
+
+@login_required
+@twofactor.guard
+def price_query(request, pk, tender_pk, bid_uuid):
+    partnership, tender = _get(request, pk, tender_pk, "bidding.manage_evaluation")
+    _opened(tender)
+    bid = get_object_or_404(Bid, tender=tender, uuid=bid_uuid, status=BidStatus.SUBMITTED)
+    query = PriceQuery.objects.filter(bid=bid).first()
+    if query is None:
+        step, heading, label = (
+            "request",
+            f"Ask {bid.organisation} to explain its price",
+            "Why the price looks abnormally low",
+        )
+    elif not query.explained_at:
+        step, heading, label = (
+            "explain",
+            f"Record {bid.organisation}'s explanation",
+            "The bidder's explanation",
+        )
+    elif query.outcome == PriceQueryOutcome.OPEN:
+        step, heading, label = "decide", f"Decide on {bid.organisation}'s explanation", "Reasons"
+    else:
+        return redirect("bidding:evaluation", pk, tender.pk)
+    form = PriceQueryForm(request.POST or None)
+    form.fields["text"].label = label
+    if step != "decide":
+        del form.fields["outcome"]
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
+        try:
+            if step == "request":
+                domain.request_explanation(bid=bid, actor=request.user, reason=text)
+            elif step == "explain":
+                domain.record_explanation(query=query, actor=request.user, explanation=text)
+            else:
+                domain.decide_price_query(
+                    query=query,
+                    actor=request.user,
+                    outcome=form.cleaned_data["outcome"],
+                    reason=text,
+                )
+        except DomainError as error:
+            form.add_error("outcome" if error.field == "outcome" else None, error.message)
+        else:
+            return redirect("bidding:evaluation", pk, tender.pk)
+    return _form_page(request, partnership, tender, form, heading, "Save", query=query)
+
+
+def _results(tender):
+    _opened(tender)
+    return domain.results_of(tender)
+
+
+@login_required
+@twofactor.guard
+def results(request, pk, tender_pk):
+    partnership, tender = _get(request, pk, tender_pk, "bidding.view_evaluation")
+    found = _results(tender)
+    criteria = _criteria(tender)
+    return render(
+        request,
+        "bidding/results.html",
+        _ctx(
+            request,
+            partnership,
+            tender=tender,
+            results=found,
+            columns=exports.columns(criteria),
+            rows=exports.result_rows(found, criteria) if found.complete else [],
+            low=[found.bids[name] for name in domain.abnormally_low(found) if name in found.bids],
+            manage=request.user.has_perm("bidding.manage_evaluation", tender),
+        ),
+    )
+
+
+@login_required
+@twofactor.guard
+def results_export(request, pk, tender_pk, fmt):
+    partnership, tender = _get(request, pk, tender_pk, "bidding.view_evaluation")
+    found = _results(tender)
+    if not found.complete:
+        raise Http404("The results are not complete")
+    criteria = _criteria(tender)
+    if fmt == "xlsx":
+        data = exports.results_xlsx(tender, found, criteria)
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        data = exports.results_pdf(
+            tender, found, criteria, illustrative=partnership.is_illustrative
+        )
+        kind = "application/pdf"
+    response = HttpResponse(data, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="results-{tender.reference}.{fmt}"'
+    return response
+
+
+# --- Award -------------------------------------------------------------------------------------
+
+
+def _decisions(partnership):
+    from coplan.governance.enums import DecisionKind
+    from coplan.governance.models import Decision
+
+    return Decision.objects.filter(
+        partnership=partnership, kind=DecisionKind.AWARD_APPROVAL
+    ).select_related("meeting")
+
+
+@login_required
+@twofactor.guard
+def award(request, pk, tender_pk):
+    partnership, tender = _get(request, pk, tender_pk, "bidding.award")
+    _opened(tender)
+    existing = getattr(tender, "award", None) if tender.awarded_at else None
+    form = None
+    if existing is None:
+        form = AwardForm(request.POST or None, decisions=_decisions(partnership))
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                domain.approve_award(
+                    tender=tender,
+                    actor=request.user,
+                    reasons=data["reasons"],
+                    electronic=data["electronic"],
+                    decision=form.decisions.get(data["decision"]),
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                )
+            except DomainError as error:
+                _form_error(form, error)
+            else:
+                request.session[NOTICE] = "The award is approved and the letters are ready."
+                return redirect("bidding:award", pk, tender.pk)
+    return render(
+        request,
+        "bidding/award.html",
+        _ctx(
+            request,
+            partnership,
+            tender=tender,
+            award=existing,
+            form=form,
+            contract=tender.contracts.first() if existing else None,
+            bids=domain.live_bids(tender),
+        ),
+    )
+
+
+@login_required
+@twofactor.guard
+@require_POST
+def conclude(request, pk, tender_pk):
+    _partnership, tender = _get(request, pk, tender_pk, "bidding.award")
+    contract = get_object_or_404(tender.contracts, concluded_at__isnull=True)
+    try:
+        domain.conclude_contract(contract=contract, actor=request.user)
+    except DomainError as error:
+        request.session[PROBLEM] = error.message
+    else:
+        request.session[NOTICE] = "The contract is concluded."
+    return redirect("bidding:award", pk, tender.pk)
+
+
+@login_required
+@twofactor.guard
+def letter(request, pk, tender_pk, bid_uuid):
+    """A bidder's letter: officers (verified) or the bidder itself, after the award."""
+    from coplan.tendering.models import Tender
+
+    tender = get_object_or_404(Tender, partnership_id=pk, pk=tender_pk)
+    award_ = getattr(tender, "award", None) if tender.awarded_at else None
+    bid = get_object_or_404(Bid, tender=tender, uuid=bid_uuid, status=BidStatus.SUBMITTED)
+    registration = registration_of(request.user, tender)
+    own = registration is not None and registration.organisation_id == bid.organisation_id
+    if not own:
+        _get(request, pk, tender_pk, "bidding.award")
+    if award_ is None:
+        raise Http404("No award yet")
+    data = exports.letter_pdf(award_, bid, illustrative=tender.partnership.is_illustrative)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="letter-{bid.receipt_number}.pdf"'
+    return response

@@ -1,0 +1,48 @@
+"""The demo's North Lanarkshire bids: sealed in August 2007 and opened by two officers, against
+a tender like the tendering demo's (built here)."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from coplan.bidding import demo, domain
+from coplan.bidding.models import Bid
+from coplan.demo.context import DemoStory
+
+pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+
+
+def test_three_bids_are_sealed_and_opened(tender, homereach, personas, partnership):
+    tender.published_at = dt.datetime(2007, 7, 2, 10, tzinfo=LONDON)
+    tender.submission_deadline = dt.datetime(2007, 8, 17, 12, tzinfo=LONDON)
+    tender.opening_at = dt.datetime(2007, 8, 17, 14, tzinfo=LONDON)
+    tender.save()
+    story = DemoStory(key="north_lanarkshire", partnership=partnership, today=dt.date.today())
+    demo.load(story)
+    tender.refresh_from_db()
+    bids = list(Bid.objects.filter(tender=tender).order_by("submitted_at"))
+    assert [b.organisation.name for b in bids] == [
+        homereach.organisation.name,
+        "Brannock Removals and Storage Ltd",
+        "Cairnhill Furnishing Services Ltd",
+    ]
+    assert bids[0].consortium.name == "Homereach"
+    assert tender.opened_at == dt.datetime(2007, 8, 17, 14, 8, tzinfo=LONDON)
+    assert all(e["verified"] for e in tender.opening_record.bids)
+    assert domain.read_bid(bids[0])["prices"] == {"Storage": "152000", "Packs": "228000"}
+    panel = {str(a.evaluator) for a in tender.assignments.filter(part="quality")}
+    assert str(personas["service_user"]) in panel
+    award = tender.award
+    assert award.bid == bids[0]
+    assert award.approved_at == dt.datetime(2007, 9, 24, 16, tzinfo=LONDON)
+    assert award.standstill_ends_at == dt.datetime(2007, 10, 5, tzinfo=LONDON)
+    contract = tender.contracts.get()
+    assert (contract.starts_on, contract.ends_on) == (dt.date(2007, 10, 8), dt.date(2010, 9, 30))
+    assert contract.concluded_at == award.standstill_ends_at
+    assert [(c.description, c.target_min) for c in contract.commitments.all()] == [
+        ("Trainee weeks", 24)
+    ]
+    demo.load(story)  # idempotent
+    assert Bid.objects.filter(tender=tender).count() == 3

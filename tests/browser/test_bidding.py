@@ -1,0 +1,263 @@
+"""Every bidding page, in the states people meet it, has no axe-core WCAG 2.2 AA violations:
+the bidder's page (empty, with errors, with a sealed bid), two-factor enrolment, the officers'
+page sealed and opened, the opening time form, an opened bid and the bidder's verification."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from coplan.bidding import domain
+from coplan.core.models import Affiliation
+from coplan.partnerships.enums import Role
+from coplan.tendering.models import (
+    BenefitRequirement,
+    BidderRegistration,
+    Clause,
+    ClauseVersion,
+    Measure,
+    PriceElement,
+    QualityCriterion,
+    Tender,
+)
+from tests.browser.conftest import assert_accessible, assert_no_csp_violations, login, submit
+from tests.factories import OrganisationFactory, PartnershipFactory, UserFactory, member
+
+pytestmark = [pytest.mark.xdist_group("browser")]
+
+
+def build_world():
+    partnership = PartnershipFactory(title="Furniture reuse PSP")
+    officer = member(partnership, Role.PROCUREMENT, full_name="Pat Procurement")
+    commissioner = member(partnership, Role.COMMISSIONER, full_name="Cara Com")
+    now = timezone.now()
+    tender = Tender.objects.create(
+        partnership=partnership,
+        title="Furniture storage and packs",
+        reference="nlc-furniture-axe",
+        benefit_weight=Decimal("10"),
+        price_weight=Decimal("50"),
+        published_at=now - dt.timedelta(days=30),
+        submission_deadline=now + dt.timedelta(days=1),
+        opening_at=now + dt.timedelta(days=1, hours=1),
+    )
+    PriceElement.objects.create(tender=tender, name="Storage", weight=Decimal("20"), order=1)
+    PriceElement.objects.create(tender=tender, name="Packs", weight=Decimal("30"), order=2)
+    QualityCriterion.objects.create(
+        tender=tender, name="Method", weight=Decimal("40"), question="How will you deliver?"
+    )
+    clause = Clause.objects.create(type="targeted_recruitment", title="Trainees axe")
+    version = ClauseVersion.objects.create(clause=clause, number=1, wording="Train people.")
+    measure = Measure.objects.create(
+        clause=clause, name="Trainee weeks", unit="weeks", evidence="Timesheets"
+    )
+    requirement = BenefitRequirement.objects.create(
+        tender=tender, clause_version=version, measure=measure, mode="scored", minimum=Decimal("10")
+    )
+    bidder = UserFactory(full_name="Morag Outside")
+    organisation = OrganisationFactory(name="Clearway Removals Ltd", type="private_company")
+    Affiliation.objects.create(user=bidder, organisation=organisation)
+    registration = BidderRegistration.objects.create(
+        tender=tender, organisation=organisation, user=bidder
+    )
+    return partnership, tender, officer, commissioner, bidder, registration, requirement
+
+
+def check(page):
+    assert_accessible(page)
+    assert_no_csp_violations(page)
+
+
+def unused_code(device) -> str:
+    """A code the device will accept: the current step's, or the next step's when the current
+    one was already used (django-otp never accepts a step twice; its tolerance allows +1)."""
+    device.refresh_from_db()
+    clock = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    clock.drift += max(0, device.last_t + 1 - clock.t())
+    return f"{clock.token():06d}"
+
+
+def verify_two_factor(page, user):
+    """Enrol on the two-factor page (checked for accessibility) and continue."""
+    check(page)
+    device = TOTPDevice.objects.get(user=user)
+    page.get_by_label("Code from your authenticator app").fill(unused_code(device))
+    submit(page, "Confirm and continue")
+
+
+def test_bidder_pages_are_accessible(page, live_server):
+    partnership, tender, *_ = build_world()
+    bidder = _[2]
+    login(page, live_server, bidder)
+    base = f"{live_server.url}/partnerships/{partnership.pk}/bids/{tender.pk}"
+    page.goto(f"{base}/mine/")
+    check(page)
+    submit(page, "Seal and submit")
+    check(page)  # the error summary
+    page.get_by_label("Price: Storage (£)").fill("39000")
+    page.get_by_label("Price: Packs (£)").fill("150000")
+    page.get_by_label("Quality: Method").fill("Vans and a warehouse.")
+    page.get_by_label("Community benefit: Trainee weeks (weeks) (at least 10)").fill("40")
+    submit(page, "Seal and submit")
+    assert "Your bid is sealed" in page.content()
+    check(page)
+
+
+def test_officer_pages_are_accessible(page, live_server):
+    partnership, tender, officer, commissioner, bidder, registration, requirement = build_world()
+    bid = domain.submit_bid(
+        registration=registration,
+        actor=bidder,
+        prices={"Storage": "39000", "Packs": "150000"},
+        quality={"Method": "Vans."},
+        quantities={str(requirement.pk): "40"},
+        documents=[("plan.txt", b"Our plan")],
+    )
+    login(page, live_server, officer)
+    base = f"{live_server.url}/partnerships/{partnership.pk}/bids"
+    page.goto(f"{base}/{tender.pk}/")
+    verify_two_factor(page, officer)
+    check(page)  # sealed
+    page.goto(f"{base}/{tender.pk}/opening-time/")
+    check(page)
+    page.goto(f"{base}/")
+    check(page)
+    now = timezone.now()
+    Tender.objects.filter(pk=tender.pk).update(
+        submission_deadline=now - dt.timedelta(hours=2), opening_at=now - dt.timedelta(hours=1)
+    )
+    tender.refresh_from_db()
+    domain.confirm_opening(tender=tender, actor=commissioner)
+    page.goto(f"{base}/{tender.pk}/")
+    submit(page, "Confirm the opening")
+    assert "The bids are open." in page.content()
+    check(page)
+    page.goto(f"{base}/{tender.pk}/bids/{bid.uuid}/")
+    assert "plan.txt" in page.content()
+    check(page)
+
+
+def test_verification_page_is_accessible(page, live_server):
+    partnership, tender, officer, commissioner, bidder, registration, requirement = build_world()
+    bid = domain.submit_bid(
+        registration=registration,
+        actor=bidder,
+        prices={"Storage": "39000", "Packs": "150000"},
+        quality={"Method": "Vans."},
+        quantities={str(requirement.pk): "40"},
+    )
+    now = timezone.now()
+    Tender.objects.filter(pk=tender.pk).update(
+        submission_deadline=now - dt.timedelta(hours=2), opening_at=now - dt.timedelta(hours=1)
+    )
+    tender.refresh_from_db()
+    domain.confirm_opening(tender=tender, actor=officer)
+    domain.confirm_opening(tender=tender, actor=commissioner)
+    login(page, live_server, bidder)
+    page.goto(
+        f"{live_server.url}/partnerships/{partnership.pk}/bids/{tender.pk}/mine/{bid.uuid}/verify/"
+    )
+    assert "matches its receipt" in page.content()
+    check(page)
+    page.goto(f"{live_server.url}/partnerships/{partnership.pk}/bids/{tender.pk}/mine/")
+    check(page)
+
+
+def continue_two_factor(page, user):
+    """A later session: enter a current code from the confirmed device."""
+    check(page)
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    device.throttle_reset()
+    page.get_by_label("Code from your authenticator app").fill(unused_code(device))
+    submit(page, "Continue")
+
+
+def test_evaluation_and_award_pages_are_accessible(page, live_server):
+    from coplan.bidding.enums import Part
+
+    partnership, tender, officer, commissioner, bidder, registration, requirement = build_world()
+    bid = domain.submit_bid(
+        registration=registration,
+        actor=bidder,
+        prices={"Storage": "39000", "Packs": "150000"},
+        quality={"Method": "Vans and a warehouse."},
+        quantities={str(requirement.pk): "40"},
+    )
+    now = timezone.now()
+    Tender.objects.filter(pk=tender.pk).update(
+        submission_deadline=now - dt.timedelta(hours=2), opening_at=now - dt.timedelta(hours=1)
+    )
+    tender.refresh_from_db()
+    domain.confirm_opening(tender=tender, actor=officer)
+    domain.confirm_opening(tender=tender, actor=commissioner)
+    tender.refresh_from_db()
+    evaluator = member(partnership, Role.EVALUATOR, full_name="Eve Evaluator")
+    Affiliation.objects.create(user=evaluator, organisation=registration.organisation)
+    pricer = member(partnership, Role.STEERING, full_name="Fin Finance")
+    method = tender.quality_criteria.get()
+    domain.assign(
+        tender=tender, actor=officer, evaluator=evaluator, part=Part.QUALITY, criterion=method
+    )
+    domain.assign(tender=tender, actor=officer, evaluator=pricer, part=Part.PRICE)
+    domain.declare(tender=tender, evaluator=pricer, kind="none")
+    base = f"{live_server.url}/partnerships/{partnership.pk}/bids/{tender.pk}"
+
+    login(page, live_server, evaluator)
+    page.goto(f"{base}/evaluation/declaration/")
+    verify_two_factor(page, evaluator)
+    assert "is a bidder" in page.content()
+    check(page)
+    submit(page, "Submit declaration")
+    check(page)  # the error summary: no choice made
+    page.get_by_label("No conflict of interest").check()
+    submit(page, "Submit declaration")
+    assert "awaits the procurement officer" in page.content()
+    check(page)
+
+    page.context.clear_cookies()
+    login(page, live_server, officer)
+    page.goto(f"{base}/evaluation/")
+    verify_two_factor(page, officer)
+    check(page)
+    page.goto(f"{base}/evaluation/panel/add/")
+    check(page)
+    submit(page, "Add to the panel")
+    check(page)
+    page.goto(f"{base}/evaluation/panel/{method.pk}/shortfall/")
+    check(page)
+    declaration = domain.declaration_of(tender, evaluator)
+    page.goto(f"{base}/evaluation/declarations/{declaration.pk}/decide/")
+    check(page)
+    page.get_by_label("Proceed with mitigation").check()
+    page.get_by_role("textbox", name="Mitigation").fill("Does not moderate.")
+    page.get_by_role("textbox", name="Reasons").fill("Former employee only.")
+    submit(page, "Record the decision")
+    check(page)
+
+    domain.submit_score(bid=bid, criterion=method, evaluator=evaluator, score=3, rationale="Good")
+    page.goto(f"{base}/evaluation/moderation/{bid.uuid}/{method.pk}/")
+    check(page)
+    page.goto(f"{base}/evaluation/price-queries/{bid.uuid}/")
+    check(page)
+    page.goto(f"{base}/evaluation/results/")
+    check(page)  # incomplete
+    domain.moderate(bid=bid, criterion=method, actor=officer, score=3, rationale="Agreed")
+    page.goto(f"{base}/evaluation/results/")
+    assert "Totals and ranking" in page.content()
+    check(page)
+    page.goto(f"{base}/award/")
+    check(page)
+    domain.approve_award(tender=tender, actor=commissioner, reasons="The only compliant bid.")
+    page.goto(f"{base}/award/")
+    assert "Award letter" in page.content()
+    check(page)
+
+    page.context.clear_cookies()
+    login(page, live_server, evaluator)
+    page.goto(f"{base}/evaluation/scores/")
+    continue_two_factor(page, evaluator)
+    assert "Vans and a warehouse." in page.content()
+    check(page)
