@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class BenefitsConfig(AppConfig):
     name = "coplan.benefits"
     label = "benefits"
+
+    def ready(self):
+        from . import (
+            health,  # noqa: F401  registers this app's section, health-check provider and panels
+            rules,  # noqa: F401  registers this app's permissions
+        )

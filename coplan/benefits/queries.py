@@ -1,0 +1,83 @@
+"""Reusable reads of the benefits app, with the visibility filters and ``select_related``.
+
+Contracts and commitments live in the bidding app; until its models exist these reads return
+nothing."""
+
+from dataclasses import dataclass, field
+
+
+def _model(name: str):
+    try:
+        from coplan.bidding import models
+    except ImportError:  # pragma: no cover
+        return None
+    return getattr(models, name, None)
+
+
+def contracts_of(partnership) -> list:
+    Contract = _model("Contract")
+    if Contract is None:
+        return []
+    return list(
+        Contract.objects.filter(tender__partnership=partnership)
+        .select_related("tender", "supplier")
+        .order_by("starts_on", "pk")
+    )
+
+
+@dataclass
+class PublicReport:
+    contracts: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    chart: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+
+@dataclass
+class PublicRow:
+    commitment: object
+    promised: str
+    status: object
+
+
+@dataclass
+class PublicBlock:
+    contract: object
+    rows: list
+
+
+def public_report(partnership, *, today=None) -> PublicReport:
+    """Promised (each commitment's target) and delivered (verified actuals) per contract, with
+    a bar chart of delivered as a % of what was due (the table beside it has the figures)."""
+    from coplan.core import charts
+
+    from .monitoring import monitor
+
+    contracts = contracts_of(partnership)
+    blocks, labels, values = [], [], []
+    for contract in contracts:
+        state = monitor(contract, today=today)
+        rows = [PublicRow(r.commitment, r.target_text, r.status) for r in state.rows]
+        if rows:
+            blocks.append(PublicBlock(contract, rows))
+        for r in state.rows:
+            labels.append(r.commitment.description[:28])
+            values.append(float(r.status.percent) if r.status.percent is not None else None)
+    chart = ""
+    if labels:
+        chart = charts.render(
+            charts.Chart(
+                title="Delivered as a percentage of what was due",
+                description="For each commitment, its verified delivery as a percentage of its "
+                "pro-rata target; the line marks 100 %. The table below gives the figures.",
+                labels=labels,
+                series=[charts.Series("Delivered, % of due", values)],
+                lines=[charts.Line("Due (100 %)", 100)],
+                y_label="% of due",
+                kind="bar",
+            )
+        )
+    return PublicReport(contracts=contracts, rows=blocks, chart=chart)

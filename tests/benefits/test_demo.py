@@ -1,0 +1,63 @@
+"""The benefits part of the demo story, loaded on its own."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+from coplan.benefits import demo, demo_returns, monitoring
+from coplan.benefits.models import LineStatus, QuarterlyReturn, RemedialPlan, ReturnLine
+from coplan.demo.context import DemoStory
+
+
+def test_roar_befriending_sroi(partnership, personas):
+    story = DemoStory(key="renfrewshire", partnership=partnership, today=dt.date(2026, 11, 25))
+    demo.load(story)
+    analysis = partnership.sroi_analyses.get()
+    summary = analysis.summary()
+    assert analysis.outcomes.count() == 4
+    # year 1 £49,165.92, year 2 £27,486.00, year 3 £7,660.80, discounted at 3.5 %
+    assert [y.value for y in summary.result.years] == [
+        D("49165.92"),
+        D("27486.00"),
+        D("7660.80"),
+    ]
+    assert round(summary.result.ratio, 2) == D("1.67")
+
+
+def test_homereach_two_years_of_returns(contract):
+    w = contract
+    story = DemoStory(
+        key="north_lanarkshire", partnership=w.partnership, today=dt.date(2026, 11, 25)
+    )
+    demo_returns.load(story)
+    assert QuarterlyReturn.objects.filter(contract=w.contract).count() == 8
+    assert not ReturnLine.objects.exclude(status=LineStatus.VERIFIED).exists()
+    state = monitoring.monitor(w.contract)
+    assert state.as_of == dt.date(2009, 9, 30)
+    history = [[c.status.rag for c in cells] for _, cells in state.history]
+    assert "amber" in {rag for row in history for rag in row}
+    red_rows = [row for row in history if "red" in row]
+    assert red_rows and all(row[2] == "red" for row in red_rows)
+    assert RemedialPlan.objects.get().commitment == w.tonnes
+    trainees = state.rows[0].recruitment
+    assert trainees.additional_percent is not None and trainees.retention_52_percent is not None
+    demo_returns.load(story)  # idempotent
+    assert QuarterlyReturn.objects.filter(contract=w.contract).count() == 8
+
+
+def test_the_whole_demo_story(db):
+    """Loaded by the demo loader: Homereach's awarded contract gets two years of returns with
+    amber quarters and one red commitment with a remedial plan; ROAR gets its SROI."""
+    from coplan.bidding.models import Contract
+    from tests.costing.story import load_stories
+
+    stories = load_stories()
+    nl = stories["north_lanarkshire"].partnership
+    contract = Contract.objects.filter(tender__partnership=nl).first()
+    if contract is None:  # the bidding demo has not awarded yet
+        return
+    state = monitoring.monitor(contract)
+    assert len(state.returns) == 8
+    history = {rag for _, cells in state.history for c in cells for rag in [c.status.rag]}
+    assert {"amber", "red"} <= history
+    assert RemedialPlan.objects.filter(commitment__contract=contract).count() == 1
+    assert stories["renfrewshire"].partnership.sroi_analyses.count() == 1

@@ -1,0 +1,185 @@
+"""The golden thread: from what service users said to the evidence of delivery, both ways,
+with broken links flagged, in a fixed number of queries."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from coplan.benefits import domain, thread
+from coplan.core.enums import Disclosure
+from coplan.design.models import Item, Requirement, Section, SpecificationVersion
+from coplan.pilots.models import Kpi, Pilot
+
+
+@pytest.fixture
+def chain(contract):
+    """Insight "young people want training" shaped CB-1 (trainees) tested by the pilot KPI
+    "Trainees started"; the tender's trainees requirement (linked to CB-1 by the commitment's
+    measure only) became the contract's trainees commitment, whose Q1 line has evidence.
+    Broken: an insight nobody answered, SL-1 with no KPI, a KPI testing no requirement, and
+    the reuse and tonnes commitments with no evidence."""
+    w = contract
+    p = w.partnership
+    said = Item.objects.create(partnership=p, kind="idea", text="Train us", is_insight=True)
+    ignored = Item.objects.create(partnership=p, kind="idea", text="Free vans", is_insight=True)
+    declined = Item.objects.create(
+        partnership=p,
+        kind="idea",
+        text="Open on Sundays",
+        is_insight=True,
+        not_taken_up_reason="Staff cost",
+    )
+    Item.objects.create(
+        partnership=p,
+        kind="idea",
+        text="Secret",
+        is_insight=True,
+        disclosure=Disclosure.INTERNAL_ONLY,
+        disclosure_reason="Names a person",
+    )
+    version = SpecificationVersion.objects.create(partnership=p, number=1)
+    cb = Section.objects.create(version=version, kind="community_benefits")
+    sl = Section.objects.create(version=version, kind="service_levels")
+    el = Section.objects.create(version=version, kind="eligibility_referral")
+    trainees = Requirement.objects.create(version=version, section=cb, key="CB-1", text="Train")
+    trainees.insights.add(said)
+    Requirement.objects.create(version=version, section=sl, key="SL-1", text="48 hours")
+    Requirement.objects.create(version=version, section=el, key="ER-1", text="Referral")
+    pilot = Pilot.objects.create(
+        partnership=p, title="Pilot", starts_on=dt.date(2006, 10, 1), ends_on=dt.date(2007, 3, 31)
+    )
+    kpi = Kpi.objects.create(
+        pilot=pilot,
+        name="Trainees started",
+        definition="Count",
+        unit="people",
+        target=D(6),
+        source="Log",
+        requirement_key="CB-1",
+    )
+    orphan = Kpi.objects.create(
+        pilot=pilot,
+        name="Calls answered",
+        definition="Count",
+        unit="calls",
+        target=D(1),
+        source="Log",
+    )
+    ret = domain.submit_return(
+        contract=w.contract,
+        actor=w.people["se_partner"],
+        period_start=dt.date(2007, 10, 1),
+        lines={w.trainees: {"actual": D(3)}, w.reused: {"actual": D(400)}},
+    )
+    evidence = domain.add_evidence(
+        line=ret.lines.get(commitment=w.trainees),
+        actor=w.people["se_partner"],
+        upload=SimpleUploadedFile("letters.pdf", b"%PDF-1.4", "application/pdf"),
+    )
+    w.said, w.ignored, w.declined, w.kpi, w.orphan = said, ignored, declined, kpi, orphan
+    w.cb1, w.evidence = trainees, evidence
+    return w
+
+
+def test_the_thread_from_an_insight_down_to_the_evidence(chain):
+    w = chain
+    graph = thread.build(w.partnership, w.people["commissioner"], today=dt.date(2026, 1, 1))
+    up, down = graph.around(f"insight:{w.said.pk}")
+    assert up == []
+    assert [n.key for n in down] == [f"requirement:{w.cb1.pk}", f"kpi:{w.kpi.pk}"]
+    # the benefit requirement has no specification link today: the commitment hangs from it
+    up, down = graph.around(f"commitment:{w.trainees.pk}")
+    assert [n.key for n in up] == [f"benefit_requirement:{w.requirement.pk}"]
+    assert [n.key for n in down] == [f"evidence:{w.evidence.pk}"]
+    up, _ = graph.around(f"evidence:{w.evidence.pk}")
+    assert [n.kind for n in up] == ["benefit_requirement", "commitment"]
+
+
+def test_broken_links_are_flagged(chain):
+    w = chain
+    graph = thread.build(w.partnership, w.people["service_user"], today=dt.date(2026, 1, 1))
+    broken = {n.key: n.broken for n in graph.broken}
+    assert broken == {
+        f"insight:{w.ignored.pk}": "No response: it shaped no requirement and was not declined.",
+        f"requirement:{Requirement.objects.get(key='SL-1').pk}": "No KPI tests it.",
+        f"kpi:{w.orphan.pk}": "Tests no requirement of the current specification.",
+        f"commitment:{w.reused.pk}": "No evidence submitted although it is due.",
+        f"commitment:{w.tonnes.pk}": "No evidence submitted although it is due.",
+    }
+    assert graph.broken_counts() == [
+        ("Insight", 1),
+        ("Specification requirement", 1),
+        ("Pilot KPI", 1),
+        ("Contract commitment", 2),
+    ]
+
+
+def test_internal_only_insights_stay_hidden_from_those_who_may_not_see_them(chain):
+    w = chain
+    seen = thread.build(w.partnership, w.people["facilitator"])
+    hidden = thread.build(w.partnership, w.people["service_user"])
+    assert len(seen.of_kind("insight")) == 4
+    assert len(hidden.of_kind("insight")) == 3
+
+
+def test_the_thread_page_in_a_fixed_number_of_queries(client, chain):
+    w = chain
+    client.force_login(w.people["commissioner"])
+    address = reverse("benefits:thread", args=[w.partnership.pk])
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(address)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Broken link" in content and "Train us" in content and "letters.pdf" in content
+    # ten more insights, requirements, KPIs and commitments: not one query more
+    version = SpecificationVersion.objects.get(partnership=w.partnership)
+    section = version.sections.first()
+    for i in range(10):
+        item = Item.objects.create(
+            partnership=w.partnership, kind="idea", text=f"Idea {i}", is_insight=True
+        )
+        req = Requirement.objects.create(
+            version=version, section=section, key=f"CB-{i + 10}", text=f"R {i}"
+        )
+        req.insights.add(item)
+        Kpi.objects.create(
+            pilot=w.kpi.pilot,
+            name=f"K {i}",
+            definition="d",
+            unit="u",
+            target=D(1),
+            source="s",
+            requirement=req,
+        )
+        w.contract.commitments.create(
+            description=f"C {i}",
+            unit="u",
+            target_min=D(1),
+            period_start=w.trainees.period_start,
+            period_end=w.trainees.period_end,
+            source="bid",
+        )
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(address).status_code == 200
+    assert len(many) == len(few)
+
+
+def test_an_item_page_shows_both_ways(client, chain):
+    w = chain
+    client.force_login(w.people["service_user"])
+    response = client.get(
+        reverse("benefits:thread.item", args=[w.partnership.pk, "requirement", w.cb1.pk])
+    )
+    content = response.content.decode()
+    assert "Train us" in content and "Trainees started" in content
+    assert (
+        client.get(
+            reverse("benefits:thread.item", args=[w.partnership.pk, "nonsense", 1])
+        ).status_code
+        == 404
+    )
