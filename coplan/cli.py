@@ -6,9 +6,11 @@ import sys
 
 ALIASES = {
     "api-token": "api_token",
-    "db-worker": "db_worker",
+    "db-worker": "worker",
     "import-deliveries": "import_deliveries",
     "send-reminders": "send_reminders",
+    "verify-audit": "verify_audit",
+    "apply-retention": "apply_retention",
 }
 
 

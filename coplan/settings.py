@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "ninja",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks_db",
     "coplan.core",
     "coplan.partnerships",
@@ -66,11 +68,13 @@ INSTALLED_APPS = [
     "coplan.tendering",
     "coplan.bidding",
     "coplan.benefits",
+    "coplan.ops",
     "coplan.api",
     "coplan.demo",
 ]
 
 MIDDLEWARE = [
+    "coplan.ops.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "coplan.api.middleware.ApiProblemMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -78,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -112,8 +117,13 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'coplan.sqlite3'}",
         conn_max_age=int(os.environ.get("COPLAN_DB_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
     )
 }
+# Connection budget (coplan serve): each app process holds at most COPLAN_THREADS connections
+# (one per thread, kept for COPLAN_DB_CONN_MAX_AGE seconds), so the total is
+# COPLAN_WORKERS x COPLAN_THREADS (+ 1 per task worker); serve refuses more than the budget.
+COPLAN_DB_CONNECTION_BUDGET = int(os.environ.get("COPLAN_DB_CONNECTION_BUDGET", "80"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -225,14 +235,29 @@ if not (DEBUG or DEMO or TESTING):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}
+# Structured logs (coplan.ops.logs): one JSON line per request and per task on stderr.
+from coplan.ops.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config(
+    fmt=os.environ.get("COPLAN_LOG_FORMAT", "text" if DEBUG or DEMO else "json"),
+    level=os.environ.get("COPLAN_LOG_LEVEL", "WARNING" if TESTING else "INFO"),
+)
+# /readyz: the task worker must have sent a heartbeat within this many seconds.
+COPLAN_WORKER_HEARTBEAT_SECONDS = int(os.environ.get("COPLAN_WORKER_HEARTBEAT_SECONDS", "10"))
+COPLAN_WORKER_STALE_SECONDS = int(os.environ.get("COPLAN_WORKER_STALE_SECONDS", "120"))
 
 COPLAN_PAGE_SIZE = 25
+# The audit log is append-only; only the demo (backdating its story) and the test suite may
+# re-seal the hash chain after changing rows (coplan.core.models.AuditEventQuerySet).
+COPLAN_AUDIT_ALLOW_RESEAL = DEMO or TESTING
+# Retention (coplan apply-retention): months after the partnership closes, per category.
+COPLAN_RETENTION_MONTHS = {
+    "engagement_contacts": int(os.environ.get("COPLAN_RETENTION_ENGAGEMENT_MONTHS", "12")),
+    "pilot_feedback": int(os.environ.get("COPLAN_RETENTION_FEEDBACK_MONTHS", "12")),
+    "api_tokens": int(os.environ.get("COPLAN_RETENTION_TOKEN_MONTHS", "12")),
+}
+# Requests per minute per API token (0: unlimited).
+COPLAN_API_RATE_LIMIT = int(os.environ.get("COPLAN_API_RATE_LIMIT", "600"))
 INVITATION_VALID_DAYS = 14
 
 WHITENOISE_USE_FINDERS = DEBUG or DEMO or TESTING

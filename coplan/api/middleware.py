@@ -15,6 +15,8 @@ class ApiProblemMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if response.status_code == 429 and "COPLAN_RETRY_AFTER" in request.META:
+            response["Retry-After"] = request.META["COPLAN_RETRY_AFTER"]
         if (
             request.path.startswith("/api/")
             and response.status_code >= 400

@@ -9,10 +9,12 @@ from coplan.core.api import router as core_router
 from coplan.costing.api import router as costing_router
 from coplan.design.api import router as design_router
 from coplan.governance.api import router as governance_router
+from coplan.ops.api import router as ops_router
 from coplan.partnerships.api import planning_router
 from coplan.partnerships.api import router as partnerships_router
 from coplan.pilots.api import router as pilots_router
 from coplan.tendering.api import router as tendering_router
+from coplan.tendering.scoring.api import router as scoring_router
 
 from . import problems
 from .auth import AUTH
@@ -39,6 +41,8 @@ api.add_router("/", pilots_router)
 api.add_router("/", costing_router)
 api.add_router("/", consortium_router)
 api.add_router("/", tendering_router)
+api.add_router("/", scoring_router)
 api.add_router("/", bidding_router)
 api.add_router("/", benefits_router)
 api.add_router("/", core_router)
+api.add_router("/", ops_router)

@@ -1,16 +1,95 @@
-"""Write the audit trail inside the transaction that makes the change (pretix ``log_action``)."""
+"""Write the audit trail inside the transaction that makes the change (pretix ``log_action``).
+
+The trail is append-only and tamper-evident: every event stores ``prev_hash`` (the hash of the
+event before it) and ``hash``, the SHA-256 of its canonical content (:func:`canonical`) including
+``prev_hash``. :func:`verify` walks the chain and names any entry that was edited or removed.
+This module is the only writer of :class:`~coplan.core.models.AuditEvent` rows.
+"""
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 
-from .models import AuditEvent
+from .models import AuditChainHead, AuditEvent
+
+GENESIS = ""
 
 
 def _jsonable(data):
-    import json
-
     return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
+
+
+def _timestamp(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical(
+    *,
+    actor_id,
+    action,
+    partnership_id,
+    content_type: str,
+    object_id,
+    object_repr,
+    data,
+    created_at: dt.datetime,
+    prev_hash: str,
+) -> bytes:
+    """The bytes an event's hash covers: sorted-key, compact JSON (UTF-8)."""
+    return json.dumps(
+        {
+            "actor": actor_id,
+            "action": action,
+            "partnership": partnership_id,
+            "object": [content_type, object_id, object_repr],
+            "data": data,
+            "timestamp": _timestamp(created_at),
+            "prev": prev_hash,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode()
+
+
+def _content_type_label(content_type_id) -> str:
+    if content_type_id is None:
+        return ""
+    ct = ContentType.objects.get_for_id(content_type_id)
+    return f"{ct.app_label}.{ct.model}"
+
+
+def compute_hash(event: AuditEvent, prev_hash: str) -> str:
+    return hashlib.sha256(
+        canonical(
+            actor_id=event.actor_id,
+            action=event.action,
+            partnership_id=event.partnership_id,
+            content_type=_content_type_label(event.content_type_id),
+            object_id=event.object_id,
+            object_repr=event.object_repr,
+            data=event.data,
+            created_at=event.created_at,
+            prev_hash=prev_hash,
+        )
+    ).hexdigest()
+
+
+def _locked_head() -> AuditChainHead:
+    """The chain head, locked for this transaction: appends are serialised, so the chain never
+    forks. On PostgreSQL the row lock (``SELECT … FOR UPDATE``) does it; SQLite transactions are
+    ``IMMEDIATE`` and so already serialised."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.get_or_create(pk=1)
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
 
 
 def log(*, actor, action: str, obj=None, partnership=None, data=None) -> AuditEvent:
@@ -25,7 +104,8 @@ def log(*, actor, action: str, obj=None, partnership=None, data=None) -> AuditEv
         raise ValueError(f"Audit action codes are dotted, got {action!r}")
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    return AuditEvent.objects.create(
+    head = _locked_head()
+    event = AuditEvent(
         actor=actor,
         action=action,
         partnership=partnership,
@@ -34,3 +114,91 @@ def log(*, actor, action: str, obj=None, partnership=None, data=None) -> AuditEv
         object_repr=str(obj)[:300] if obj is not None else "",
         data=_jsonable(data),
     )
+    event.prev_hash = head.last_hash
+    event.hash = compute_hash(event, head.last_hash)
+    event.save()
+    AuditChainHead.objects.filter(pk=1).update(
+        last_id=event.pk, last_hash=event.hash, count=head.count + 1
+    )
+    return event
+
+
+# Re-sealing: only for the demo's backdating and test set-up (settings.COPLAN_AUDIT_ALLOW_RESEAL).
+
+
+@contextlib.contextmanager
+def resealing():
+    """Let this transaction change audit rows (the PostgreSQL trigger checks this setting)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('coplan.audit_reseal', 'on', true)")
+    try:
+        yield
+    finally:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('coplan.audit_reseal', 'off', true)")
+
+
+def reseal(*, from_pk: int) -> None:
+    """Recompute the chain from the first event with ``pk >= from_pk`` and the head."""
+    head = _locked_head()
+    before = AuditEvent.objects.filter(pk__lt=from_pk).order_by("-pk").values("hash").first()
+    prev = before["hash"] if before else GENESIS
+    with resealing():
+        for event in AuditEvent.objects.filter(pk__gte=from_pk).order_by("pk").iterator():
+            digest = compute_hash(event, prev)
+            if (event.prev_hash, event.hash) != (prev, digest):
+                AuditEvent._base_manager.filter(pk=event.pk).update(prev_hash=prev, hash=digest)
+            prev = digest
+    last = AuditEvent.objects.order_by("-pk").values("pk", "hash").first()
+    head.last_id = last["pk"] if last else 0
+    head.last_hash = last["hash"] if last else GENESIS
+    head.count = AuditEvent.objects.count()
+    head.save()
+
+
+# Verification.
+
+
+@dataclass
+class Verification:
+    checked: int = 0
+    problems: list[str] = field(default_factory=list)
+    head_hash: str = GENESIS
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify() -> Verification:
+    """Walk the whole chain in order; report every edited entry and every gap."""
+    result = Verification()
+    prev = GENESIS
+    previous_pk = None
+    for event in AuditEvent.objects.order_by("pk").iterator(chunk_size=2000):
+        result.checked += 1
+        if event.prev_hash != prev:
+            where = f"after #{previous_pk}" if previous_pk else "at the start of the log"
+            result.problems.append(
+                f"#{event.pk}: the chain is broken — an entry {where} was deleted or edited "
+                f"(#{event.pk} expects previous hash {event.prev_hash[:12]}…, "
+                f"found {prev[:12] or 'none'}…)"
+            )
+        if compute_hash(event, event.prev_hash) != event.hash:
+            result.problems.append(
+                f"#{event.pk}: edited — its content no longer matches its hash "
+                f"({event.action} at {_timestamp(event.created_at)})"
+            )
+        prev = event.hash
+        previous_pk = event.pk
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.last_hash, head.count) != (prev, result.checked):
+        result.problems.append(
+            f"the log ends at #{previous_pk or 0} with {result.checked} entries, but the chain "
+            f"head records {head.count} entries ending at #{head.last_id}: entries at the end "
+            "were deleted"
+        )
+    result.head_hash = prev
+    return result

@@ -9,14 +9,29 @@ from . import audit
 from .models import ApiToken, Organisation, StatutoryRule
 
 
-def issue_api_token(*, user, name: str) -> tuple[ApiToken, str]:
-    """Create a personal API token; return it and the raw value, which is never stored."""
+def issue_api_token(
+    *, user, name: str, read_only: bool = False, expires_at=None
+) -> tuple[ApiToken, str]:
+    """Create a personal API token; return it and the raw value, which is never stored.
+
+    ``read_only`` tokens may only read (GET); ``expires_at`` makes the token stop working then.
+    """
     raw = ApiToken.new_raw_token()
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name, token_hash=ApiToken.hash(raw), hint=raw[:8]
+            user=user,
+            name=name,
+            token_hash=ApiToken.hash(raw),
+            hint=raw[:8],
+            read_only=read_only,
+            expires_at=expires_at,
         )
-        audit.log(actor=user, action="core.api_token.created", obj=token, data={"name": name})
+        audit.log(
+            actor=user,
+            action="core.api_token.created",
+            obj=token,
+            data={"name": name, "read_only": read_only, "expires_at": expires_at},
+        )
     return token, raw
 
 

@@ -114,10 +114,23 @@ class LoginForm(GovukFormMixin, AuthenticationForm):
 
 
 class ApiTokenForm(GovukModelForm):
+    expires_in_days = forms.IntegerField(
+        label="Expires after (days)",
+        required=False,
+        min_value=1,
+        max_value=3650,
+        help_text="Leave empty for a token that works until you revoke it.",
+        error_messages={
+            "min_value": "Enter a number of days of 1 or more",
+            "max_value": "Enter a number of days up to 3650",
+            "invalid": "Enter a whole number of days, like 90",
+        },
+    )
+
     class Meta:
         model = ApiToken
-        fields = ["name"]
-        labels = {"name": "Token name"}
+        fields = ["name", "read_only"]
+        labels = {"name": "Token name", "read_only": "Read-only: the token can read but not change"}
         help_texts = {"name": "What the token is for, for example 'monthly returns upload'."}
         error_messages = {"name": {"required": "Enter a name for the token"}}
 

@@ -6,7 +6,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 
@@ -118,28 +118,85 @@ class Affiliation(models.Model):
         return f"{self.user} at {self.organisation}"
 
 
+class AuditChainBroken(RuntimeError):
+    """Raised when code tries to change or remove a recorded audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """The audit log is append-only.
+
+    ``update()`` and ``delete()`` are refused. Two exceptions exist only where
+    ``settings.COPLAN_AUDIT_ALLOW_RESEAL`` is on (the demo and the test suite, never
+    production): backdating ``created_at`` (the demo story's dates) and removing the newest
+    events (test set-up); both re-seal the chain from the first row they touch, so
+    ``coplan verify-audit`` still passes.
+    """
+
+    def update(self, **kwargs):
+        from django.conf import settings as django_settings
+
+        if not getattr(django_settings, "COPLAN_AUDIT_ALLOW_RESEAL", False) or set(kwargs) != {
+            "created_at"
+        }:
+            raise AuditChainBroken("Audit events are append-only: they cannot be updated.")
+        from . import audit
+
+        with transaction.atomic():
+            first = self.aggregate(first=models.Min("pk"))["first"]
+            with audit.resealing():
+                count = super().update(**kwargs)
+                if first is not None:
+                    audit.reseal(from_pk=first)
+        return count
+
+    def delete(self):
+        from django.conf import settings as django_settings
+
+        if not getattr(django_settings, "COPLAN_AUDIT_ALLOW_RESEAL", False):
+            raise AuditChainBroken("Audit events are append-only: they cannot be deleted.")
+        from . import audit
+
+        with transaction.atomic():
+            first = self.aggregate(first=models.Min("pk"))["first"]
+            if first is None:
+                return 0, {}
+            if AuditEvent.objects.filter(pk__gt=first).exclude(pk__in=self.values("pk")).exists():
+                raise AuditChainBroken("Only the newest audit events can be removed (test set-up).")
+            with audit.resealing():
+                result = super().delete()
+                audit.reseal(from_pk=first)
+        return result
+
+
 class AuditEvent(models.Model):
     """One state change: who, what (dotted action code), on which object, with what data.
 
-    Written by :func:`coplan.core.audit.log` inside the same transaction as the change.
+    Written by :func:`coplan.core.audit.log` inside the same transaction as the change. Each
+    event carries the SHA-256 ``hash`` of its own canonical content and of the previous event's
+    hash (``prev_hash``), so editing or deleting any entry breaks the chain
+    (``coplan verify-audit``). Events are never updated or deleted.
     """
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
     action = models.CharField(max_length=100, db_index=True)
     partnership = models.ForeignKey(
         "partnerships.Partnership",
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="audit_events",
     )
-    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(max_length=300, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -147,6 +204,29 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} by {self.actor or 'system'} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise AuditChainBroken("Audit events are append-only: they cannot be updated.")
+        if not self.hash:
+            raise AuditChainBroken("Write audit events with coplan.core.audit.log().")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditChainBroken("Audit events are append-only: they cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """The newest link of the audit chain (one row). Appending locks this row, so two
+    transactions cannot fork the chain; and it lets ``verify-audit`` notice entries removed from
+    the end of the log."""
+
+    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+    count = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"audit chain head: {self.count} events, last #{self.last_id}"
 
 
 class StatutoryRuleKey(models.TextChoices):
@@ -195,12 +275,29 @@ def _hash_token(raw: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(revoked_at__isnull=True, user__is_active=True)
+        """Not revoked, not expired, and its owner still active."""
+        return self.filter(revoked_at__isnull=True, user__is_active=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now())
+        )
 
     def authenticate(self, raw: str):
+        """The active token with this raw value, or None. Records its use and counts it in the
+        current one-minute window (``token.requests_this_minute``, for rate limiting) in the
+        same single UPDATE, so every request costs the same two queries."""
         token = self.active().select_related("user").filter(token_hash=_hash_token(raw)).first()
         if token is not None:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+            now = timezone.now()
+            window = now.replace(second=0, microsecond=0)
+            same = token.window_started_at == window
+            ApiToken.objects.filter(pk=token.pk).update(
+                last_used_at=now,
+                window_count=models.Case(
+                    models.When(window_started_at=window, then=models.F("window_count") + 1),
+                    default=models.Value(1),
+                ),
+                window_started_at=window,
+            )
+            token.requests_this_minute = token.window_count + 1 if same else 1
         return token
 
 
@@ -218,6 +315,15 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="After this the token is refused. Empty: never expires."
+    )
+    read_only = models.BooleanField(
+        default=False, help_text="A read-only token may only GET; writes are refused (403)."
+    )
+    # Rate limiting: requests counted in the current one-minute window (coplan.api.auth).
+    window_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    window_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 

@@ -38,7 +38,13 @@ def profile(request):
     new_token = None
     if request.method == "POST" and form.is_valid():
         name = form.cleaned_data["name"]
-        _token, new_token = domain.issue_api_token(user=request.user, name=name)
+        days = form.cleaned_data.get("expires_in_days")
+        _token, new_token = domain.issue_api_token(
+            user=request.user,
+            name=name,
+            read_only=form.cleaned_data.get("read_only", False),
+            expires_at=timezone.now() + dt.timedelta(days=days) if days else None,
+        )
         form = ApiTokenForm()
     tokens = request.user.api_tokens.all()
     return render(

@@ -314,6 +314,10 @@ class DriverValuesIn(Schema):
 
 
 class SettingsIn(Schema):
+    revision: int | None = Field(
+        default=None,
+        description="The version's revision you read; a save over a newer one is refused.",
+    )
     period: str | None = None
     units: Decimal | None = Field(default=None, gt=0, decimal_places=2)
     surplus_rate: Decimal | None = Field(default=None, ge=0, decimal_places=4)
@@ -338,6 +342,7 @@ class VersionOut(Schema):
     direct_costs: list[DirectCostOut]
     pools: list[PoolOut]
     drivers: dict[str, dict[str, str]]
+    revision: int = 0
 
     @staticmethod
     def resolve_units(obj):

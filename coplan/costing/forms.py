@@ -88,6 +88,7 @@ class CostModelForm(GovukForm):
 
 
 class SettingsForm(GovukForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     period = forms.CharField(
         label="Period", max_length=100, required=False, help_text="For example 2006/07."
     )
@@ -122,6 +123,7 @@ class SettingsForm(GovukForm):
     def __init__(self, *args, version=None, **kwargs):
         if version is not None and "initial" not in kwargs:
             kwargs["initial"] = {
+                "revision": version.revision,
                 "period": version.period,
                 "units": version.units,
                 "surplus_percent": (version.surplus_rate * HUNDRED).normalize(),
@@ -148,6 +150,7 @@ class ActivityForm(GovukForm):
 
 
 class StaffForm(GovukForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(
         label="Post", max_length=200, error_messages={"required": "Name the post"}
     )
@@ -198,6 +201,7 @@ class StaffForm(GovukForm):
             "times": {
                 a: (data.get(f"time_{a.pk}") or Decimal(0)) / HUNDRED for a in self.activities
             },
+            "revision": data.get("revision"),
         }
 
 

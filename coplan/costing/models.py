@@ -116,6 +116,12 @@ class CostModelVersion(models.Model):
         blank=True,
         help_text="The key figures as exact decimal strings, recorded when the version locked.",
     )
+    revision = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised by every change to this version, so a save based on an older read is "
+        "refused instead of overwriting someone else's changes (optimistic locking).",
+    )
 
     class Meta:
         ordering = ["cost_model", "-number"]

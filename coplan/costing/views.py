@@ -65,7 +65,10 @@ def _refuse(request, error: DomainError, to):
 
 
 def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+    field = error.field if error.field in form.fields else None
+    if field and form.fields[field].widget.is_hidden:
+        field = None  # e.g. an edit conflict on the hidden revision: say it at the top
+    form.add_error(field, error.message)
 
 
 def _own_or_all(request, partnership):
@@ -288,6 +291,7 @@ def staff_form(request, pk, model_pk, number, line_pk=None):
     partnership, model, version = _editable(request, pk, model_pk, number)
     line = line_pk and get_object_or_404(StaffLine, version=version, pk=line_pk)
     form = StaffForm(request.POST or None, activities=version.activities.all(), line=line or None)
+    form.fields["revision"].initial = version.revision
     if request.method == "POST" and form.is_valid():
         try:
             domain.save_staff_line(

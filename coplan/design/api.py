@@ -10,7 +10,7 @@ import json
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -217,6 +217,9 @@ class RequirementPatch(Schema):
     section: SectionKind | None = None
     text: str | None = None
     evidence: str | None = None
+    revision: int | None = Field(
+        None, description="The draft's revision you read; a save over a newer one is refused."
+    )
 
 
 class LinksIn(Schema):
@@ -250,6 +253,7 @@ class VersionOut(Schema):
     frozen_at: dt.datetime | None
     disclosure: Disclosure
     requirement_count: int = 0
+    revision: int = 0
 
     @staticmethod
     def resolve_based_on(obj):
@@ -275,6 +279,9 @@ class VersionIn(Schema):
 class VersionPatch(Schema):
     change_note: str | None = None
     intros: dict[SectionKind, str] | None = None
+    revision: int | None = Field(
+        None, description="The draft's revision you read; a save over a newer one is refused."
+    )
 
 
 class ChangeOut(Schema):
@@ -676,6 +683,7 @@ def update_version(request, pk: int, number: int, payload: VersionPatch):
         actor=request.user,
         change_note=payload.change_note,
         intros={SectionKind(k).value: v for k, v in (payload.intros or {}).items()},
+        revision=payload.revision,
     )
     return queries.version_for(partnership, request.user, number)
 

@@ -419,6 +419,7 @@ class MappingForm(GovukForm):
 
 
 class VersionForm(GovukForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     change_note = forms.CharField(
         label="What changed in this version, and why",
         required=False,
@@ -445,6 +446,7 @@ class VersionForm(GovukForm):
 
 
 class RequirementForm(GovukForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     section = forms.ChoiceField(
         label="Section",
         choices=SectionKind.choices,

@@ -448,6 +448,12 @@ class SpecificationVersion(Classified):
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     frozen_at = models.DateTimeField(null=True, blank=True)
+    revision = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised by every save of the draft, so a save based on an older read is "
+        "refused instead of overwriting someone else's changes (optimistic locking).",
+    )
 
     class Meta:
         ordering = ["-number"]

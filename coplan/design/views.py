@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from coplan.core.errors import DomainError
 from coplan.core.pdf import render_pdf
 from coplan.core.tables import ImportRejected
+from coplan.core.uploads import attachment_response
 from coplan.partnerships import queries as partnerships
 
 from . import domain, links, queries
@@ -84,7 +85,10 @@ def _refuse(request, error: DomainError, to):
 
 
 def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+    field = error.field if error.field in form.fields else None
+    if field and form.fields[field].widget.is_hidden:
+        field = None  # e.g. an edit conflict on the hidden revision: say it at the top
+    form.add_error(field, error.message)
 
 
 def _back(request, default):
@@ -247,9 +251,7 @@ def attachment_add(request, pk, activity_pk):
 def attachment_download(request, pk, attachment_pk):
     partnership = _get(request, pk)
     attachment = queries.attachment_for(partnership, request.user, attachment_pk)
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename
-    )
+    return attachment_response(attachment.file, attachment.filename)
 
 
 @login_required
@@ -681,18 +683,25 @@ def spec_edit(request, pk, number):
     partnership = _get(request, pk, "design.change_spec")
     version = queries.version_for(partnership, request.user, number)
     sections = list(queries.sections_of(version, request.user))
-    initial = {"change_note": version.change_note}
+    initial = {"change_note": version.change_note, "revision": version.revision}
     form = VersionForm(request.POST or None, sections=sections, initial=initial)
     if request.method == "POST" and form.is_valid():
         note = form.cleaned_data["change_note"]
         try:
             domain.update_version(
-                version=version, actor=request.user, intros=form.intros(), change_note=note
+                version=version,
+                actor=request.user,
+                intros=form.intros(),
+                change_note=note,
+                revision=form.cleaned_data.get("revision"),
             )
         except DomainError as error:
-            return _refuse(request, error, redirect(version))
-        messages.success(request, f"Version {version.number} saved.")
-        return redirect(version)
+            if error.code != "edit_conflict":
+                return _refuse(request, error, redirect(version))
+            _form_error(form, error)  # keep what they typed on the page, refused
+        else:
+            messages.success(request, f"Version {version.number} saved.")
+            return redirect(version)
     heading, crumb = f"Edit draft version {version.number}", f"Version {version.number}"
     context = {"form": form, "version": version, "sections": sections}
     return render(
@@ -713,6 +722,7 @@ def requirement_form(request, pk, number, requirement_pk=None):
         requirement=requirement or None,
         initial={"section": request.GET.get("section", "")},
     )
+    form.fields["revision"].initial = version.revision
     if request.method == "POST" and form.is_valid():
         try:
             _save_requirement(version, requirement, request.user, form.cleaned_data)
@@ -729,8 +739,12 @@ def requirement_form(request, pk, number, requirement_pk=None):
 
 
 def _save_requirement(version, requirement, user, data):
+    data = dict(data)
+    revision = data.pop("revision", None)
     if requirement:
-        return domain.update_requirement(requirement=requirement, actor=user, **data)
+        return domain.update_requirement(
+            requirement=requirement, actor=user, revision=revision, **data
+        )
     return domain.add_requirement(version=version, actor=user, **data)
 
 

@@ -5,13 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coplan.core.errors import DomainError
 from coplan.core.pdf import render_pdf
+from coplan.core.uploads import attachment_response
 from coplan.partnerships import queries as partnership_queries
 
 from . import domain, exports, queries
@@ -410,10 +411,9 @@ def paper(request, pk, paper_pk):
         agenda_item__meeting__partnership=partnership,
     )
     try:
-        handle = found.file.open("rb")
+        return attachment_response(found.file, found.filename)
     except FileNotFoundError:
         raise Http404("The file is missing") from None
-    return FileResponse(handle, as_attachment=True, filename=found.filename)
 
 
 @login_required

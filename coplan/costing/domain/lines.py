@@ -74,6 +74,7 @@ def save_staff_line(
     employer_ni: Decimal = Decimal(0),
     pension: Decimal = Decimal(0),
     times: dict | None = None,
+    revision: int | None = None,
 ) -> StaffLine:
     """Add or change a post: its costs and the fraction of its time on each activity
     (``times`` maps a :class:`CostActivity` to a fraction 0–1; the total may not exceed 1)."""
@@ -91,7 +92,7 @@ def save_staff_line(
         if amount < 0:
             raise DomainError("Enter an amount of 0 or more.", code="negative", field=label)
     with transaction.atomic():
-        current = _draft(version)
+        current = _draft(version, revision)
         if any(a.version_id != current.pk for a in times):
             raise DomainError("That activity is not in this version.", code="wrong_version")
         fields = {"name": name, "salary": salary, "employer_ni": employer_ni, "pension": pension}

@@ -7,7 +7,7 @@ cite it) and only its sharing with the council can be switched on or off.
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from coplan.core import audit
@@ -32,7 +32,11 @@ SETTINGS_FIELDS = ("period", "units", "surplus_rate", "basis", "count_unallocate
 
 
 def _log(actor, action, version, **data):
+    """Audit a change to ``version`` and raise its revision (optimistic locking)."""
     model = version.cost_model
+    if version.pk is not None:
+        CostModelVersion.objects.filter(pk=version.pk).update(revision=F("revision") + 1)
+        version.revision += 1
     audit.log(
         actor=actor,
         action=action,
@@ -42,14 +46,25 @@ def _log(actor, action, version, **data):
     )
 
 
-def _draft(version) -> CostModelVersion:
-    """The version, re-read and locked for update, if it is still a draft."""
+def _draft(version, revision: int | None = None) -> CostModelVersion:
+    """The version, re-read and locked for update, if it is still a draft. ``revision`` is the
+    version's revision when the person opened it: if anyone changed the version since, the
+    save is refused (optimistic locking) instead of overwriting their changes."""
     current = CostModelVersion.objects.select_for_update().get(pk=version.pk)
     if current.status != VersionStatus.DRAFT:
         raise DomainError(
             f"Version {current.number} is locked and cannot change: start a new draft to "
             "change the figures.",
             code="version_locked",
+        )
+    if revision is not None and revision != current.revision:
+        raise DomainError(
+            f"Someone else changed version {current.number} after you opened it, so your "
+            "changes were not saved (nothing was overwritten). Open it again to see their "
+            "changes, then make yours.",
+            code="edit_conflict",
+            field="revision",
+            data={"current_revision": current.revision},
         )
     current.cost_model = version.cost_model
     return current
@@ -130,10 +145,12 @@ def update_cost_model(*, model, actor, unit_name: str) -> CostModel:
     return model
 
 
-def update_settings(*, version, actor, **values) -> dict:
-    """Change the units, surplus rate, denominator choice, period or notes of a draft."""
+def update_settings(*, version, actor, revision: int | None = None, **values) -> dict:
+    """Change the units, surplus rate, denominator choice, period or notes of a draft.
+
+    Pass the ``revision`` the person read: a save on top of someone else's is refused."""
     with transaction.atomic():
-        current = _draft(version)
+        current = _draft(version, revision)
         changed = {}
         for name, value in values.items():
             if name not in SETTINGS_FIELDS:

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from coplan.core import audit
 from coplan.core.errors import DomainError
+from coplan.core.uploads import check_upload
 
 from ..models import Attachment, Attendance, EngagementActivity, UserGroup
 from ._common import changes, require_member, same_partnership, snapshot
@@ -194,6 +195,8 @@ def add_attachment(*, activity, actor, file, title="") -> Attachment:
         )
     if file.size > MAX_ATTACHMENT_BYTES:
         raise DomainError("The file is larger than 20 MB.", code="file_too_large", field="file")
+    # Size, emptiness, and contents that match the extension (never HTML, scripts, programs).
+    name = check_upload(file, allowed=ATTACHMENT_TYPES, max_bytes=MAX_ATTACHMENT_BYTES)
     attachment = Attachment(
         activity=activity, title=(title or "").strip() or name, size=file.size, uploaded_by=actor
     )

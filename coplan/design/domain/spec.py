@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from coplan.core import audit
@@ -29,7 +30,10 @@ def register_freeze_check(check: Callable[[SpecificationVersion], str | None]):
     return check
 
 
-def _draft(version) -> SpecificationVersion:
+def _draft(version, revision: int | None = None) -> SpecificationVersion:
+    """The draft, re-read and locked for update. ``revision`` is the draft's revision when the
+    person opened it: if anyone has saved the draft since, the save is refused (optimistic
+    locking) instead of silently overwriting their changes."""
     locked = SpecificationVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != VersionStatus.DRAFT:
         raise DomainError(
@@ -37,7 +41,22 @@ def _draft(version) -> SpecificationVersion:
             "can change. Start a new draft instead.",
             code="version_not_draft",
         )
+    if revision is not None and revision != locked.revision:
+        raise DomainError(
+            f"Someone else saved version {locked.number} after you opened it, so your changes "
+            "were not saved (nothing was overwritten). Open the draft again to see their "
+            "changes, then make yours.",
+            code="edit_conflict",
+            field="revision",
+            data={"current_revision": locked.revision},
+        )
     return locked
+
+
+def _touch(locked) -> None:
+    """A save of the draft: raise its revision."""
+    SpecificationVersion.objects.filter(pk=locked.pk).update(revision=F("revision") + 1)
+    locked.revision += 1
 
 
 def new_draft(*, partnership, actor, change_note="") -> SpecificationVersion:
@@ -113,10 +132,14 @@ def _copy_requirements(source, version, sections) -> int:
     return len(copies)
 
 
-def update_version(*, version, actor, change_note=None, intros=None) -> SpecificationVersion:
-    """Change a draft's note and its sections' introductions (``{section kind: text}``)."""
+def update_version(
+    *, version, actor, change_note=None, intros=None, revision: int | None = None
+) -> SpecificationVersion:
+    """Change a draft's note and its sections' introductions (``{section kind: text}``).
+
+    Pass the ``revision`` the person read: a save on top of someone else's is refused."""
     with transaction.atomic():
-        locked = _draft(version)
+        locked = _draft(version, revision)
         changed = {}
         if change_note is not None and change_note.strip() != locked.change_note:
             changed["change_note"] = True
@@ -129,6 +152,7 @@ def update_version(*, version, actor, change_note=None, intros=None) -> Specific
                 section.save(update_fields=["intro"])
                 changed.setdefault("sections", []).append(section.kind)
         if changed:
+            _touch(locked)
             audit.log(
                 actor=actor,
                 action="design.spec.updated",
@@ -210,6 +234,7 @@ def add_requirement(
         requirement.insights.set(insights)
         requirement.activities.set(activities)
         answered = _clear_not_taken_up(insights)
+        _touch(locked)
         audit.log(
             actor=actor,
             action="design.spec.requirement.added",
@@ -227,10 +252,18 @@ def add_requirement(
 
 
 def update_requirement(
-    *, requirement, actor, text=None, section=None, evidence=None, insights=None, activities=None
+    *,
+    requirement,
+    actor,
+    text=None,
+    section=None,
+    evidence=None,
+    insights=None,
+    activities=None,
+    revision: int | None = None,
 ) -> Requirement:
     with transaction.atomic():
-        locked = _draft(requirement.version)
+        locked = _draft(requirement.version, revision)
         changed = {}
         if text is not None:
             text = clean_text(text, field="text", message="Write the requirement.")
@@ -263,6 +296,7 @@ def update_requirement(
                     requirement.activities.set(new_activities)
                     changed["activities"] = [before, sorted(a.pk for a in new_activities)]
         if changed:
+            _touch(locked)
             audit.log(
                 actor=actor,
                 action="design.spec.requirement.updated",
@@ -278,6 +312,7 @@ def remove_requirement(*, requirement, actor) -> None:
         locked = _draft(requirement.version)
         data = {"version": locked.number, "key": requirement.key, "text": requirement.text}
         requirement.delete()
+        _touch(locked)
         audit.log(
             actor=actor,
             action="design.spec.requirement.removed",

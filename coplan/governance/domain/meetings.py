@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from coplan.core import audit
 from coplan.core.errors import DomainError
+from coplan.core.uploads import check_upload
 
 from .. import ical
 from ..enums import AttendanceStatus, DeclarationOutcome, InterestNature
@@ -214,6 +215,8 @@ def add_paper(*, agenda_item, actor, title, file) -> Paper:
         raise DomainError("The file is larger than 20 MB.", code="file_too_large", field="file")
     if not file.size:
         raise DomainError("The file is empty.", code="empty_file", field="file")
+    # Contents that match the extension (never HTML, scripts, programs); a safe stored name.
+    name = check_upload(file, allowed=PAPER_EXTENSIONS, max_bytes=MAX_PAPER_BYTES)
     title = (title or "").strip() or PurePath(name).stem
     with transaction.atomic():
         locked = lock_meeting(agenda_item.meeting)

@@ -1,0 +1,290 @@
+"""The data protection register (UK GDPR Article 30) and the rights it serves.
+
+Each app declares, in its own ``privacy.py``, the personal data it holds as
+:class:`Category` entries: what, whose, why (purpose and lawful basis), how long (retention), and
+three functions — ``export(person)`` for subject access, ``erase(person)`` for erasure and
+``retain(today, dry_run)`` for the retention rule. This module gathers them (the register page,
+the privacy notice), and runs subject access, erasure and retention across every app.
+
+Erasure anonymises, it does not delete: the person's ``User`` row is kept (official records such
+as minutes, signatures and the audit log point at it) but scrubbed — name, email and password
+gone, deactivated, tokens revoked — and each app removes the name from what the person
+contributed (ideas and feedback keep their text). It cannot be undone.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+
+from coplan.core import audit
+from coplan.core.errors import DomainError
+
+
+@dataclass(frozen=True)
+class Category:
+    """One kind of personal data an app holds."""
+
+    key: str  # "design.contributions"
+    title: str  # "Ideas, feedback and comments"
+    holds: str  # what personal data, in plain words
+    about: str  # whose data
+    purpose: str
+    lawful_basis: str
+    retention: str  # in plain words
+    export: Callable | None = None  # (person) -> list[dict]
+    erase: Callable | None = None  # (person) -> int (records anonymised)
+    retain: Callable | None = None  # (today, dry_run) -> int (records affected)
+    notice: str = ""  # what service users are told, in plain language (privacy notice)
+
+    @property
+    def app(self) -> str:
+        return self.key.split(".", 1)[0]
+
+
+_REGISTRY: dict[str, Category] = {}
+_discovered = False
+
+
+def register(category: Category) -> Category:
+    _REGISTRY[category.key] = category
+    return category
+
+
+def categories() -> list[Category]:
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("privacy")
+        _discovered = True
+    return sorted(_REGISTRY.values(), key=lambda c: c.key)
+
+
+# Dates the retention rules count from.
+
+
+def months_ago(today: dt.date, months: int) -> dt.date:
+    from coplan.core.dates import add_months
+
+    return add_months(today, -months)
+
+
+def closed_partnerships(before: dt.date):
+    """Partnerships whose PSP work has closed on or before ``before``: ended without tender, or
+    moved into contract and monitoring (the tender is done). The close date is the stage change
+    into contract, or the last audit event of an ended partnership."""
+    from django.db.models import Max, Q
+
+    from coplan.partnerships.enums import Stage, Status
+    from coplan.partnerships.models import Partnership
+
+    qs = Partnership.objects.filter(Q(status=Status.ENDED) | Q(stage=Stage.CONTRACT)).annotate(
+        contract_on=Max(
+            "stage_changes__created_at", filter=Q(stage_changes__to_stage=Stage.CONTRACT)
+        ),
+        last_event=Max("audit_events__created_at"),
+    )
+    closed = []
+    for p in qs:
+        when = p.contract_on if p.stage == Stage.CONTRACT and p.contract_on else None
+        when = when or p.last_event or p.updated_at
+        if timezone.localdate(when) <= before:
+            closed.append(p.pk)
+    return Partnership.objects.filter(pk__in=closed)
+
+
+def retention_months(name: str, default: int) -> int:
+    return int(getattr(settings, "COPLAN_RETENTION_MONTHS", {}).get(name, default))
+
+
+# Subject access.
+
+
+def describe_person(person) -> dict:
+    return {
+        "id": person.pk,
+        "full_name": person.full_name,
+        "email": person.email,
+        "active": person.is_active,
+        "staff": person.is_staff,
+        "joined": person.date_joined,
+        "organisations": [
+            {"organisation": a.organisation.name, "job_title": a.job_title}
+            for a in person.affiliation_set.select_related("organisation")
+        ]
+        if hasattr(person, "affiliation_set")
+        else [],
+        "api_tokens": [
+            {
+                "name": t.name,
+                "created_at": t.created_at,
+                "last_used_at": t.last_used_at,
+                "revoked_at": t.revoked_at,
+                "read_only": t.read_only,
+            }
+            for t in person.api_tokens.all()
+        ],
+    }
+
+
+def export_person(person) -> dict:
+    """Everything Coplan holds about ``person``, by register category."""
+    sections = []
+    for category in categories():
+        if category.export is None:
+            continue
+        records = category.export(person)
+        sections.append(
+            {
+                "category": category.key,
+                "title": category.title,
+                "purpose": category.purpose,
+                "lawful_basis": category.lawful_basis,
+                "retention": category.retention,
+                "records": records,
+            }
+        )
+    return {
+        "generated_at": timezone.now(),
+        "person": describe_person(person),
+        "categories": sections,
+    }
+
+
+# Erasure.
+
+ERASED_NAME = "Erased person"
+
+
+def erase_person(*, person, actor) -> dict:
+    """Anonymise ``person`` everywhere, in one transaction, audited. Irreversible."""
+    from coplan.core.models import ApiToken
+
+    if person.pk == getattr(actor, "pk", None):
+        raise DomainError("You cannot erase yourself; ask another member of staff.", code="self")
+    if person.is_superuser:
+        raise DomainError("A superuser cannot be erased.", code="superuser")
+    with transaction.atomic():
+        locked = type(person).objects.select_for_update().get(pk=person.pk)
+        if locked.email.endswith("@erased.invalid"):
+            raise DomainError("This person was already erased.", code="already_erased")
+        counts = {}
+        for category in categories():
+            if category.erase is not None:
+                counts[category.key] = category.erase(locked)
+        ApiToken.objects.filter(user=locked, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if hasattr(locked, "affiliation_set"):
+            locked.affiliation_set.update(job_title="")
+        locked.full_name = ERASED_NAME
+        locked.email = f"erased-{locked.pk}@erased.invalid"
+        locked.is_active = False
+        locked.set_unusable_password()
+        locked.save()
+        audit.log(
+            actor=actor,
+            action="ops.person.erased",
+            obj=locked,
+            data={"anonymised": counts},
+        )
+    person.refresh_from_db()
+    return counts
+
+
+# Retention.
+
+
+@dataclass
+class RetentionRun:
+    today: dt.date
+    dry_run: bool
+    results: list[tuple[Category, int]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(n for _c, n in self.results)
+
+
+def apply_retention(*, today: dt.date | None = None, dry_run: bool = False, actor=None):
+    """Apply every category's retention rule; safe to rerun (a second run finds nothing)."""
+    today = today or timezone.localdate()
+    run = RetentionRun(today=today, dry_run=dry_run)
+    with transaction.atomic():
+        for category in categories():
+            if category.retain is not None:
+                run.results.append((category, category.retain(today, dry_run)))
+        if not dry_run and run.total:
+            audit.log(
+                actor=actor,
+                action="ops.retention.applied",
+                data={"today": today, "applied": {c.key: n for c, n in run.results if n}},
+            )
+        if dry_run:
+            transaction.set_rollback(True)
+    return run
+
+
+# The kernel's own categories: accounts and the audit log.
+
+
+def _export_account(person):
+    return [describe_person(person)]
+
+
+def _export_audit(person):
+    from coplan.core.models import AuditEvent
+
+    return [
+        {"at": e.created_at, "action": e.action, "about": e.object_repr}
+        for e in AuditEvent.objects.filter(actor=person).order_by("created_at", "id")
+    ]
+
+
+def _retain_tokens(today, dry_run):
+    """Revoked or expired API tokens are deleted 12 months later."""
+    from django.db.models import Q
+
+    from coplan.core.models import ApiToken
+
+    cutoff = months_ago(today, retention_months("api_tokens", 12))
+    old = ApiToken.objects.filter(Q(revoked_at__date__lt=cutoff) | Q(expires_at__date__lt=cutoff))
+    if dry_run:
+        return old.count()
+    deleted, _ = old.delete()
+    return deleted
+
+
+register(
+    Category(
+        key="core.accounts",
+        title="Accounts",
+        holds="Name, email address, organisations and job titles, password hash, API tokens.",
+        about="Everyone with a Coplan account.",
+        purpose="To let people sign in and to show who they are to their partners.",
+        lawful_basis="Public task (UK GDPR Art. 6(1)(e)).",
+        retention="While the account is in use; revoked or expired API tokens are deleted after "
+        "12 months; on erasure the name and email are removed and the account closed.",
+        export=_export_account,
+        retain=_retain_tokens,
+        notice="If you have an account, we keep your name, email address and organisation so "
+        "you can sign in and your partners know who you are.",
+    )
+)
+register(
+    Category(
+        key="core.audit",
+        title="Audit trail",
+        holds="Which account did what, and when.",
+        about="Everyone with a Coplan account.",
+        purpose="Accountability for public money and procurement decisions (Freedom of "
+        "Information, audit).",
+        lawful_basis="Legal obligation and public task (UK GDPR Art. 6(1)(c), (e)).",
+        retention="Kept unchanged (it is tamper-evident and cannot be edited); after erasure "
+        "the entries point to 'Erased person'.",
+        export=_export_audit,
+    )
+)

@@ -1,0 +1,140 @@
+"""``coplan backup`` writes the database and every uploaded file into one archive with
+checksums; ``coplan restore`` puts them back into an empty database, exactly."""
+
+import hashlib
+import json
+import tarfile
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+
+from coplan.core import audit
+from coplan.core.models import AuditEvent, User
+
+
+def snapshot() -> dict:
+    """Every row of every table, in primary-key order."""
+    return {
+        model._meta.db_table: list(model._base_manager.order_by("pk").values())
+        for model in apps.get_models()
+    }
+
+
+def files(root) -> dict:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    root = tmp_path / "media"
+    (root / "design" / "2026").mkdir(parents=True)
+    (root / "design" / "2026" / "brief.pdf").write_bytes(b"%PDF-1.7 the brief")
+    (root / "pilots" / "deliveries.csv").parent.mkdir(parents=True)
+    (root / "pilots" / "deliveries.csv").write_text("client_key,date\nA1,2026-03-02\n")
+    settings.MEDIA_ROOT = root
+    return root
+
+
+@pytest.fixture
+def world(partnership, personas):
+    with transaction.atomic():
+        audit.log(
+            actor=personas["commissioner"],
+            action="partnerships.note.added",
+            obj=partnership,
+            partnership=partnership,
+            data={"text": "Café £5 ✓"},
+        )
+    return partnership
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_restores_into_an_empty_database_exactly(world, media, tmp_path):
+    before_rows, before_files = snapshot(), files(media)
+    archive = tmp_path / "backup.tar.gz"
+
+    call_command("backup", str(archive))
+    call_command("flush", interactive=False)
+    for p in sorted(media.rglob("*"), reverse=True):
+        p.unlink() if p.is_file() else p.rmdir()
+    assert User.objects.count() == 0
+
+    call_command("restore", str(archive))
+
+    assert snapshot() == before_rows
+    assert files(media) == before_files
+    assert audit.verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_manifest_lists_every_file_with_its_checksum(world, media, tmp_path):
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive))
+
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+        names = sorted(m.name for m in tar.getmembers())
+        pdf = tar.extractfile("media/design/2026/brief.pdf").read()
+
+    database = (
+        "database.sqlite3" if manifest["database"]["engine"] == "sqlite" else ("database.pgdump")
+    )
+    assert names == sorted(
+        ["manifest.json", database, "media/design/2026/brief.pdf", "media/pilots/deliveries.csv"]
+    )
+    entry = {f["name"]: f for f in manifest["files"]}["media/design/2026/brief.pdf"]
+    assert entry == {
+        "name": "media/design/2026/brief.pdf",
+        "size": 18,
+        "sha256": hashlib.sha256(pdf).hexdigest(),
+    }
+    assert manifest["format"] == "coplan-backup/1"
+    assert manifest["migrations"]["core"] == "0007_api_token_rate_window"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_refuses_a_database_that_holds_people(world, media, tmp_path):
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive))
+
+    with pytest.raises(CommandError, match=r"The database is not empty \(\d+ people\)"):
+        call_command("restore", str(archive))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_force_replaces_what_is_there(world, media, tmp_path):
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive))
+    before = snapshot()
+    User.objects.create_user("late@example.org", full_name="Late Arrival")
+    (media / "stray.txt").write_text("not in the backup")
+
+    call_command("restore", str(archive), force=True)
+
+    assert snapshot() == before
+    assert not (media / "stray.txt").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_damaged_archive_is_refused_before_anything_changes(world, media, tmp_path):
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive))
+    damaged = tmp_path / "damaged.tar.gz"
+    with tarfile.open(archive) as src, tarfile.open(damaged, "w:gz") as dst:
+        for member in src.getmembers():
+            data = src.extractfile(member).read()
+            if member.name == "media/pilots/deliveries.csv":
+                data = data.replace(b"A1", b"B2")
+            import io
+
+            dst.addfile(member, io.BytesIO(data))
+    call_command("flush", interactive=False)
+
+    with pytest.raises(CommandError, match=r"Checksum mismatch for media/pilots/deliveries\.csv"):
+        call_command("restore", str(damaged))
+    assert AuditEvent.objects.count() == 0
