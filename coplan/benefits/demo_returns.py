@@ -1,12 +1,14 @@
 """Homereach's quarterly community benefit returns (North Lanarkshire, illustrative).
 
 Runs once the bidding app's demo has awarded the contract with its commitments (from the
-tender's requirements: trainee places for young people leaving homelessness, reuse): the first
-two years of quarterly returns, each submitted three weeks after the quarter and verified a
-week later. The recruitment commitment dips to amber in the first year; the last other
-commitment goes red in the middle of the first year, gets a remedial plan and recovers; one of
-its lines is queried and answered; recruits' additionality and 26/52-week retention are
-recorded. Nothing happens if there is no contract yet.
+tender's requirements: trainee places for young people leaving homelessness, items reused,
+tonnes of goods reused): the first two years of quarterly returns, each submitted three weeks
+after the quarter and verified a week later. The recruitment commitment dips to amber in the
+first year; the last other commitment (tonnes: the tender lists it after items) goes red in
+the middle of the first year, gets a remedial plan and recovers; one of its lines is queried
+and answered; the rest follow a steady profile (amber only at a 97 % dip around the end of the
+first year); recruits' additionality and 26/52-week retention are recorded. Nothing happens if
+there is no contract yet.
 """
 
 import datetime as dt
@@ -38,7 +40,7 @@ AMBER, GOOD, RED = PROFILES
 
 def _profiles(commitments) -> dict:
     """The first recruitment commitment dips to amber; the last other one goes red (and gets
-    the remedial plan); the rest stay green."""
+    the remedial plan); the rest follow the steady profile."""
     recruitment = [c for c in commitments if is_recruitment(c)]
     others = [c for c in commitments if not is_recruitment(c)]
     chosen = {c.pk: GOOD for c in commitments}

@@ -381,3 +381,13 @@ def chains(thread: Thread) -> list[Chain]:
             if not thread.up.get(node.key):
                 rows.append(Chain(node, thread.around(node.key)[1]))
     return rows
+
+
+def summaries(partnerships, user) -> list[tuple[object, list, list]]:
+    """``(partnership, counts, broken counts)`` for each of ``partnerships`` as ``user`` may see
+    it: what ``benefits/_thread_summary.html`` shows in the annual report and evidence pack."""
+    return [
+        (p, graph.counts(), graph.broken_counts())
+        for p in partnerships
+        for graph in [build(p, user)]
+    ]

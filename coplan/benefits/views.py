@@ -709,11 +709,7 @@ def report(request, org_pk, year):
 def _threads(request, data) -> list:
     """The golden thread of each partnership in the report, as the reader may see it."""
     partnerships = {c.tender.partnership_id: c.tender.partnership for c in data.contracts}
-    return [
-        (p, graph.counts(), graph.broken_counts())
-        for p in partnerships.values()
-        for graph in [thread.build(p, request.user)]
-    ]
+    return thread.summaries(partnerships.values(), request.user)
 
 
 @login_required

@@ -388,10 +388,15 @@ class ContractOut(Schema):
     standstill_ends_at: dt.datetime | None
     concluded_at: dt.datetime | None
     commitments: list[CommitmentOut]
+    kpi_ids: list[int]
 
     @staticmethod
     def resolve_supplier(obj):
         return obj.supplier.name
+
+    @staticmethod
+    def resolve_kpi_ids(obj):
+        return [ck.kpi_id for ck in obj.kpis.order_by("kpi_id")]
 
     @staticmethod
     def resolve_value(obj):

@@ -59,7 +59,12 @@ def _registration(tender, organisation, user, consortium=None):
     return registration
 
 
-def _bid(tender, registration, factor: Decimal, quality: str, quantity: Decimal, now):
+# The measure whose quantity each bid states separately (``items`` below); every other scored
+# requirement gets the bid's ``quantity``.
+ITEMS_REUSED = "Items reused"
+
+
+def _bid(tender, registration, factor: Decimal, quality: str, quantity: Decimal, items, now):
     elements = list(tender.price_elements.all())
     base = Decimal("380000") * factor
     if elements:
@@ -77,7 +82,9 @@ def _bid(tender, registration, factor: Decimal, quality: str, quantity: Decimal,
         prices=prices,
         quality={c.name: f"{quality} ({c.name})" for c in domain.scored_criteria(tender)},
         quantities={
-            str(r.pk): str(max(quantity, r.minimum or Decimal(0)))
+            str(r.pk): str(
+                max(items if r.measure.name == ITEMS_REUSED else quantity, r.minimum or Decimal(0))
+            )
             for r in domain.scored_requirements(tender)
         },
         documents=[("method-statement.txt", f"{registration.organisation}: {quality}".encode())],
@@ -116,6 +123,7 @@ def load(story) -> None:
                 "Three projects storing, refurbishing and delivering packs, training young "
                 "people leaving homelessness",
                 Decimal("24"),
+                Decimal("2400"),
             )
         )
     for name, email, full_name, factor in OTHER_BIDDERS:
@@ -137,12 +145,13 @@ def load(story) -> None:
                 factor,
                 f"{name} delivers new furniture from its depot",
                 Decimal("6"),
+                Decimal("500"),  # below the tender's minimum, so the minimum
             )
         )
-    for i, (registration, factor, quality, quantity) in enumerate(bids):
+    for i, (registration, factor, quality, quantity, items) in enumerate(bids):
         when = deadline - dt.timedelta(days=3 - i)
         with _dated(when):
-            _bid(tender, registration, factor, quality, quantity, when)
+            _bid(tender, registration, factor, quality, quantity, items, when)
     opening = tender.opening_at + dt.timedelta(minutes=5)
     with _dated(opening):
         domain.confirm_opening(tender=tender, actor=story.person(Role.PROCUREMENT), now=opening)
@@ -230,6 +239,25 @@ DESCRIPTORS = {
 }
 
 
+# The pilot KPIs Homereach reports against under the contract (pilots demo, North Lanarkshire).
+CONTRACT_KPIS = [
+    "Emergency packs delivered within 5 working days",
+    "Permanent packs delivered within 10 working days",
+    "Young homeless trainee starts",
+]
+
+
+def _contract_kpis(story) -> list:
+    """The NL pilot's KPIs named above, in that order; none if the pilots demo is not loaded."""
+    from coplan.pilots.models import Kpi
+
+    found = {
+        k.name: k
+        for k in Kpi.objects.filter(pilot__partnership=story.partnership, name__in=CONTRACT_KPIS)
+    }
+    return [found[name] for name in CONTRACT_KPIS if name in found]
+
+
 def _award(story, tender):
     from coplan.governance.enums import DecisionKind
     from coplan.governance.models import Body, Decision
@@ -257,6 +285,7 @@ def _award(story, tender):
             decision=decision,
             starts_on=dt.date(2007, 10, 8),
             ends_on=dt.date(2010, 9, 30),
+            kpis=_contract_kpis(story),
             now=sent,
         )
     contract = tender.contracts.get()

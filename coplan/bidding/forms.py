@@ -233,10 +233,32 @@ class AwardForm(GovukForm):
     )
     starts_on = forms.DateField(label="Contract starts on", required=False, widget=DateInput())
     ends_on = forms.DateField(label="Contract ends on", required=False, widget=DateInput())
+    kpis = forms.MultipleChoiceField(
+        label="Contract KPIs",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The pilot's KPIs the supplier will report against under the contract. "
+        "Select all that apply.",
+        error_messages={"invalid_choice": "Choose the partnership's pilot KPIs"},
+    )
 
-    def __init__(self, *args, decisions=(), **kwargs):
+    def __init__(self, *args, decisions=(), kpis=(), standstill=(10, 15), **kwargs):
         super().__init__(*args, **kwargs)
         self.decisions = {str(d.pk): d for d in decisions}
         self.fields["decision"].choices = [("", "None")] + [
             (pk, f"{d.meeting} – decision {d.number}") for pk, d in self.decisions.items()
         ]
+        electronic, other = standstill
+        self.fields["electronic"].choices = [
+            ("yes", f"Electronically ({electronic}-day standstill)"),
+            ("no", f"By post ({other}-day standstill)"),
+        ]
+        self.kpis = {str(k.pk): k for k in kpis}
+        self.fields["kpis"].choices = [
+            (pk, f"{k.pilot.title}: {k.name} ({k.unit})") for pk, k in self.kpis.items()
+        ]
+        if not self.kpis:
+            del self.fields["kpis"]
+
+    def chosen_kpis(self) -> list:
+        return [self.kpis[pk] for pk in self.cleaned_data.get("kpis", ())]

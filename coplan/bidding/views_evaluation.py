@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coplan.core.errors import DomainError
@@ -431,6 +432,16 @@ def _decisions(partnership):
     ).select_related("meeting")
 
 
+def _pilot_kpis(partnership):
+    from coplan.pilots.models import Kpi
+
+    return (
+        Kpi.objects.filter(pilot__partnership=partnership)
+        .select_related("pilot")
+        .order_by("pilot__pk", "pk")
+    )
+
+
 @login_required
 @twofactor.guard
 def award(request, pk, tender_pk):
@@ -439,7 +450,16 @@ def award(request, pk, tender_pk):
     existing = getattr(tender, "award", None) if tender.awarded_at else None
     form = None
     if existing is None:
-        form = AwardForm(request.POST or None, decisions=_decisions(partnership))
+        today = timezone.localdate()
+        form = AwardForm(
+            request.POST or None,
+            decisions=_decisions(partnership),
+            kpis=_pilot_kpis(partnership),
+            standstill=(
+                domain.standstill_days(today, electronic=True),
+                domain.standstill_days(today, electronic=False),
+            ),
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -451,6 +471,7 @@ def award(request, pk, tender_pk):
                     decision=form.decisions.get(data["decision"]),
                     starts_on=data["starts_on"],
                     ends_on=data["ends_on"],
+                    kpis=form.chosen_kpis(),
                 )
             except DomainError as error:
                 _form_error(form, error)

@@ -2,7 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from . import domain
@@ -35,6 +35,7 @@ class RuleOut(Schema):
     id: int
     key: StatutoryRuleKey
     value: Decimal
+    unit: str = Field(description="`money` (pounds) or `days` (standstill periods)")
     includes_vat: bool
     effective_from: dt.date
     rule: str

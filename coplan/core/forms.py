@@ -140,8 +140,8 @@ class StatutoryRuleForm(GovukModelForm):
         model = StatutoryRule
         fields = ["key", "value", "includes_vat", "effective_from", "rule", "source"]
         labels = {
-            "key": "Threshold",
-            "value": "Value in pounds",
+            "key": "Rule",
+            "value": "Value (pounds, or days for a standstill period)",
             "includes_vat": "This value includes VAT",
             "effective_from": "In force from",
         }

@@ -238,14 +238,33 @@ class StatutoryRuleKey(models.TextChoices):
     CB_DUTY = "cb_duty_threshold", "Community benefit duty (s.25)"
     LIGHT_TOUCH = "light_touch", "Light-touch regime: social and other specific services"
     PROCUREMENT_STRATEGY = "procurement_strategy_spend", "Procurement strategy and annual report"
+    STANDSTILL_ELECTRONIC = (
+        "standstill_days_electronic",
+        "Standstill period: award letters sent electronically",
+    )
+    STANDSTILL_OTHER = "standstill_days_other", "Standstill period: award letters sent otherwise"
+
+
+class RuleUnit(models.TextChoices):
+    MONEY = "money", "Pounds"
+    DAYS = "days", "Days"
+
+
+# Keys whose value is a number of days rather than a sum of money.
+DAY_RULE_KEYS = frozenset(
+    {StatutoryRuleKey.STANDSTILL_ELECTRONIC, StatutoryRuleKey.STANDSTILL_OTHER}
+)
 
 
 class StatutoryRule(models.Model):
-    """An effective-dated statutory threshold. The version in force on a date is the one with the
-    latest ``effective_from`` on or before it."""
+    """An effective-dated statutory threshold or period. The version in force on a date is the
+    one with the latest ``effective_from`` on or before it. ``unit`` says whether ``value`` is a
+    sum in pounds (the thresholds) or a number of days (the standstill periods); it follows the
+    key (see ``clean``)."""
 
     key = models.CharField(max_length=40, choices=StatutoryRuleKey.choices)
     value = models.DecimalField(max_digits=14, decimal_places=2)
+    unit = models.CharField(max_length=5, choices=RuleUnit.choices, default=RuleUnit.MONEY)
     includes_vat = models.BooleanField(
         default=False, help_text="Thresholds in the 2014 Act exclude VAT (s.5)."
     )
@@ -267,6 +286,15 @@ class StatutoryRule(models.Model):
 
     def __str__(self):
         return f"{self.get_key_display()} from {self.effective_from:%d %b %Y}"
+
+    def clean(self):
+        # The unit is a property of the key: a standstill period is always days, a threshold
+        # always pounds, whatever form or API call saved the version.
+        self.unit = RuleUnit.DAYS if self.key in DAY_RULE_KEYS else RuleUnit.MONEY
+
+    @property
+    def is_days(self) -> bool:
+        return self.unit == RuleUnit.DAYS
 
 
 def _hash_token(raw: str) -> str:

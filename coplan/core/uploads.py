@@ -109,10 +109,22 @@ def sniff(head: bytes, ext: str) -> str | None:
     return None
 
 
-def check_upload(file, *, allowed: set[str], max_bytes: int, what: str = "The file") -> str:
+def check_upload(
+    file,
+    *,
+    allowed: set[str],
+    max_bytes: int | None,
+    what: str = "The file",
+    name: str | None = None,
+    too_large: str | None = None,
+) -> str:
     """Refuse a file that is too big, empty, of a type not allowed, or not what its name says.
-    Returns a safe name to store it under. Raises :class:`DomainError` on ``field="file"``."""
-    name = safe_filename(getattr(file, "name", "") or "")
+    Returns a safe name to store it under. Raises :class:`DomainError` on ``field="file"``.
+
+    ``max_bytes=None``: no size limit (a trusted command-line import). ``name``: the name the
+    person gave the file, when it is not ``file.name``. ``too_large``: the message for a file
+    over the limit, when the app has better advice than the standard one."""
+    name = safe_filename(name if name is not None else getattr(file, "name", "") or "")
     ext = extension(name)
     allowed = {a.lstrip(".").lower() for a in allowed}
     if ext not in allowed:
@@ -121,9 +133,9 @@ def check_upload(file, *, allowed: set[str], max_bytes: int, what: str = "The fi
             f"{what} must be one of these types: {kinds}.", code="unsupported_file", field="file"
         )
     size = getattr(file, "size", None) or 0
-    if size > max_bytes:
+    if max_bytes is not None and size > max_bytes:
         raise DomainError(
-            f"{what} is larger than {max_bytes // (1024 * 1024)} MB.",
+            too_large or f"{what} is larger than {max_bytes // (1024 * 1024)} MB.",
             code="file_too_large",
             field="file",
         )

@@ -243,6 +243,10 @@ class ActivityOut(Schema):
 
 
 class ActivityIn(Schema):
+    revision: int | None = Field(
+        default=None,
+        description="The version's revision you read; a save over a newer one is refused.",
+    )
     name: str
     kind: ActivityKind = ActivityKind.PROJECT
 
@@ -261,6 +265,10 @@ class StaffLineOut(Schema):
 
 
 class StaffLineIn(Schema):
+    revision: int | None = Field(
+        default=None,
+        description="The version's revision you read; a save over a newer one is refused.",
+    )
     name: str
     salary: Decimal = Field(ge=0, decimal_places=2)
     employer_ni: Decimal = Field(default=Decimal(0), ge=0, decimal_places=2)
@@ -281,6 +289,10 @@ class DirectCostOut(Schema):
 
 
 class DirectCostLineIn(Schema):
+    revision: int | None = Field(
+        default=None,
+        description="The version's revision you read; a save over a newer one is refused.",
+    )
     name: str
     category: DirectCostCategory = DirectCostCategory.OTHER
     amount: Decimal = Field(ge=0, decimal_places=2)
@@ -301,6 +313,10 @@ class PoolOut(Schema):
 
 
 class PoolLineIn(Schema):
+    revision: int | None = Field(
+        default=None,
+        description="The version's revision you read; a save over a newer one is refused.",
+    )
     name: str
     category: PoolCategory = PoolCategory.CUSTOM
     amount: Decimal = Field(ge=0, decimal_places=2)
@@ -309,6 +325,10 @@ class PoolLineIn(Schema):
 
 
 class DriverValuesIn(Schema):
+    revision: int | None = Field(
+        default=None,
+        description="The version's revision you read; a save over a newer one is refused.",
+    )
     driver: Literal["floor_area", "custom"]
     values: dict[str, Decimal | None]
 
@@ -576,10 +596,14 @@ def add_activity(request, pk: int, model_id: int, number: int, payload: Activity
 
 
 @router.delete(f"{VERSION}/activities/{{int:item_id}}", response={204: None})
-def remove_activity(request, pk: int, model_id: int, number: int, item_id: int):
+def remove_activity(
+    request, pk: int, model_id: int, number: int, item_id: int, revision: int | None = None
+):
     version = _editable(request, pk, model_id, number)
     activity = get_object_or_404(CostActivity, version=version, pk=item_id)
-    domain.remove_activity(version=version, actor=request.user, activity=activity)
+    domain.remove_activity(
+        version=version, actor=request.user, activity=activity, revision=revision
+    )
     return Status(204, None)
 
 
@@ -607,10 +631,12 @@ def change_staff(request, pk: int, model_id: int, number: int, item_id: int, pay
 
 
 @router.delete(f"{VERSION}/staff/{{int:item_id}}", response={204: None})
-def remove_staff(request, pk: int, model_id: int, number: int, item_id: int):
+def remove_staff(
+    request, pk: int, model_id: int, number: int, item_id: int, revision: int | None = None
+):
     version = _editable(request, pk, model_id, number)
     line = get_object_or_404(StaffLine, version=version, pk=item_id)
-    domain.remove_staff_line(version=version, actor=request.user, line=line)
+    domain.remove_staff_line(version=version, actor=request.user, line=line, revision=revision)
     return Status(204, None)
 
 
@@ -634,10 +660,12 @@ def change_direct_cost(
 
 
 @router.delete(f"{VERSION}/direct-costs/{{int:item_id}}", response={204: None})
-def remove_direct_cost(request, pk: int, model_id: int, number: int, item_id: int):
+def remove_direct_cost(
+    request, pk: int, model_id: int, number: int, item_id: int, revision: int | None = None
+):
     version = _editable(request, pk, model_id, number)
     line = get_object_or_404(DirectCostLine, version=version, pk=item_id)
-    domain.remove_direct_cost(version=version, actor=request.user, line=line)
+    domain.remove_direct_cost(version=version, actor=request.user, line=line, revision=revision)
     return Status(204, None)
 
 
@@ -655,10 +683,12 @@ def change_pool(request, pk: int, model_id: int, number: int, item_id: int, payl
 
 
 @router.delete(f"{VERSION}/pools/{{int:item_id}}", response={204: None})
-def remove_pool(request, pk: int, model_id: int, number: int, item_id: int):
+def remove_pool(
+    request, pk: int, model_id: int, number: int, item_id: int, revision: int | None = None
+):
     version = _editable(request, pk, model_id, number)
     pool = get_object_or_404(OverheadPool, version=version, pk=item_id)
-    domain.remove_pool(version=version, actor=request.user, pool=pool)
+    domain.remove_pool(version=version, actor=request.user, pool=pool, revision=revision)
     return Status(204, None)
 
 
@@ -670,7 +700,11 @@ def set_drivers(request, pk: int, model_id: int, number: int, payload: DriverVal
         _activity(version, name, f"values.{name}"): value for name, value in payload.values.items()
     }
     domain.set_driver_values(
-        version=version, actor=request.user, driver=payload.driver, values=values
+        version=version,
+        actor=request.user,
+        driver=payload.driver,
+        values=values,
+        revision=payload.revision,
     )
     return _version(request, pk, model_id, number)
 

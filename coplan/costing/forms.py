@@ -140,6 +140,7 @@ class SettingsForm(GovukForm):
 
 
 class ActivityForm(GovukForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(
         label="Activity",
         max_length=200,
@@ -206,6 +207,7 @@ class StaffForm(GovukForm):
 
 
 class DirectCostForm(GovukForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(
         label="Item", max_length=200, error_messages={"required": "Name the cost"}
     )
@@ -224,6 +226,7 @@ class DirectCostForm(GovukForm):
 
 
 class PoolForm(GovukForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(
         label="Pool", max_length=200, error_messages={"required": "Name the pool"}
     )
@@ -252,6 +255,8 @@ class PoolForm(GovukForm):
 
 
 class DriverValuesForm(GovukForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, activities, driver, values, **kwargs):
         initial = {f"activity_{a.pk}": values.get(a.pk) for a in activities}
         kwargs.setdefault("initial", initial)

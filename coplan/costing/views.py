@@ -71,6 +71,14 @@ def _form_error(form, error: DomainError) -> None:
     form.add_error(field, error.message)
 
 
+def _revision(request) -> int | None:
+    """The version's revision a one-button form (a remove) was rendered with, if it sent one."""
+    try:
+        return int(request.POST["revision"])
+    except (KeyError, ValueError):
+        return None
+
+
 def _own_or_all(request, partnership):
     """The enterprises ``request.user`` may act for: all of them for a facilitator."""
     orgs = queries.enterprises(partnership)
@@ -209,7 +217,9 @@ def version_detail(request, pk, model_pk, number):
             editable=editable,
             can_lock=not version.is_locked and user.has_perm("costing.lock_costmodel", model),
             can_share=version.is_locked and user.has_perm("costing.share_costmodel", model),
-            activity_form=ActivityForm() if editable else None,
+            activity_form=ActivityForm(initial={"revision": version.revision})
+            if editable
+            else None,
         ),
     )
 
@@ -263,7 +273,9 @@ def activity_remove(request, pk, model_pk, number, activity_pk):
     _partnership, _model, version = _editable(request, pk, model_pk, number)
     activity = get_object_or_404(CostActivity, version=version, pk=activity_pk)
     try:
-        domain.remove_activity(version=version, actor=request.user, activity=activity)
+        domain.remove_activity(
+            version=version, actor=request.user, activity=activity, revision=_revision(request)
+        )
     except DomainError as error:
         return _refuse(request, error, redirect(version))
     messages.success(request, f"{activity.name} removed.")
@@ -330,6 +342,7 @@ def cost_form(request, pk, model_pk, number, line_pk=None):
     form = DirectCostForm(
         request.POST or None, initial=initial, activities=version.activities.all()
     )
+    form.fields["revision"].initial = version.revision
     if request.method == "POST" and form.is_valid():
         try:
             domain.save_direct_cost(
@@ -367,6 +380,7 @@ def pool_form(request, pk, model_pk, number, pool_pk=None):
         else {"driver": Driver.HEADCOUNT}
     )
     form = PoolForm(request.POST or None, initial=initial)
+    form.fields["revision"].initial = version.revision
     if request.method == "POST" and form.is_valid():
         try:
             domain.save_pool(
@@ -404,7 +418,7 @@ def line_remove(request, pk, model_pk, number, kind, line_pk):
     klass, remove, argument = REMOVABLE[kind]
     line = get_object_or_404(klass, version=version, pk=line_pk)
     try:
-        remove(version=version, actor=request.user, **{argument: line})
+        remove(version=version, actor=request.user, revision=_revision(request), **{argument: line})
     except DomainError as error:
         return _refuse(request, error, redirect(version))
     messages.success(request, f"{line.name} removed.")
@@ -421,10 +435,15 @@ def drivers_edit(request, pk, model_pk, number, driver):
     form = DriverValuesForm(
         request.POST or None, activities=version.activities.all(), driver=driver, values=values
     )
+    form.fields["revision"].initial = version.revision
     if request.method == "POST" and form.is_valid():
         try:
             domain.set_driver_values(
-                version=version, actor=request.user, driver=driver, values=form.values()
+                version=version,
+                actor=request.user,
+                driver=driver,
+                values=form.values(),
+                revision=form.cleaned_data.get("revision"),
             )
         except DomainError as error:
             _form_error(form, error)

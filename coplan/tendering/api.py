@@ -266,6 +266,9 @@ class CriterionPatch(Schema):
     question: str | None = None
     weight: Decimal | None = Field(None, ge=0, le=100)
     scale_max: int | None = Field(None, ge=1, le=10)
+    parent_id: int | None = Field(
+        None, description="The group to put it in; null for the top level."
+    )
 
 
 class ElementOut(Schema):
@@ -281,6 +284,11 @@ class ElementOut(Schema):
 class ElementIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     weight: Decimal = Field(ge=0, le=100)
+
+
+class ElementPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    weight: Decimal | None = Field(None, ge=0, le=100)
 
 
 class FindingOut(Schema):
@@ -693,9 +701,20 @@ def add_criterion(request, pk: int, tender_pk: int, payload: CriterionIn):
 def update_criterion(request, pk: int, tender_pk: int, criterion_pk: int, payload: CriterionPatch):
     tender = _tender(request, pk, tender_pk, "tendering.change_evaluation_model")
     criterion = get_object_or_404(QualityCriterion, pk=criterion_pk, tender=tender)
-    return domain.update_criterion(
-        criterion=criterion, actor=request.user, **payload.dict(exclude_unset=True)
-    )
+    data = payload.dict(exclude_unset=True)
+    if "parent_id" in data:
+        parent_id = data.pop("parent_id")
+        data["parent"] = None
+        if parent_id is not None:
+            data["parent"] = QualityCriterion.objects.filter(pk=parent_id, tender=tender).first()
+            if data["parent"] is None:
+                raise DomainError("Choose a group of this tender.", field="parent_id")
+    try:
+        return domain.update_criterion(criterion=criterion, actor=request.user, **data)
+    except DomainError as error:
+        if error.field == "parent":
+            error.field = "parent_id"
+        raise
 
 
 @router.delete(TENDER + "/criteria/{int:criterion_pk}", response={204: None})
@@ -711,6 +730,15 @@ def add_price_element(request, pk: int, tender_pk: int, payload: ElementIn):
     tender = _tender(request, pk, tender_pk, "tendering.change_evaluation_model")
     return Status(
         201, domain.add_price_element(tender=tender, actor=request.user, **payload.dict())
+    )
+
+
+@router.patch(TENDER + "/price-elements/{int:element_pk}", response=ElementOut)
+def update_price_element(request, pk: int, tender_pk: int, element_pk: int, payload: ElementPatch):
+    tender = _tender(request, pk, tender_pk, "tendering.change_evaluation_model")
+    element = get_object_or_404(PriceElement, pk=element_pk, tender=tender)
+    return domain.update_price_element(
+        element=element, actor=request.user, **payload.dict(exclude_unset=True, exclude_none=True)
     )
 
 

@@ -5,10 +5,11 @@
   packs), £1,350,000 excluding VAT over three years, strategic 50:50 price:quality with 10 %
   of the quality share for community benefits. Two community benefit clauses from the
   library: trainee places for young people leaving homelessness (a contract condition, at
-  least 12) and tonnes of unclaimed goods from the storage service reused (scored, a points
-  menu). Published on 2 July 2007 by the Head of Housing (the commissioner); two
-  clarifications answered to every bidder and one addendum; bids due 17 August 2007 (the
-  bidding demo opens them and awards in September 2007).
+  least 12), and from the environmental clause items reused (at least 2,000, a point per 100
+  items) and tonnes of unclaimed goods from the storage service reused (at least 20, a point a
+  tonne), both scored as a points menu. Published on 2 July 2007 by the Head of Housing (the
+  commissioner); two clarifications answered to every bidder and one addendum; bids due 17
+  August 2007 (the bidding demo opens them and awards in September 2007).
 * Renfrewshire: a draft tender for low-level care and befriending, its strategy drafted ten
   days ago for a tender planned six months from now; it cannot be published yet (artefacts
   still unclassified, timetable to confirm).
@@ -65,8 +66,8 @@ def load(story: DemoStory) -> None:
 NL_CB_SUMMARY = (
     "The contractor will offer at least 12 trainee places over the contract to young people "
     "leaving homelessness (a contract condition), and will reuse or recycle unclaimed goods "
-    "from the storage service: bidders state the tonnes they commit to reuse, scored at 10 % "
-    "of the marks. Trainees are recruited as a priority group wherever they live."
+    "from the storage service: bidders state the items and the tonnes they commit to reuse, "
+    "scored at 10 % of the marks. Trainees are recruited as a priority group wherever they live."
 )
 
 
@@ -181,6 +182,17 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
             mode="mandatory",
             minimum=Decimal(12),
             notes="Young people leaving homelessness, referred by the Housing service.",
+        )
+        version, items = _measure("environmental", "Items reused")
+        domain.add_requirement(
+            tender=tender,
+            actor=officer,
+            clause_version=version,
+            measure=items,
+            mode="scored",
+            minimum=Decimal(2000),
+            points_per_unit=Decimal("0.01"),
+            notes="Furniture and household items from the storage service reused in packs.",
         )
         version, tonnes = _measure("environmental", "Tonnes of goods reused")
         domain.add_requirement(

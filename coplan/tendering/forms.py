@@ -187,6 +187,31 @@ class CriterionForm(GovukForm):
         self.fields["parent"].queryset = groups
 
 
+class CriterionEditForm(CriterionForm):
+    """Changing a criterion: its name, question, weight and group. A group (a criterion with
+    questions under it) stays at the top level."""
+
+    GROUP_WEIGHT = "A group's weight is the total of the questions under it: leave it at 0."
+
+    def __init__(self, *args, criterion, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": criterion.name,
+                "question": criterion.question,
+                "weight": criterion.weight,
+                "parent": criterion.parent_id,
+            },
+        )
+        groups = criterion.tender.quality_criteria.filter(parent__isnull=True).exclude(
+            pk=criterion.pk
+        )
+        super().__init__(*args, groups=groups, **kwargs)
+        if not criterion.is_scored:
+            del self.fields["parent"]
+            self.fields["weight"].help_text = self.GROUP_WEIGHT
+
+
 class PriceElementForm(GovukForm):
     name = forms.CharField(
         label="Name", max_length=200, error_messages={"required": "Enter a name"}

@@ -84,6 +84,8 @@ def evidence_pack(tender: Tender) -> dict:
     from coplan.design.models import SpecificationVersion
     from coplan.pilots.models import Evaluation
 
+    from .evidence import render_sections
+
     partnership = tender.partnership
     missing = []
     spec = (
@@ -124,6 +126,7 @@ def evidence_pack(tender: Tender) -> dict:
         "you_said": you_said,
         "published_artefacts": published,
         "missing": missing,
+        "extra": render_sections(tender),  # sections other apps register (evidence.py)
     }
 
 

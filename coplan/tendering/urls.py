@@ -19,11 +19,17 @@ urlpatterns = [
     path(T + "model/template/", views.template_apply, name="model.template"),
     path(T + "model/criteria/add/", views.criterion_add, name="criterion.add"),
     path(
+        T + "model/criteria/<int:criterion_pk>/",
+        views.criterion_edit,
+        name="criterion.edit",
+    ),
+    path(
         T + "model/criteria/<int:criterion_pk>/remove/",
         views.criterion_remove,
         name="criterion.remove",
     ),
     path(T + "model/elements/add/", views.element_add, name="element.add"),
+    path(T + "model/elements/<int:element_pk>/", views.element_edit, name="element.edit"),
     path(
         T + "model/elements/<int:element_pk>/remove/",
         views.element_remove,

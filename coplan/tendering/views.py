@@ -17,6 +17,7 @@ from . import domain, queries
 from .forms import (
     AddendumForm,
     AnswerForm,
+    CriterionEditForm,
     CriterionForm,
     DocumentForm,
     LotForm,
@@ -321,6 +322,42 @@ def criterion_add(request, pk, tender_pk):
 
 
 @login_required
+def criterion_edit(request, pk, tender_pk, criterion_pk):
+    """Change a criterion's name, question or weight, while the tender is unpublished."""
+    tender = queries.get_tender(request.user, pk, tender_pk, "tendering.change_evaluation_model")
+    criterion = get_object_or_404(QualityCriterion, pk=criterion_pk, tender=tender)
+    name = criterion.name
+    form = CriterionEditForm(request.POST or None, criterion=criterion)
+    if request.method == "POST" and form.is_valid():
+        try:
+            criterion = domain.update_criterion(
+                criterion=criterion, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            phrases = domain.incumbency_warnings(f"{criterion.name} {criterion.question}")
+            if phrases:
+                messages.warning(
+                    request,
+                    f"“{criterion.name}” saved, but it mentions {', '.join(phrases)}. "
+                    f"{domain.F2_RULE}",
+                )
+            else:
+                messages.success(request, f"“{criterion.name}” saved.")
+            return _back(tender, "tender.model")
+    return _form_page(
+        request,
+        tender,
+        form,
+        f"Change “{name}”",
+        "Save the criterion",
+        back="tender.model",
+        hint=domain.F2_RULE,
+    )
+
+
+@login_required
 @require_POST
 def criterion_remove(request, pk, tender_pk, criterion_pk):
     tender = queries.get_tender(request.user, pk, tender_pk, "tendering.change_evaluation_model")
@@ -350,6 +387,35 @@ def element_add(request, pk, tender_pk):
             return _back(tender, "tender.model")
     return _form_page(
         request, tender, form, "Add a price element", "Add the element", back="tender.model"
+    )
+
+
+@login_required
+def element_edit(request, pk, tender_pk, element_pk):
+    """Change a price element's name or weight, while the tender is unpublished."""
+    tender = queries.get_tender(request.user, pk, tender_pk, "tendering.change_evaluation_model")
+    element = get_object_or_404(PriceElement, pk=element_pk, tender=tender)
+    name = element.name
+    form = PriceElementForm(
+        request.POST or None, initial={"name": element.name, "weight": element.weight}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            element = domain.update_price_element(
+                element=element, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, f"Price element “{element.name}” saved.")
+            return _back(tender, "tender.model")
+    return _form_page(
+        request,
+        tender,
+        form,
+        f"Change the price element “{name}”",
+        "Save the price element",
+        back="tender.model",
     )
 
 

@@ -143,14 +143,31 @@ def test_everyone_signed_in_reads_the_rules_table(people):
         ("procurement_strategy_spend", "5000000.00", "2016-04-18"),
         ("regulated_goods_services", "50000.00", "2016-04-18"),
         ("regulated_works", "2000000.00", "2016-04-18"),
+        ("standstill_days_electronic", "10.00", "2016-04-18"),
+        ("standstill_days_electronic", "10.00", "2009-12-20"),
+        ("standstill_days_electronic", "10.00", "2006-01-31"),
+        ("standstill_days_other", "15.00", "2016-04-18"),
+        ("standstill_days_other", "15.00", "2009-12-20"),
+        ("standstill_days_other", "10.00", "2006-01-31"),
     ]
 
 
 @pytest.mark.parametrize(
-    ("on", "light_touch"),
-    [("2017-01-01", ("589148.00", "2016-04-18")), ("2019-01-01", ("615278.00", "2018-01-01"))],
+    ("on", "light_touch", "standstill"),
+    [
+        (
+            "2017-01-01",
+            ("589148.00", "2016-04-18"),
+            (("10.00", "2016-04-18"), ("15.00", "2016-04-18")),
+        ),
+        (
+            "2019-01-01",
+            ("615278.00", "2018-01-01"),
+            (("10.00", "2016-04-18"), ("15.00", "2016-04-18")),
+        ),
+    ],
 )
-def test_the_version_in_force_on_a_date(on, light_touch, people):
+def test_the_version_in_force_on_a_date(on, light_touch, standstill, people):
     response = api_as(people["user"]).get("/statutory-rules/in-force", {"on": on})
 
     assert response.status_code == 200
@@ -161,11 +178,23 @@ def test_the_version_in_force_on_a_date(on, light_touch, people):
         "cb_duty_threshold": ("4000000.00", "2016-06-01"),
         "light_touch": light_touch,
         "procurement_strategy_spend": ("5000000.00", "2016-04-18"),
+        "standstill_days_electronic": standstill[0],
+        "standstill_days_other": standstill[1],
     }
 
 
-def test_no_rule_is_in_force_before_the_act(people):
+def test_only_the_2006_regulations_standstill_is_in_force_before_the_act(people):
     response = api_as(people["user"]).get("/statutory-rules/in-force", {"on": "2016-04-17"})
+
+    assert response.status_code == 200
+    assert [(r["key"], r["value"], r["effective_from"]) for r in response.json()] == [
+        ("standstill_days_electronic", "10.00", "2009-12-20"),
+        ("standstill_days_other", "15.00", "2009-12-20"),
+    ]
+
+
+def test_nothing_is_in_force_before_the_2006_regulations(people):
+    response = api_as(people["user"]).get("/statutory-rules/in-force", {"on": "2006-01-30"})
 
     assert response.status_code == 200
     assert response.json() == []
@@ -197,7 +226,7 @@ def test_only_staff_may_add_a_rule_version(person, may, people):
     if may:
         assert response.status_code == 201
         created = StatutoryRule.objects.get(effective_from="2020-01-01")
-        assert response.json() == {"id": created.pk, "includes_vat": False, **RULE}
+        assert response.json() == {"id": created.pk, "includes_vat": False, "unit": "money", **RULE}
         assert audit_trail() == [("core.statutory_rule.created", people[person].pk)]
     else:
         body = assert_problem(response, 403, FORBIDDEN)

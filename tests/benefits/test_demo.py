@@ -60,4 +60,42 @@ def test_the_whole_demo_story(db):
     history = {rag for _, cells in state.history for c in cells for rag in [c.status.rag]}
     assert {"amber", "red"} <= history
     assert RemedialPlan.objects.filter(commitment__contract=contract).count() == 1
+    # Homereach's commitments: the trainees condition, and the items and tonnes it bid
+    rows = {r.commitment.description: r for r in state.rows}
+    assert [(r.commitment.description, r.commitment.target_min) for r in state.rows] == [
+        ("Trainee places for priority groups", D(12)),
+        ("Items reused", D(2400)),
+        ("Tonnes of goods reused", D(24)),
+    ]
+    # items reused: eight verified quarterly lines, each with its evidence
+    items = rows["Items reused"]
+    assert items.lines and len(items.lines) == 8
+    assert items.evidence == 8
+    assert items.status.rag == "green"
+    # it follows the steady profile (110 % … 97 % … 110 % of pro rata): amber only around the
+    # end of the first year, green at the end
+    assert [cells[1].status.rag for _, cells in state.history] == [
+        "green",
+        "green",
+        "green",
+        "amber",
+        "amber",
+        "green",
+        "green",
+        "green",
+    ]
+    # trainees dip to amber in the first year; tonnes go red, get the plan and recover
+    assert [cells[0].status.rag for _, cells in state.history] == 5 * ["amber"] + 3 * ["green"]
+    assert [cells[2].status.rag for _, cells in state.history] == [
+        "amber",
+        "amber",
+        "red",
+        "red",
+        "amber",
+        "amber",
+        "green",
+        "green",
+    ]
+    plan = RemedialPlan.objects.get(commitment__contract=contract)
+    assert plan.commitment.description == "Tonnes of goods reused"
     assert stories["renfrewshire"].partnership.sroi_analyses.count() == 1

@@ -183,3 +183,42 @@ def test_an_item_page_shows_both_ways(client, chain):
         ).status_code
         == 404
     )
+
+
+def test_the_evidence_pack_includes_the_thread_as_bidders_may_see_it(client, chain):
+    """The tendering app's evidence pack (page and the HTML its PDF is rendered from) shows the
+    golden thread summary this app registers: counts as a reader outside the partnership sees
+    them (3 insights, not the internal-only "Secret"), and the broken links."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from coplan.benefits.evidence import golden_thread
+    from coplan.tendering import queries as tendering
+
+    w = chain
+    summary = (
+        "<li>Insight: 3</li>",
+        "<li>Specification requirement: 3</li>",
+        "<li>Pilot KPI: 2</li>",
+        "<li>Tender community benefit requirement: 1</li>",
+        "<li>Contract commitment: 3</li>",
+        "<li>Evidence: 1</li>",
+        "Broken links: insight 1, specification requirement 1, pilot kpi 1, contract commitment 2.",
+    )
+    section = golden_thread(w.tender)
+    assert all(line in section for line in summary), section
+    client.force_login(w.people["procurement"])
+    address = reverse("tendering:tender.evidence", args=[w.partnership.pk, w.tender.pk])
+    page = client.get(address).content.decode()
+    assert "The golden thread" in page and all(line in page for line in summary)
+    html = render_to_string(
+        "tendering/evidence_pdf.html",
+        {
+            "tender": w.tender,
+            "pack": tendering.evidence_pack(w.tender),
+            "generated_at": timezone.now(),
+        },
+    )
+    assert all(line in html for line in summary)
+    pdf = client.get(reverse("tendering:tender.evidence_pdf", args=[w.partnership.pk, w.tender.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

@@ -293,7 +293,8 @@ def test_the_commissioner_approves_the_award_and_the_contract_waits_for_standsti
     assert contract.concluded_at is not None
 
 
-def test_letters_by_post_have_fifteen_days(moderated, tender, personas):
+def test_letters_by_post_had_ten_days_in_2007(moderated, tender, personas):
+    """The rules table in force on the day: PC(S)R 2006 reg 32(3), 10 days however sent."""
     award = domain.approve_award(
         tender=tender,
         actor=personas["commissioner"],
@@ -301,8 +302,54 @@ def test_letters_by_post_have_fifteen_days(moderated, tender, personas):
         electronic=False,
         now=dt.datetime(2007, 9, 3, 10, tzinfo=LONDON),
     )
+    assert award.standstill_days == 10
+    assert award.standstill_ends_at == dt.datetime(2007, 9, 14, 0, tzinfo=LONDON)
+
+
+def test_letters_by_post_have_fifteen_days_since_the_remedies_directive(
+    moderated, tender, personas
+):
+    award = domain.approve_award(
+        tender=tender,
+        actor=personas["commissioner"],
+        reasons="Best",
+        electronic=False,
+        now=dt.datetime(2016, 9, 5, 10, tzinfo=LONDON),
+    )
     assert award.standstill_days == 15
-    assert award.standstill_ends_at == dt.datetime(2007, 9, 19, 0, tzinfo=LONDON)
+    assert award.standstill_ends_at == dt.datetime(2016, 9, 21, 0, tzinfo=LONDON)
+    assert award.notice.splitlines()[2] == (
+        "Standstill period: 15 days, ending 21 September 2016 00:00."
+    )
+
+
+def test_a_new_version_of_the_rule_changes_the_standstill(moderated, tender, personas):
+    from coplan.core.models import StatutoryRule
+
+    StatutoryRule.objects.create(
+        key="standstill_days_electronic",
+        value=12,
+        unit="days",
+        effective_from=dt.date(2007, 9, 1),
+        rule="Illustrative longer period.",
+        source="Illustrative",
+    )
+    award = domain.approve_award(
+        tender=tender,
+        actor=personas["commissioner"],
+        reasons="Best",
+        now=dt.datetime(2007, 9, 3, 10, tzinfo=LONDON),
+    )
+    assert award.standstill_days == 12
+
+
+def test_the_fallback_applies_only_when_no_rule_is_in_force(db):
+    from coplan.bidding.domain.award import standstill_days
+    from coplan.core.models import StatutoryRule
+
+    assert standstill_days(dt.date(2007, 9, 3), electronic=False) == 10  # from the table
+    StatutoryRule.objects.filter(key__startswith="standstill").delete()
+    assert standstill_days(dt.date(2007, 9, 3), electronic=False) == 15  # reg 85 fallback
 
 
 def test_the_award_notice_states_the_benefits_when_the_duty_applied(moderated, tender, personas):

@@ -170,3 +170,14 @@ def test_form_errors_are_summarised(page, live_server, w):
     submit(page, "Submit the return")
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     check(page, "Submit a quarterly return")
+
+
+def test_the_evidence_pack_with_the_golden_thread(page, live_server, w):
+    """The tendering app's evidence pack shows the thread summary this app registers."""
+    from django.urls import reverse
+
+    login(page, live_server, w.people["procurement"])
+    page.goto(reverse("tendering:tender.evidence", args=[w.partnership.pk, w.tender.pk]))
+    check(page, "Evidence pack")
+    expect(page.get_by_role("heading", name="The golden thread", level=2)).to_be_visible()
+    expect(page.get_by_text("Contract commitment: 3")).to_be_visible()

@@ -261,3 +261,63 @@ def test_evaluation_and_award_pages_are_accessible(page, live_server):
     continue_two_factor(page, evaluator)
     assert "Vans and a warehouse." in page.content()
     check(page)
+
+
+def test_award_page_with_the_contract_kpi_picker_is_accessible(page, live_server):
+    """The commissioner's award form with the pilot's KPIs as GOV.UK checkboxes, its error
+    summary, and the contract section listing the KPIs chosen."""
+    from coplan.bidding.enums import Part
+    from coplan.pilots.models import Kpi, Pilot
+
+    partnership, tender, officer, commissioner, bidder, registration, requirement = build_world()
+    pilot = Pilot.objects.create(
+        partnership=partnership,
+        title="Homereach furniture pilot",
+        starts_on=dt.date(2006, 10, 1),
+        ends_on=dt.date(2007, 3, 31),
+    )
+    for name in ["Emergency packs within 5 days", "Permanent packs within 10 days", "Trainees"]:
+        Kpi.objects.create(
+            pilot=pilot, name=name, definition="Count", unit="%", target=90, source="Log"
+        )
+    bid = domain.submit_bid(
+        registration=registration,
+        actor=bidder,
+        prices={"Storage": "39000", "Packs": "150000"},
+        quality={"Method": "Vans and a warehouse."},
+        quantities={str(requirement.pk): "40"},
+    )
+    now = timezone.now()
+    Tender.objects.filter(pk=tender.pk).update(
+        submission_deadline=now - dt.timedelta(hours=2), opening_at=now - dt.timedelta(hours=1)
+    )
+    tender.refresh_from_db()
+    domain.confirm_opening(tender=tender, actor=officer)
+    domain.confirm_opening(tender=tender, actor=commissioner)
+    tender.refresh_from_db()
+    evaluator = member(partnership, Role.EVALUATOR, full_name="Eve Evaluator")
+    pricer = member(partnership, Role.STEERING, full_name="Fin Finance")
+    method = tender.quality_criteria.get()
+    domain.assign(
+        tender=tender, actor=officer, evaluator=evaluator, part=Part.QUALITY, criterion=method
+    )
+    domain.assign(tender=tender, actor=officer, evaluator=pricer, part=Part.PRICE)
+    for person in (evaluator, pricer):
+        domain.declare(tender=tender, evaluator=person, kind="none")
+    domain.submit_score(bid=bid, criterion=method, evaluator=evaluator, score=3, rationale="Good")
+    domain.moderate(bid=bid, criterion=method, actor=officer, score=3, rationale="Agreed")
+
+    login(page, live_server, commissioner)
+    page.goto(f"{live_server.url}/partnerships/{partnership.pk}/bids/{tender.pk}/award/")
+    verify_two_factor(page, commissioner)
+    assert "Contract KPIs" in page.content()
+    check(page)  # the form with the checkbox picker
+    page.get_by_label("Homereach furniture pilot: Emergency packs within 5 days (%)").check()
+    page.get_by_label("Homereach furniture pilot: Trainees (%)").check()
+    submit(page, "Approve the award and send the letters")
+    check(page)  # the error summary: no reasons given
+    page.get_by_label("Electronically (10-day standstill)").check()
+    page.get_by_role("textbox", name="Reasons for the award").fill("The only compliant bid.")
+    submit(page, "Approve the award and send the letters")
+    assert "Homereach furniture pilot: Trainees (target 90 %)" in page.content()
+    check(page)  # the contract with its KPIs

@@ -139,6 +139,27 @@ def criterion_errors(page, live_server):
     return "Add a quality criterion"
 
 
+def criterion_edit_errors(page, live_server):
+    w = world()
+    as_officer(page, live_server, w, tpath(w, f"model/criteria/{w.delivery.pk}/"))
+    page.get_by_label("Name").fill("")
+    submit(page, "Save the criterion")
+    expect(page.locator(".govuk-error-summary").first).to_be_visible()
+    return "Change “Service delivery”"
+
+
+def element_edit_errors(page, live_server):
+    w = world()
+    packs = domain.add_price_element(
+        tender=w.tender, actor=w.people["procurement"], name="Furniture packs", weight=60
+    )
+    as_officer(page, live_server, w, tpath(w, f"model/elements/{packs.pk}/"))
+    page.get_by_label("Weight (% of the total)").fill("")
+    submit(page, "Save the price element")
+    expect(page.locator(".govuk-error-summary").first).to_be_visible()
+    return "Change the price element “Furniture packs”"
+
+
 def element_form(page, live_server):
     w = world()
     as_officer(page, live_server, w, tpath(w, "model/elements/add/"))
@@ -251,7 +272,9 @@ SCENARIOS = [
     model_with_a_warning,
     model_form,
     criterion_errors,
+    criterion_edit_errors,
     element_form,
+    element_edit_errors,
     simulator,
     requirement_form,
     timetable_form,

@@ -279,3 +279,13 @@ def test_the_rules_table_marks_the_version_in_force(on, value, people, as_user):
 
     in_force = StatutoryRule.objects.filter(pk__in=response.context["in_force"], key="light_touch")
     assert [r.value for r in in_force] == [value]
+
+
+def test_the_rules_table_shows_standstill_periods_in_days_and_thresholds_in_pounds(people, as_user):
+    response = as_user(people["user"]).get(_url("rules"), {"on": "2026-11-25"})
+
+    html = response.content.decode()
+    assert ">10 days</td>" in html
+    assert ">15 days</td>" in html
+    assert ">£50,000</td>" in html
+    assert "£10" not in html and "£15<" not in html

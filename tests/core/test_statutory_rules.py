@@ -30,8 +30,57 @@ def test_the_seeded_table_excludes_vat(db):
         "cb_duty_threshold": Decimal("4000000.00"),
         "light_touch": Decimal("615278.00"),
         "procurement_strategy_spend": Decimal("5000000.00"),
+        "standstill_days_electronic": Decimal("10.00"),
+        "standstill_days_other": Decimal("15.00"),
     }
     assert not StatutoryRule.objects.filter(includes_vat=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("on", "electronic", "other", "source"),
+    [
+        (dt.date(2006, 1, 30), None, None, None),
+        (dt.date(2007, 9, 3), 10, 10, "Public Contracts (Scotland) Regulations 2006 reg 32(3)"),
+        (dt.date(2012, 6, 1), 10, 15, "Public Contracts (Scotland) Regulations 2006 reg 32A"),
+        (dt.date(2016, 4, 18), 10, 15, "Public Contracts (Scotland) Regulations 2015 reg 85"),
+    ],
+)
+def test_the_standstill_periods_are_days_from_the_regulations_in_force(
+    db, on, electronic, other, source
+):
+    rules = [
+        domain.rule_in_force(k, on) for k in ("standstill_days_electronic", "standstill_days_other")
+    ]
+    if source is None:
+        assert rules == [None, None]
+        return
+    assert [(r.value, r.unit, r.source[: len(source)]) for r in rules] == [
+        (electronic, "days", source),
+        (other, "days", source),
+    ]
+
+
+def test_the_thresholds_are_money_and_only_the_standstill_keys_are_days(db):
+    days = StatutoryRule.objects.filter(unit="days").values_list("key", flat=True)
+    assert sorted(set(days)) == ["standstill_days_electronic", "standstill_days_other"]
+    assert len(days) == 6
+    assert StatutoryRule.objects.filter(unit="money").count() == 6
+
+
+def test_a_new_version_takes_its_unit_from_its_key(db):
+    staff = UserFactory(is_staff=True)
+    rule = domain.save_statutory_rule(
+        rule=StatutoryRule(
+            key="standstill_days_other",
+            value=Decimal("14"),
+            effective_from=dt.date(2027, 1, 1),
+            rule="Illustrative change of period.",
+            source="Illustrative amendment",
+        ),
+        actor=staff,
+    )
+    assert rule.unit == "days"  # the form and the API do not ask for it: the key decides
+    assert StatutoryRule.objects.get(pk=rule.pk).unit == "days"
 
 
 def test_a_new_version_is_audited_and_takes_over_from_its_date(db):

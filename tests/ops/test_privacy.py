@@ -72,6 +72,12 @@ def contributions(partnership, personas):
 def test_the_register_holds_every_app_s_categories(db):
     keys = [c.key for c in privacy.categories()]
     assert keys == [
+        "benefits.evidence",
+        "benefits.returns",
+        "bidding.bid_contacts",
+        "bidding.evaluation",
+        "bidding.officer_record",
+        "bidding.two_factor",
         "consortium.signatories",
         "core.accounts",
         "core.audit",
@@ -84,6 +90,8 @@ def test_the_register_holds_every_app_s_categories(db):
         "partnerships.members",
         "pilots.delivery_records",
         "pilots.feedback",
+        "tendering.clarifications",
+        "tendering.registrations",
     ]
     for c in privacy.categories():
         assert c.purpose and c.lawful_basis and c.retention and c.holds and c.about

@@ -1,7 +1,7 @@
 """The tendering demo: North Lanarkshire's tender (three lots, published 2 July 2007, trainee
-places for young homeless people and tonnes of unclaimed goods reused, two clarifications and
-an addendum) and Renfrewshire's draft, which cannot be published yet. One load for both
-(loading the demo takes a while)."""
+places for young homeless people, items and tonnes of unclaimed goods reused, two
+clarifications and an addendum) and Renfrewshire's draft, which cannot be published yet. One
+load for both (loading the demo takes a while)."""
 
 import datetime as dt
 from decimal import Decimal as D
@@ -40,6 +40,16 @@ def test_the_demo_tenders(loaded, client):
     assert requirements["Trainee places for priority groups"].minimum == D(12)
     assert requirements["Trainee places for priority groups"].mode == "mandatory"
     assert requirements["Tonnes of goods reused"].mode == "scored"
+    # the environmental clause's other measure: items reused, a point per 100 items offered
+    items = requirements["Items reused"]
+    assert (items.mode, items.minimum, items.points_per_unit) == ("scored", D(2000), D("0.01"))
+    assert items.measure.clause.type == "environmental"
+    assert items.clause_version == items.measure.clause.current_version
+    assert list(requirements) == [
+        "Trainee places for priority groups",
+        "Items reused",
+        "Tonnes of goods reused",
+    ]
     assert domain.check_model(nl) == ([], [])
     assert [c.number for c in nl.clarifications.filter(answered_at__isnull=False)] == [1, 2]
     assert "Brannock" not in " ".join(c.published_question for c in nl.clarifications.all())

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from coplan.core.models import Affiliation, AuditEvent
 from coplan.tendering import domain
+from coplan.tendering.models import PriceElement
 from tests.conftest import ALL_ROLES
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -28,6 +29,16 @@ def tender(w):
     return {"tender_pk": w.tender.pk}
 
 
+def criterion(w):
+    return {"tender_pk": w.tender.pk, "criterion_pk": w.delivery.pk}
+
+
+def element(w):
+    if not hasattr(w, "element"):  # made directly: a published tender's schedule is fixed
+        w.element = PriceElement.objects.create(tender=w.tender, name="Packs", weight=60)
+    return {"tender_pk": w.tender.pk, "element_pk": w.element.pk}
+
+
 def question(w):
     return {"tender_pk": w.tender.pk, "clarification_pk": w.question.pk}
 
@@ -43,6 +54,8 @@ DRAFT_PAGES = [
     ("criteria and scoring model", "tender.model", COUNCIL, tender),
     ("scoring model form", "model.edit", OFFICER, tender),
     ("add a criterion", "criterion.add", OFFICER, tender),
+    ("change a criterion", "criterion.edit", OFFICER, criterion),
+    ("change a price element", "element.edit", OFFICER, element),
     ("add a price element", "element.add", OFFICER, tender),
     ("simulator", "tender.simulator", COUNCIL, tender),
     ("add a requirement", "requirement.add", OFFICER, tender),
@@ -56,6 +69,8 @@ PUBLISHED_PAGES = [
     ("clarifications", "tender.clarifications", PUBLISHERS, tender),
     ("answer a clarification", "clarification.answer", OFFICER, question),
     ("publish an addendum", "addendum.add", OFFICER, tender),
+    ("change a published criterion", "criterion.edit", frozenset(), criterion),
+    ("change a published price element", "element.edit", frozenset(), element),
 ]
 # fmt: on
 
@@ -150,6 +165,53 @@ def test_changing_the_model_by_role(client, world, persona):
         assert AuditEvent.objects.filter(action="tendering.criterion.added").exists()
     else:
         assert response.status_code == expected(persona, OFFICER) and not made
+
+
+@pytest.mark.parametrize("persona", EVERYONE)
+def test_changing_a_criterion_by_role(client, world, persona):
+    client.force_login(world.people[persona])
+    response = client.post(
+        url(world, "criterion.edit", criterion(world)),
+        {"name": "Delivery within two days", "question": "How?", "weight": "25"},
+    )
+    world.delivery.refresh_from_db()
+    changed = world.delivery.name == "Delivery within two days"
+    if persona in OFFICER:
+        assert response.status_code == 302 and changed
+        assert AuditEvent.objects.filter(
+            action="tendering.criterion.updated", actor=world.people[persona]
+        ).exists()
+    else:
+        assert response.status_code == expected(persona, OFFICER) and not changed
+
+
+@pytest.mark.parametrize("persona", EVERYONE)
+def test_changing_a_price_element_by_role(client, world, persona):
+    client.force_login(world.people[persona])
+    response = client.post(
+        url(world, "element.edit", element(world)), {"name": "Packs", "weight": "55"}
+    )
+    world.element.refresh_from_db()
+    if persona in OFFICER:
+        assert response.status_code == 302 and world.element.weight == 55
+        assert AuditEvent.objects.filter(
+            action="tendering.price_element.updated", actor=world.people[persona]
+        ).exists()
+    else:
+        assert response.status_code == expected(persona, OFFICER)
+        assert world.element.weight == 60
+
+
+@pytest.mark.parametrize("persona", EVERYONE)
+def test_a_published_criterion_cannot_be_changed_by_anyone(client, published, persona):
+    client.force_login(published.people[persona])
+    response = client.post(
+        url(published, "criterion.edit", criterion(published)),
+        {"name": "Delivery within two days", "question": "How?", "weight": "25"},
+    )
+    published.delivery.refresh_from_db()
+    assert response.status_code == expected(persona, frozenset())
+    assert published.delivery.name == "Service delivery"
 
 
 @pytest.mark.parametrize("persona", EVERYONE)

@@ -6,10 +6,13 @@
   conflict-of-interest decision may be pending and no explanation of an abnormally low winning
   price outstanding.
 * **Standstill** (PC(S)R 2015 reg 85; domain.md T4): 10 days when the letters go
-  electronically, 15 otherwise, read from the effective-dated rules table
-  (keys ``standstill_days_electronic`` / ``standstill_days_other``) on the day the letters are
-  sent, falling back to 10 / 15 while core's table has no such keys. It ends at midnight at
-  the end of the last day; the contract cannot be concluded before.
+  electronically, 15 otherwise (10 either way before 20 December 2009), read from core's
+  effective-dated rules table (keys ``standstill_days_electronic`` and
+  ``standstill_days_other``, seeded by core migration 0009, unit days) as in force on the day
+  the letters are sent. Only if the table has no version of the key in force on that day (a
+  staff user deleted the rows, or the day is before 31 January 2006) does the app fall back to
+  10 / 15. It ends at midnight at the end of the last day; the contract cannot be concluded
+  before.
 * **Award notice** states the community benefits expected when the s.25 duty applied.
 * **Contract** with the winner's community benefit commitments (the scored quantities it bid,
   and every mandatory condition) and the pilot KPIs chosen as contract KPIs.
@@ -22,8 +25,9 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from coplan.core.domain import rule_in_force
 from coplan.core.errors import DomainError
-from coplan.core.models import StatutoryRule
+from coplan.core.models import StatutoryRuleKey
 
 from ..enums import CommitmentSource, ConflictDecision, PriceQueryOutcome
 from ..models import Award, Commitment, ConflictDeclaration, Contract, ContractKpi, PriceQuery
@@ -31,8 +35,8 @@ from ..rules import is_officer
 from .bids import _log, refuse
 from .evaluation import results_of
 
-STANDSTILL_ELECTRONIC = "standstill_days_electronic"
-STANDSTILL_OTHER = "standstill_days_other"
+STANDSTILL_ELECTRONIC = StatutoryRuleKey.STANDSTILL_ELECTRONIC
+STANDSTILL_OTHER = StatutoryRuleKey.STANDSTILL_OTHER
 FALLBACK_DAYS = {STANDSTILL_ELECTRONIC: 10, STANDSTILL_OTHER: 15}
 
 
@@ -47,15 +51,12 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 def standstill_days(on: dt.date, *, electronic: bool) -> int:
+    """The standstill period in force on ``on``, in days, from the statutory rules table."""
     key = STANDSTILL_ELECTRONIC if electronic else STANDSTILL_OTHER
-    rule = (
-        StatutoryRule.objects.filter(key=key, effective_from__lte=on)
-        .order_by("-effective_from")
-        .first()
-    )
+    rule = rule_in_force(key, on)
     if rule is None:
-        # Core's rules table has no standstill keys yet (its API types keys as an enum, so this
-        # app cannot seed them): fall back to PC(S)R 2015 reg 85 until the keys are added.
+        # Fallback only when no row of the key is in force (the seeded rows were deleted, or
+        # ``on`` is before 31 January 2006): PC(S)R 2015 reg 85's 10 / 15 days.
         return FALLBACK_DAYS[key]
     return int(rule.value)
 
@@ -175,6 +176,9 @@ def approve_award(
         raise DomainError(
             "The winning bid's explanation of its price is outstanding.", code="price_query_open"
         )
+    kpis = list(kpis)
+    if any(k.pilot.partnership_id != tender.partnership_id for k in kpis):
+        raise DomainError("Choose the partnership's pilot KPIs.", code="no_kpi", field="kpis")
     days = standstill_days(timezone.localdate(now), electronic=electronic)
     ends_at = standstill_end(now, days)
     starts_on = starts_on or ends_at.date()

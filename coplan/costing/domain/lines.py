@@ -26,10 +26,12 @@ def _next_order(qs) -> int:
     return (qs.aggregate(n=Max("order"))["n"] or 0) + 1
 
 
-def add_activity(*, version, actor, name: str, kind: str) -> CostActivity:
+def add_activity(
+    *, version, actor, name: str, kind: str, revision: int | None = None
+) -> CostActivity:
     name = name.strip()
     with transaction.atomic():
-        current = _draft(version)
+        current = _draft(version, revision)
         if not name:
             raise DomainError("Name the activity.", code="required", field="name")
         if current.activities.filter(name__iexact=name).exists():
@@ -41,9 +43,9 @@ def add_activity(*, version, actor, name: str, kind: str) -> CostActivity:
     return activity
 
 
-def remove_activity(*, version, actor, activity) -> None:
+def remove_activity(*, version, actor, activity, revision: int | None = None) -> None:
     with transaction.atomic():
-        current = _draft(version)
+        current = _draft(version, revision)
         if activity.version_id != current.pk:
             raise DomainError("That activity is not in this version.", code="wrong_version")
         if activity.name == version.cost_model.service:
@@ -121,21 +123,31 @@ def save_staff_line(
     return line
 
 
-def remove_staff_line(*, version, actor, line) -> None:
+def remove_staff_line(*, version, actor, line, revision: int | None = None) -> None:
     with transaction.atomic():
-        current = _draft(version)
+        current = _draft(version, revision)
         name = line.name
         line.delete()
         _log(actor, "costing.staff.removed", current, post=name)
 
 
 def save_direct_cost(
-    *, version, actor, line=None, name: str, category: str, amount: Decimal, activity
+    *,
+    version,
+    actor,
+    line=None,
+    name: str,
+    category: str,
+    amount: Decimal,
+    activity,
+    revision: int | None = None,
 ) -> DirectCostLine:
+    """Add or change a direct cost. Pass the ``revision`` the person read: a save on top of
+    someone else's is refused (code ``edit_conflict``)."""
     if amount < 0:
         raise DomainError("Enter an amount of 0 or more.", code="negative", field="amount")
     with transaction.atomic():
-        current = _draft(version)
+        current = _draft(version, revision)
         if activity.version_id != current.pk:
             raise DomainError("That activity is not in this version.", code="wrong_version")
         fields = {"name": name, "category": category, "amount": amount, "activity": activity}
@@ -153,9 +165,9 @@ def save_direct_cost(
     return line
 
 
-def remove_direct_cost(*, version, actor, line) -> None:
+def remove_direct_cost(*, version, actor, line, revision: int | None = None) -> None:
     with transaction.atomic():
-        current = _draft(version)
+        current = _draft(version, revision)
         name = line.name
         line.delete()
         _log(actor, "costing.cost.removed", current, item=name)
@@ -171,7 +183,10 @@ def save_pool(
     amount: Decimal,
     driver: str,
     denominator: Decimal | None = None,
+    revision: int | None = None,
 ) -> OverheadPool:
+    """Add or change an overhead pool. Pass the ``revision`` the person read: a save on top of
+    someone else's is refused (code ``edit_conflict``)."""
     if amount < 0:
         raise DomainError("Enter an amount of 0 or more.", code="negative", field="amount")
     if denominator is not None and denominator <= 0:
@@ -181,7 +196,7 @@ def save_pool(
             field="denominator",
         )
     with transaction.atomic():
-        current = _draft(version)
+        current = _draft(version, revision)
         fields = {
             "name": name,
             "category": category,
@@ -211,15 +226,17 @@ def save_pool(
     return pool
 
 
-def remove_pool(*, version, actor, pool) -> None:
+def remove_pool(*, version, actor, pool, revision: int | None = None) -> None:
     with transaction.atomic():
-        current = _draft(version)
+        current = _draft(version, revision)
         name = pool.name
         pool.delete()
         _log(actor, "costing.pool.removed", current, pool=name)
 
 
-def set_driver_values(*, version, actor, driver: str, values: dict) -> None:
+def set_driver_values(
+    *, version, actor, driver: str, values: dict, revision: int | None = None
+) -> None:
     """Floor area or custom values per activity (``values`` maps an activity to a number, or
     to ``None`` to clear it)."""
     if driver not in Driver.entered():
@@ -229,7 +246,7 @@ def set_driver_values(*, version, actor, driver: str, values: dict) -> None:
             field="driver",
         )
     with transaction.atomic():
-        current = _draft(version)
+        current = _draft(version, revision)
         recorded = {}
         for activity, value in values.items():
             if activity.version_id != current.pk:

@@ -1,5 +1,6 @@
 """Bulk uploads: store and inspect the file, match its columns, queue the import, revert."""
 
+import codecs
 from pathlib import Path
 
 from django.core.files import File
@@ -9,6 +10,7 @@ from django.utils import timezone
 from coplan.core import audit
 from coplan.core.columnar import file_format, inspect_file
 from coplan.core.errors import DomainError
+from coplan.core.uploads import check_upload, extension, safe_filename
 
 from .. import importer, rollups
 from ..enums import BatchStatus
@@ -25,25 +27,54 @@ def _duplicate(pilot: Pilot, sha256: str) -> ImportBatch | None:
     )
 
 
+ALLOWED_FORMATS = {"csv", "txt", "xlsx", "xlsm", "xls", "ods"}  # as core.columnar reads them
+TOO_LARGE = "The file is larger than 1 GB: split it, or import it with `coplan import-deliveries`."
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def upload_file(*, pilot: Pilot, actor, file, filename: str, via: str = "web") -> ImportBatch:
     """Keep the uploaded file with a new batch, after checking it can be read and has not
-    been uploaded before (same SHA-256). ``file``: an uploaded file or a path (the CLI)."""
-    file_format(filename)
-    size = Path(file).stat().st_size if isinstance(file, str | Path) else file.size
-    if via != "cli" and size > MAX_UPLOAD_BYTES:
-        raise DomainError(
-            "The file is larger than 1 GB: split it, or import it with `coplan import-deliveries`.",
-            code="file_too_large",
-            field="file",
-        )
-    batch = ImportBatch(pilot=pilot, uploaded_by=actor, filename=Path(filename).name[:255], via=via)
+    been uploaded before (same SHA-256). ``file``: an uploaded file or a path (the CLI).
+
+    The shared upload checks run first (a cleaned name, contents that match it, no web page
+    code or programs), with the pilot's own larger limit: 1 GB through the web or the API,
+    none from the command line. A refused file writes nothing."""
     if isinstance(file, str | Path):
         with open(file, "rb") as handle:
-            batch.file.save(Path(filename).name, File(handle), save=False)
-    else:
-        batch.file.save(Path(filename).name, file, save=False)
+            return _store(pilot, actor, File(handle, name=filename), filename, via)
+    return _store(pilot, actor, file, filename, via)
+
+
+def _check(file, filename: str, via: str) -> str:
+    """The safe name to store ``file`` under, or a :class:`DomainError` saying what is wrong."""
+    file_format(filename)  # "Upload a CSV or XLSX file." rather than the generic list of types
+    if extension(safe_filename(filename)) in ("csv", "txt"):
+        file.seek(0)
+        head = file.read(2)
+        file.seek(0)
+        if head in UTF16_BOMS:  # before the sniffing, which would only say "not a text file"
+            raise DomainError(
+                "The file is saved as UTF-16 (“Unicode text”). Save it as “CSV UTF-8 "
+                "(comma delimited)” and upload it again.",
+                code="wrong_encoding",
+                field="file",
+            )
+    return check_upload(
+        file,
+        allowed=ALLOWED_FORMATS,
+        max_bytes=None if via == "cli" else MAX_UPLOAD_BYTES,
+        name=filename,
+        too_large=TOO_LARGE,
+    )
+
+
+def _store(pilot: Pilot, actor, file, filename: str, via: str) -> ImportBatch:
+    name = _check(file, filename, via)
+    batch = ImportBatch(pilot=pilot, uploaded_by=actor, filename=name[:255], via=via)
+    file.seek(0)
+    batch.file.save(name, file, save=False)
     try:
-        info = inspect_file(batch.file.path, filename)
+        info = inspect_file(batch.file.path, name)
         earlier = _duplicate(pilot, info.sha256)
         if earlier is not None:
             when = timezone.localtime(earlier.created_at)

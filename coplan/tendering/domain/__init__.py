@@ -24,6 +24,7 @@ from .model import (
     set_scoring_model,
     tree_of,
     update_criterion,
+    update_price_element,
 )
 from .publication import (
     answer,
@@ -86,4 +87,5 @@ __all__ = [
     "tree_of",
     "update_clause",
     "update_criterion",
+    "update_price_element",
 ]

@@ -247,7 +247,10 @@ def add_criterion(
 
 
 def update_criterion(*, criterion: QualityCriterion, actor, **fields) -> QualityCriterion:
-    allowed = {"name", "question", "weight", "scale_max"}
+    """Change a criterion's name, question, weight, scale or group (``parent``: a top-level
+    criterion of the same tender, or ``None`` for the top level). The tree has two levels:
+    a group cannot go under another group."""
+    allowed = {"name", "question", "weight", "scale_max", "parent"}
     if set(fields) - allowed:
         raise TypeError(f"Unknown criterion fields: {sorted(set(fields) - allowed)}")
     tender = criterion.tender
@@ -259,12 +262,39 @@ def update_criterion(*, criterion: QualityCriterion, actor, **fields) -> Quality
         .exists()
     ):
         raise DomainError(f"There is already a criterion called {fields['name']!r}.", field="name")
+    if "weight" in fields and Decimal(fields["weight"]) < 0:
+        raise DomainError("A weight cannot be negative.", field="weight")
+    parent = fields.get("parent", criterion.parent)
+    if "parent" in fields and parent is not None:
+        if parent.tender_id != tender.pk or parent.pk == criterion.pk:
+            raise DomainError("Choose a group of this tender.", field="parent")
+        if parent.parent_id is not None:
+            raise DomainError(
+                f"“{parent.name}” is itself in a group: choose a top-level group.", field="parent"
+            )
+        if criterion.children.exists():
+            raise DomainError(
+                f"“{criterion.name}” is a group: it stays at the top level, with its questions "
+                "under it.",
+                field="parent",
+            )
     with transaction.atomic():
         changed = sorted(k for k, v in fields.items() if getattr(criterion, k) != v)
         for name, value in fields.items():
             setattr(criterion, name, value)
         criterion.save()
-        _log(actor, "tendering.criterion.updated", tender, criterion, changed=changed)
+        if "parent" in changed and parent is not None and parent.weight:
+            parent.weight = Decimal(0)  # a group's weight is its questions' total
+            parent.save(update_fields=["weight"])
+        _log(
+            actor,
+            "tendering.criterion.updated",
+            tender,
+            criterion,
+            changed=changed,
+            parent=parent.pk if parent else None,
+            incumbency_warnings=incumbency_warnings(f"{criterion.name} {criterion.question}"),
+        )
     return criterion
 
 
@@ -286,6 +316,42 @@ def add_price_element(*, tender: Tender, actor, name: str, weight: Decimal) -> P
         order = (tender.price_elements.aggregate(n=Max("order"))["n"] or 0) + 1
         element = PriceElement.objects.create(tender=tender, name=name, weight=weight, order=order)
         _log(actor, "tendering.price_element.added", tender, element, name=name, weight=weight)
+    return element
+
+
+def update_price_element(*, element: PriceElement, actor, **fields) -> PriceElement:
+    """Change a price element's name or weight."""
+    allowed = {"name", "weight"}
+    if set(fields) - allowed:
+        raise TypeError(f"Unknown price element fields: {sorted(set(fields) - allowed)}")
+    tender = element.tender
+    _guard_draft(tender, "the price schedule")
+    if (
+        "name" in fields
+        and tender.price_elements.filter(name__iexact=fields["name"])
+        .exclude(pk=element.pk)
+        .exists()
+    ):
+        raise DomainError(
+            f"There is already a price element called {fields['name']!r}.", field="name"
+        )
+    if "weight" in fields and Decimal(fields["weight"]) < 0:
+        raise DomainError("A weight cannot be negative.", field="weight")
+    with transaction.atomic():
+        changed = sorted(k for k, v in fields.items() if getattr(element, k) != v)
+        for name, value in fields.items():
+            setattr(element, name, value)
+        element.save()
+        element.refresh_from_db()
+        _log(
+            actor,
+            "tendering.price_element.updated",
+            tender,
+            element,
+            changed=changed,
+            name=element.name,
+            weight=element.weight,
+        )
     return element
 
 
