@@ -288,6 +288,18 @@ def _groups(tender):
     return QualityCriterion.objects.filter(tender=tender, parent__isnull=True)
 
 
+def _criterion_saved(request, criterion, verb: str) -> None:
+    """Confirm, or warn when the wording may reward incumbency (F2)."""
+    phrases = domain.incumbency_warnings(f"{criterion.name} {criterion.question}")
+    if phrases:
+        messages.warning(
+            request,
+            f"“{criterion.name}” {verb}, but it mentions {', '.join(phrases)}. {domain.F2_RULE}",
+        )
+    else:
+        messages.success(request, f"“{criterion.name}” {verb}.")
+
+
 @login_required
 def criterion_add(request, pk, tender_pk):
     tender = queries.get_tender(request.user, pk, tender_pk, "tendering.change_evaluation_model")
@@ -299,15 +311,7 @@ def criterion_add(request, pk, tender_pk):
         except DomainError as error:
             _form_error(form, error)
         else:
-            phrases = domain.incumbency_warnings(f"{criterion.name} {criterion.question}")
-            if phrases:
-                messages.warning(
-                    request,
-                    f"“{criterion.name}” added, but it mentions {', '.join(phrases)}. "
-                    f"{domain.F2_RULE}",
-                )
-            else:
-                messages.success(request, f"“{criterion.name}” added.")
+            _criterion_saved(request, criterion, "added")
             return _back(tender, "tender.model")
     return _form_page(
         request,
@@ -336,15 +340,7 @@ def criterion_edit(request, pk, tender_pk, criterion_pk):
         except DomainError as error:
             _form_error(form, error)
         else:
-            phrases = domain.incumbency_warnings(f"{criterion.name} {criterion.question}")
-            if phrases:
-                messages.warning(
-                    request,
-                    f"“{criterion.name}” saved, but it mentions {', '.join(phrases)}. "
-                    f"{domain.F2_RULE}",
-                )
-            else:
-                messages.success(request, f"“{criterion.name}” saved.")
+            _criterion_saved(request, criterion, "saved")
             return _back(tender, "tender.model")
     return _form_page(
         request,
