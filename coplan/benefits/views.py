@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coplan.core.errors import DomainError
+from coplan.core.forms import add_domain_error
 from coplan.core.pdf import render_pdf
 from coplan.core.tables import write_xlsx
 from coplan.partnerships import queries as partnerships
@@ -76,10 +77,6 @@ def _ctx(request, partnership, **extra):
         "can": {p: request.user.has_perm(f"benefits.{p}", partnership) for p in PERMS},
         **extra,
     }
-
-
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _form_page(request, partnership, form, heading, button, back, **extra):
@@ -184,7 +181,7 @@ def sroi_new(request, pk):
                 partnership=partnership, actor=request.user, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"{analysis} saved. Now add its outcomes.")
             return redirect(analysis)
@@ -224,7 +221,7 @@ def sroi_edit(request, pk, analysis_pk):
                 **form.cleaned_data,
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Analysis saved.")
             return redirect(analysis)
@@ -258,7 +255,7 @@ def outcome_add(request, pk, analysis_pk):
         try:
             outcome = domain.add_outcome(analysis=analysis, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Outcome “{outcome}” added.")
             return redirect(analysis)
@@ -451,7 +448,7 @@ def return_new(request, pk, contract_pk):
                                 error.message, code=error.code, field=f"file_{commitment.pk}"
                             ) from None
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Return for {ret} submitted for verification.")
             return redirect("benefits:return", pk, ret.pk)
@@ -511,7 +508,7 @@ def line_query(request, pk, line_pk):
         try:
             domain.query_line(line=line, actor=request.user, query=form.cleaned_data["query"])
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"{line.commitment.description}: queried.")
             return redirect("benefits:return", pk, line.quarterly_return_id)
@@ -538,7 +535,7 @@ def line_resubmit(request, pk, line_pk):
         try:
             domain.resubmit_line(line=line, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"{line.commitment.description}: answered.")
             return redirect("benefits:return", pk, line.quarterly_return_id)
@@ -555,7 +552,7 @@ def line_evidence(request, pk, line_pk):
         try:
             domain.add_evidence(line=line, actor=request.user, upload=form.cleaned_data["file"])
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Evidence added.")
             return redirect("benefits:return", pk, line.quarterly_return_id)
@@ -575,7 +572,7 @@ def line_retention(request, pk, line_pk):
         try:
             domain.record_retention(line=line, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Retention recorded.")
             return redirect("benefits:return", pk, line.quarterly_return_id)
@@ -618,7 +615,7 @@ def remedy_new(request, pk, commitment_pk):
         try:
             domain.plan_remedy(commitment=commitment, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Remedial plan for {commitment.description} recorded.")
             return redirect("benefits:contract", pk, commitment.contract_id)
@@ -641,7 +638,7 @@ def thresholds(request, pk):
         try:
             domain.set_thresholds(partnership=partnership, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "RAG thresholds saved.")
             return redirect("benefits:overview", pk)
@@ -763,7 +760,7 @@ def remedy_complete(request, pk, plan_pk):
         try:
             domain.complete_remedy(plan=plan, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Remedial plan closed.")
             return redirect("benefits:contract", pk, plan.commitment.contract_id)

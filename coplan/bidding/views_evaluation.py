@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coplan.core.errors import DomainError
+from coplan.core.forms import add_domain_error
 from coplan.core.models import User
 from coplan.partnerships import queries as partnerships
 
@@ -46,10 +47,6 @@ def _get(request, pk, tender_pk, perm):
 def _opened(tender):
     if tender.opened_at is None:
         raise Http404("The bids are sealed")
-
-
-def _form_error(form, error):
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _form_page(request, partnership, tender, form, heading, button, **extra):
@@ -132,7 +129,7 @@ def assign(request, pk, tender_pk):
                 criterion=None if part == "price" else form.criteria[part],
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             return redirect("bidding:evaluation", pk, tender.pk)
     return _form_page(request, partnership, tender, form, "Add an evaluator", "Add to the panel")
@@ -169,7 +166,7 @@ def decide(request, pk, tender_pk, declaration_pk):
         try:
             domain.decide_conflict(declaration=declaration, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             return redirect("bidding:evaluation", pk, tender.pk)
     return _form_page(
@@ -195,7 +192,7 @@ def declare(request, pk, tender_pk):
         try:
             domain.declare(tender=tender, evaluator=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             return redirect("bidding:score", pk, tender.pk)
     return render(
@@ -310,7 +307,7 @@ def moderate(request, pk, tender_pk, bid_uuid, criterion_pk):
                 difference_reason=form.cleaned_data["difference_reason"],
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             return redirect("bidding:evaluation", pk, tender.pk)
     return _form_page(
@@ -474,7 +471,7 @@ def award(request, pk, tender_pk):
                     kpis=form.chosen_kpis(),
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_domain_error(form, error)
             else:
                 request.session[NOTICE] = "The award is approved and the letters are ready."
                 return redirect("bidding:award", pk, tender.pk)

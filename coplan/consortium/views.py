@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from coplan.core.errors import DomainError
+from coplan.core.forms import add_domain_error
 from coplan.partnerships import queries as partnerships
 
 from . import domain, queries
@@ -65,10 +66,6 @@ def _ctx(request, partnership, **extra):
 def _refuse(request, error: DomainError, to):
     request.session[PROBLEM] = error.message
     return to
-
-
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _voided(request, count: int) -> None:
@@ -126,7 +123,7 @@ def consortium_new(request, pk):
                 partnership=partnership, actor=request.user, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(
                 request, f"{consortium} formed. Its agreement starts as heads of terms."
@@ -157,7 +154,7 @@ def consortium_edit(request, pk):
                 consortium=consortium, actor=request.user, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Consortium details saved.")
             _voided(request, updated.voided_signatures)
@@ -186,7 +183,7 @@ def member_add(request, pk):
                 consortium=consortium, actor=request.user, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"{member} joined {consortium}.")
             _voided(request, member.voided_signatures)
@@ -210,7 +207,7 @@ def member_edit(request, pk, member_pk):
         try:
             domain.update_member(member=member, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"{member} saved.")
             return redirect("consortium:overview", pk)
@@ -284,7 +281,7 @@ def matrix(request, pk):
                     consortium=consortium, actor=request.user, **form.cleaned_data
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_domain_error(form, error)
             else:
                 messages.success(request, "Capability added to the matrix.")
                 return redirect("consortium:matrix", pk)
@@ -336,7 +333,7 @@ def split_edit(request, pk, service_pk):
                 service=found.service, actor=request.user, shares=form.shares()
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Split for {service} saved.")
             _voided(request, service.voided_signatures)

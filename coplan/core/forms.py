@@ -25,6 +25,16 @@ ERROR_CLASSES = {
 }
 
 
+def add_domain_error(form, error) -> None:
+    """Show a refused domain action (``DomainError``) on the form: on the field it names when the
+    form shows that field, otherwise at the top of the error summary (also when the field is
+    hidden, e.g. an edit conflict on the ``revision`` the form was rendered with)."""
+    field = error.field if error.field in form.fields else None
+    if field and form.fields[field].widget.is_hidden:
+        field = None
+    form.add_error(field, error.message)
+
+
 class GovukRenderer(TemplatesSetting):
     form_template_name = "components/form.html"
     field_template_name = "components/field.html"

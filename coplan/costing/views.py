@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from coplan.core.errors import DomainError
+from coplan.core.forms import add_domain_error
 from coplan.partnerships import queries as partnerships
 
 from . import domain, queries, workbook
@@ -62,13 +63,6 @@ def _ctx(request, partnership, **extra):
 def _refuse(request, error: DomainError, to):
     request.session[PROBLEM] = error.message
     return to
-
-
-def _form_error(form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    if field and form.fields[field].widget.is_hidden:
-        field = None  # e.g. an edit conflict on the hidden revision: say it at the top
-    form.add_error(field, error.message)
 
 
 def _revision(request) -> int | None:
@@ -141,7 +135,7 @@ def model_new(request, pk):
                 partnership=partnership, actor=request.user, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Cost model for {model.service} created as a draft.")
             return redirect("costing:version.detail", pk, model.pk, 1)
@@ -232,7 +226,7 @@ def version_settings(request, pk, model_pk, number):
         try:
             domain.update_settings(version=version, actor=request.user, **form.domain_fields())
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Settings saved.")
             return redirect(version)
@@ -310,7 +304,7 @@ def staff_form(request, pk, model_pk, number, line_pk=None):
                 version=version, actor=request.user, line=line or None, **form.domain_fields()
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"{form.cleaned_data['name']} saved.")
             return redirect(version)
@@ -349,7 +343,7 @@ def cost_form(request, pk, model_pk, number, line_pk=None):
                 version=version, actor=request.user, line=line or None, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"{form.cleaned_data['name']} saved.")
             return redirect(version)
@@ -387,7 +381,7 @@ def pool_form(request, pk, model_pk, number, pool_pk=None):
                 version=version, actor=request.user, pool=pool or None, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"{form.cleaned_data['name']} saved.")
             return redirect(version)
@@ -446,7 +440,7 @@ def drivers_edit(request, pk, model_pk, number, driver):
                 revision=form.cleaned_data.get("revision"),
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"{driver.label} saved.")
             return redirect(version)
@@ -557,7 +551,7 @@ def model_import(request, pk, model_pk):
             rejected = error
             form.add_error("file", error.message)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Workbook imported into draft version {version.number}.")
             return redirect(version)
@@ -625,7 +619,7 @@ def assessment_new(request, pk):
                 notes=form.cleaned_data["notes"],
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Self-assessment recorded.")
             return redirect(assessment)
@@ -687,7 +681,7 @@ def action_form(request, pk, action_pk=None):
                 if status != ActionStatus.PLANNED:
                     domain.update_action(item=action, actor=request.user, status=status)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Capacity-building plan saved.")
             return redirect("costing:plan", pk)

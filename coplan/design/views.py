@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from coplan.core.errors import DomainError
+from coplan.core.forms import add_domain_error
 from coplan.core.pdf import render_pdf
 from coplan.core.tables import ImportRejected
 from coplan.core.uploads import attachment_response
@@ -82,13 +83,6 @@ def _refuse(request, error: DomainError, to):
     """Show the refusal's reason as an error summary on the page the person returns to."""
     request.session[PROBLEM] = error.message
     return to
-
-
-def _form_error(form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    if field and form.fields[field].widget.is_hidden:
-        field = None  # e.g. an edit conflict on the hidden revision: say it at the top
-    form.add_error(field, error.message)
 
 
 def _back(request, default):
@@ -165,7 +159,7 @@ def activity_form(request, pk, activity_pk=None):
                     partnership=partnership, actor=request.user, **form.domain_fields()
                 )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"{activity.title} saved.")
             return redirect(activity)
@@ -277,7 +271,7 @@ def activity_record(request, pk, activity_pk):
         try:
             domain.record_item(activity=activity, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Recorded. Add another, or go back to the activity.")
             return redirect("design:activity.record", pk, activity.pk)
@@ -298,7 +292,7 @@ def open_post(request, pk, token):
         try:
             domain.post_open_item(activity=activity, token=token, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             return redirect(f"{request.path}?sent=1")
     return render(
@@ -359,7 +353,7 @@ def item_new(request, pk):
                 partnership=partnership, actor=request.user, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Thank you. Your post is on the board.")
             return redirect(item)
@@ -547,7 +541,7 @@ def theme_new(request, pk):
         try:
             domain.create_theme(partnership=partnership, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Theme “{form.cleaned_data['name']}” added.")
             return redirect("design:insights", pk)
@@ -563,7 +557,7 @@ def theme_edit(request, pk, theme_pk):
         try:
             domain.update_theme(theme=theme, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Theme saved.")
             return redirect("design:insights", pk)
@@ -588,7 +582,7 @@ def import_upload(request, pk):
                 partnership=partnership, actor=request.user, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             return redirect("design:import.map", pk, survey.pk)
     return render(
@@ -612,7 +606,7 @@ def import_map(request, pk, import_pk):
         except ImportRejected as error:
             rejected = error
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"{len(items)} answers imported from {survey.filename}.")
             return redirect(survey.activity)
@@ -698,7 +692,7 @@ def spec_edit(request, pk, number):
         except DomainError as error:
             if error.code != "edit_conflict":
                 return _refuse(request, error, redirect(version))
-            _form_error(form, error)  # keep what they typed on the page, refused
+            add_domain_error(form, error)  # keep what they typed on the page, refused
         else:
             messages.success(request, f"Version {version.number} saved.")
             return redirect(version)
@@ -727,7 +721,7 @@ def requirement_form(request, pk, number, requirement_pk=None):
         try:
             _save_requirement(version, requirement, request.user, form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Requirement saved.")
             return redirect("design:spec.edit", pk, version.number)
@@ -880,7 +874,7 @@ def consent_list(request, pk):
                     partnership=partnership, actor=request.user, **form.cleaned_data
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_domain_error(form, error)
             else:
                 messages.success(request, "Consent recorded.")
                 return redirect("design:consent.list", pk)
@@ -929,7 +923,7 @@ def disclosure(request, pk):
                 partnership=partnership, objs=found, actor=request.user, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"{count} classified.")
             return redirect(f"{request.path}?show={shown}")

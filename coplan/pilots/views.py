@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from coplan.core.columnar import column_letter, errors_csv
 from coplan.core.errors import DomainError
+from coplan.core.forms import add_domain_error
 from coplan.partnerships.queries import get_for
 from coplan.partnerships.timeline import CONVENTION
 
@@ -99,11 +100,6 @@ def _ctx(request, partnership, pilot, **extra):
     }
 
 
-def _apply_error(form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
 def _page(request, items, count=None):
     paginator = Paginator(items, PAGE_SIZE)
     if count is not None:
@@ -180,7 +176,7 @@ def pilot_new(request, pk):
                 **data,
             )
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Pilot recorded. Next, set up its monitoring framework.")
             return redirect("pilots:overview", pk)
@@ -215,7 +211,7 @@ def pilot_edit(request, pk):
         try:
             domain.update_pilot(pilot=pilot, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Pilot details saved.")
             return redirect("pilots:overview", pk)
@@ -237,7 +233,7 @@ def services(request, pk):
             try:
                 domain.save_service(pilot=pilot, actor=request.user, **form.cleaned_data)
             except DomainError as error:
-                _apply_error(form, error)
+                add_domain_error(form, error)
             else:
                 messages.success(request, f"Service “{form.cleaned_data['name']}” added.")
                 return redirect("pilots:services", pk)
@@ -259,7 +255,7 @@ def service_edit(request, pk, service_pk):
                 pilot=pilot, actor=request.user, service=service, **form.cleaned_data
             )
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Service saved.")
             return redirect("pilots:services", pk)
@@ -325,7 +321,7 @@ def extension_new(request, pk):
         try:
             domain.request_extension(pilot=pilot, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Extension requested: the commissioner decides on it.")
             return redirect("pilots:overview", pk)
@@ -380,7 +376,7 @@ def _kpi_form(request, pk, kpi_pk=None):
         try:
             domain.save_kpi(pilot=pilot, actor=request.user, kpi=kpi, **fields)
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"KPI “{fields['name']}” saved.")
             return redirect("pilots:kpis", pk)
@@ -426,7 +422,7 @@ def kpi_values(request, pk, kpi_pk):
             try:
                 domain.set_kpi_value(kpi=kpi, actor=request.user, **form.cleaned_data)
             except DomainError as error:
-                _apply_error(form, error)
+                add_domain_error(form, error)
             else:
                 messages.success(request, "Value saved.")
                 return redirect("pilots:kpi.values", pk, kpi.pk)
@@ -572,7 +568,7 @@ def record_new(request, pk):
                 pilot=pilot, actor=request.user, scope=scope, client_id=client_id, **fields
             )
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Delivery recorded.")
             return redirect("pilots:records", pk)
@@ -611,7 +607,7 @@ def record_edit(request, pk, record_pk):
                 record=record, actor=request.user, scope=scope, client_id=client_id, **fields
             )
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Delivery record saved.")
             return redirect("pilots:records", pk)
@@ -658,7 +654,7 @@ def batch_new(request, pk):
                 pilot=pilot, actor=request.user, file=upload, filename=upload.name
             )
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
         else:
             return redirect("pilots:batch", pk, batch.pk)
     return render(
@@ -818,7 +814,7 @@ def feedback_new(request, pk):
         try:
             domain.submit_feedback(pilot=pilot, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Thank you: the feedback is recorded.")
             return redirect("pilots:feedback", pk)
@@ -870,7 +866,7 @@ def _issue_form(request, pk, issue_pk=None):
                 issue.refresh_from_db()
                 domain.update_issue(issue=issue, actor=request.user, **fields)
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Issue saved.")
             return redirect("pilots:issues", pk)
@@ -918,7 +914,7 @@ def evaluation_new(request, pk):
                 pilot=pilot, actor=request.user, **form.cleaned_data
             )
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Evaluation started: its results come from the pilot's data.")
             return redirect(evaluation)
@@ -987,7 +983,7 @@ def evaluation_edit(request, pk, evaluation_pk):
                 **{k: form.cleaned_data[k] for k in form.fields},
             )
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Evaluation saved.")
             return redirect(evaluation)
@@ -1051,7 +1047,7 @@ def evaluation_classify(request, pk, evaluation_pk):
                 domain.classify(obj=obj, actor=request.user, disclosure=disclosure, reason=reason)
                 changed += 1
         except DomainError as error:
-            _apply_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Disclosure classes saved ({changed} changed).")
             return redirect(evaluation)

@@ -11,16 +11,13 @@ from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from coplan.core.errors import DomainError
+from coplan.core.forms import add_domain_error
 from coplan.tendering.scoring import engine
 
 from . import domain, ocds, queries
 from .forms import ClauseForm, MeasureForm, ProxyForm, QuestionForm, RegisterForm, WordingForm
 from .models import Clause, Measure
 from .views import evidence_pdf_response
-
-
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def tender_list(request):
@@ -90,7 +87,7 @@ def register(request, reference):
                 tender=tender, actor=request.user, organisation=organisation, consortium=consortium
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(
                 request,
@@ -129,7 +126,7 @@ def bidder_clarifications(request, reference):
                 question=form.cleaned_data["question"],
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(
                 request,
@@ -224,7 +221,7 @@ def clause_new(request):
         try:
             clause = domain.create_clause(actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             _warn_residence(request, form.cleaned_data["wording"])
             if not domain.residence_warnings(form.cleaned_data["wording"]):
@@ -245,7 +242,7 @@ def clause_edit(request, clause_pk):
         try:
             version = domain.revise_wording(clause=clause, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             _warn_residence(request, version.wording)
             if not domain.residence_warnings(version.wording):
@@ -270,7 +267,7 @@ def measure_add(request, clause_pk):
         try:
             measure = domain.add_measure(clause=clause, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Measure “{measure.name}” added.")
             return redirect("tenders_public:clause.detail", clause.pk)
@@ -288,7 +285,7 @@ def proxy_add(request, clause_pk, measure_pk):
         try:
             domain.set_proxy(measure=measure, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Proxy value for “{measure.name}” added.")
             return redirect("tenders_public:clause.detail", clause_pk)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coplan.core.errors import DomainError
+from coplan.core.forms import add_domain_error
 from coplan.core.models import StatutoryRuleKey
 from coplan.partnerships import queries as partnerships
 from coplan.tendering.scoring import engine
@@ -53,10 +54,6 @@ def _ctx(request, tender, **extra):
         "can": _can(request.user, tender),
         **extra,
     }
-
-
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _form_page(request, tender, form, heading, button, **extra):
@@ -107,7 +104,7 @@ def tender_new(request, pk):
                 **data,
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Tender {tender.reference} started as a draft.")
             return _back(tender)
@@ -166,7 +163,7 @@ def tender_strategy(request, pk, tender_pk):
         try:
             domain.set_strategy(tender=tender, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Procurement strategy saved and the rules applied.")
             return _back(tender)
@@ -181,7 +178,7 @@ def lot_add(request, pk, tender_pk):
         try:
             lot = domain.add_lot(tender=tender, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"{lot} added.")
             return _back(tender)
@@ -210,7 +207,7 @@ def document_add(request, pk, tender_pk):
         try:
             document = domain.add_document(tender=tender, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"{document} added.")
             return _back(tender)
@@ -256,7 +253,7 @@ def model_edit(request, pk, tender_pk):
         try:
             domain.set_scoring_model(tender=tender, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, "Scoring model saved.")
             return _back(tender, "tender.model")
@@ -309,7 +306,7 @@ def criterion_add(request, pk, tender_pk):
         try:
             criterion = domain.add_criterion(tender=tender, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             _criterion_saved(request, criterion, "added")
             return _back(tender, "tender.model")
@@ -338,7 +335,7 @@ def criterion_edit(request, pk, tender_pk, criterion_pk):
                 criterion=criterion, actor=request.user, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             _criterion_saved(request, criterion, "saved")
             return _back(tender, "tender.model")
@@ -377,7 +374,7 @@ def element_add(request, pk, tender_pk):
                 tender=tender, actor=request.user, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Price element “{element.name}” added.")
             return _back(tender, "tender.model")
@@ -401,7 +398,7 @@ def element_edit(request, pk, tender_pk, element_pk):
                 element=element, actor=request.user, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Price element “{element.name}” saved.")
             return _back(tender, "tender.model")
@@ -463,7 +460,7 @@ def requirement_add(request, pk, tender_pk):
                 **data,
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Community benefit requirement “{measure.name}” added.")
             return _back(tender)
@@ -504,7 +501,7 @@ def tender_timetable(request, pk, tender_pk):
         try:
             domain.set_timetable(tender=tender, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             check = domain.check_timetable(tender)
             if check.errors:
@@ -614,7 +611,7 @@ def clarification_answer(request, pk, tender_pk, clarification_pk):
         try:
             domain.answer(clarification=clarification, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(
                 request,
@@ -643,7 +640,7 @@ def addendum_add(request, pk, tender_pk):
                 tender=tender, actor=request.user, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"{addendum} published and sent to every bidder.")
             return _back(tender, "tender.clarifications")
