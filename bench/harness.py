@@ -13,6 +13,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,10 +139,17 @@ def load(
                 errors[i] += 1
         conn.close()
 
-    warm = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    warm = http.client.HTTPConnection("127.0.0.1", port, timeout=120)  # cold pages render charts
+    jar = SimpleCookie(cookie)
     for _ in range(20):
         warm.request("GET", path, headers=headers)
-        warm.getresponse().read()
+        response = warm.getresponse()
+        response.read()
+        # like a browser, keep the cookies the page sets (the CSRF cookie of a signed-in page)
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+        if cookie:
+            headers = {"Cookie": "; ".join(f"{k}={m.value}" for k, m in jar.items())}
     warm.close()
     started = time.monotonic()
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]

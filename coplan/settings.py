@@ -116,7 +116,9 @@ FORM_RENDERER = "coplan.core.forms.GovukRenderer"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'coplan.sqlite3'}",
-        conn_max_age=int(os.environ.get("COPLAN_DB_CONN_MAX_AGE", "0")),
+        # persistent connections (health-checked before reuse) save a connect per request;
+        # the test suite opens and closes its own
+        conn_max_age=int(os.environ.get("COPLAN_DB_CONN_MAX_AGE", "0" if TESTING else "60")),
         conn_health_checks=True,
     )
 }

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from coplan.core import pagecache
 from coplan.core.columnar import column_letter, errors_csv
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
@@ -28,6 +29,7 @@ from .models import (
     Feedback,
     Kpi,
     KpiValue,
+    Pilot,
     PilotExtension,
     PilotIssue,
     PilotProvider,
@@ -437,6 +439,16 @@ def kpi_values(request, pk, kpi_pk):
 # --- dashboard and returns ----------------------------------------------------------------
 
 
+def _pilot_version(cursor, partnership_id):
+    cursor.execute(
+        f"SELECT id, data_version, created_at FROM {Pilot._meta.db_table} "
+        "WHERE partnership_id = %s",
+        [partnership_id],
+    )
+    return cursor.fetchall()
+
+
+@pagecache.cached_page(extra=_pilot_version)
 @login_required
 def dashboard_view(request, pk):
     partnership, pilot = queries.get_pilot_light(request.user, pk, "pilots.view_dashboard")
