@@ -94,6 +94,18 @@ class LotIn(Schema):
     estimated_value: Decimal | None = Field(None, ge=0)
 
 
+class ProxyOut(Schema):
+    id: int
+    value: str
+    effective_from: dt.date
+    table_version: str
+    source: str
+
+    @staticmethod
+    def resolve_value(obj):
+        return str(obj.value)
+
+
 class RequirementOut(Schema):
     id: int
     clause_id: int
@@ -107,6 +119,15 @@ class RequirementOut(Schema):
     mode: RequirementMode
     minimum: str | None
     points_per_unit: str | None
+    proxy: ProxyOut | None = Field(
+        None,
+        description="For a scored commitment monetised with the proxy table (no points per "
+        "unit): the £ per unit in force on the publication day (today for a draft).",
+    )
+
+    @staticmethod
+    def resolve_proxy(obj):
+        return getattr(obj, "proxy", None)
 
     @staticmethod
     def resolve_clause_id(obj):
@@ -415,18 +436,6 @@ class RegistrationOut(Schema):
     @staticmethod
     def resolve_organisation(obj):
         return obj.organisation.name
-
-
-class ProxyOut(Schema):
-    id: int
-    value: str
-    effective_from: dt.date
-    table_version: str
-    source: str
-
-    @staticmethod
-    def resolve_value(obj):
-        return str(obj.value)
 
 
 class MeasureOut(Schema):
@@ -771,7 +780,8 @@ def add_requirement(request, pk: int, tender_pk: int, payload: RequirementIn):
         measure=measure,
         **data,
     )
-    return Status(201, requirement)
+    row = next(r for r in queries.requirement_rows(tender) if r.pk == requirement.pk)
+    return Status(201, row)
 
 
 @router.delete(TENDER + "/requirements/{int:requirement_pk}", response={204: None})

@@ -333,6 +333,24 @@ class ClauseForm(GovukForm):
     )
 
 
+class ClauseSettingsForm(GovukForm):
+    """A clause's type, title, guidance and whether it is offered (the wording has its own,
+    versioned form)."""
+
+    type = forms.ChoiceField(label="Type", choices=ClauseType.choices)
+    title = forms.CharField(
+        label="Title", max_length=200, error_messages={"required": "Enter a title"}
+    )
+    guidance = forms.CharField(
+        label="Guidance", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    is_active = forms.BooleanField(
+        label="Offer this clause for new tenders",
+        required=False,
+        help_text="Untick to withdraw it: tenders that already use it keep it.",
+    )
+
+
 class WordingForm(GovukForm):
     wording = forms.CharField(
         label="Model wording",

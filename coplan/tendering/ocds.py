@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from .enums import ContractType, RequirementMode, Route, TenderStatus
 from .models import Tender
+from .queries import requirement_rows
 
 OCDS_VERSION = "1.1"
 LICENSE = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -79,16 +80,21 @@ def community_benefits_text(tender: Tender) -> str:
             "No community benefit requirements, for these reasons: "
             f"{tender.cb_no_requirements_reasons.strip()}"
         )
-    requirements = list(
-        tender.benefit_requirements.select_related("clause_version__clause", "measure")
-    )
-    for r in requirements:
+    for r in requirement_rows(tender):
         clause = r.clause_version.clause
         if r.mode == RequirementMode.MANDATORY:
             how = f"mandatory contract condition, at least {_number(r.minimum)} {r.measure.unit}"
         else:
             how = "scored commitment (bidders state quantities"
-            how += f", at least {_number(r.minimum)} {r.measure.unit})" if r.minimum else ")"
+            how += f", at least {_number(r.minimum)} {r.measure.unit}" if r.minimum else ""
+            if r.points_per_unit is not None:
+                how += f"; {_number(r.points_per_unit)} points per {r.measure.unit}"
+            elif r.proxy is not None:
+                how += (
+                    f"; valued at £{_number(r.proxy.value)} per {r.measure.unit}, proxy table "
+                    f"{r.proxy.table_version}"
+                )
+            how += ")"
         lines.append(
             f"- {clause.title} (clause version {r.clause_version.number}): {r.measure.name} "
             f"— {how}; evidence: {r.measure.evidence}."

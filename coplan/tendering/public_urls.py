@@ -13,6 +13,7 @@ urlpatterns = [
     path("clauses/new/", views.clause_new, name="clause.new"),
     path("clauses/<int:clause_pk>/", views.clause_detail, name="clause.detail"),
     path("clauses/<int:clause_pk>/edit/", views.clause_edit, name="clause.edit"),
+    path("clauses/<int:clause_pk>/settings/", views.clause_settings, name="clause.settings"),
     path("clauses/<int:clause_pk>/measures/add/", views.measure_add, name="measure.add"),
     path(
         "clauses/<int:clause_pk>/measures/<int:measure_pk>/proxies/add/",

@@ -15,7 +15,15 @@ from coplan.core.forms import add_domain_error
 from coplan.tendering.scoring import engine
 
 from . import domain, ocds, queries
-from .forms import ClauseForm, MeasureForm, ProxyForm, QuestionForm, RegisterForm, WordingForm
+from .forms import (
+    ClauseForm,
+    ClauseSettingsForm,
+    MeasureForm,
+    ProxyForm,
+    QuestionForm,
+    RegisterForm,
+    WordingForm,
+)
 from .models import Clause, Measure
 from .views import evidence_pdf_response
 
@@ -255,6 +263,27 @@ def clause_edit(request, clause_pk):
         "Save as a new version",
         clause=clause,
         warnings=domain.residence_warnings(current.wording if current else ""),
+    )
+
+
+@login_required
+def clause_settings(request, clause_pk):
+    """Change a clause's type, title or guidance, or withdraw it from new tenders."""
+    _staff(request)
+    clause = get_object_or_404(Clause, pk=clause_pk)
+    fields = list(ClauseSettingsForm.base_fields)
+    form = ClauseSettingsForm(request.POST or None, initial={f: getattr(clause, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.update_clause(clause=clause, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            state = "" if clause.is_active else " It is withdrawn from new tenders."
+            messages.success(request, f"“{clause}” saved.{state}")
+            return redirect("tenders_public:clause.detail", clause.pk)
+    return _clause_form_page(
+        request, form, f"Change the details of “{clause}”", "Save the details", clause
     )
 
 

@@ -3,11 +3,13 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils import timezone
 
 from coplan.core.enums import Disclosure
 from coplan.partnerships.queries import get_for
 
-from .models import BenefitRequirement, Clause, ClauseVersion, Measure, Tender
+from .enums import BenefitMethod, RequirementMode
+from .models import BenefitRequirement, Clause, ClauseVersion, Measure, ProxyValue, Tender
 
 
 def tenders_of(partnership):
@@ -165,5 +167,27 @@ class _Publisher:
         return True
 
 
+def proxy_day(tender: Tender):
+    """The day whose proxy values (£ per unit) monetise scored commitments: the publication
+    day, or today for a draft (the same day the bid evaluation uses)."""
+    return (tender.published_at or timezone.now()).date()
+
+
 def requirement_rows(tender: Tender) -> list[BenefitRequirement]:
-    return list(requirements_of(tender))
+    """The tender's requirements, each with ``proxy``: for a scored commitment without points
+    per unit, under a "relative to the highest value" benefit method, the proxy value in
+    force on :func:`proxy_day` (the monetised figure published with the tender), else None."""
+    rows = list(
+        requirements_of(tender).prefetch_related(
+            Prefetch("measure__proxies", queryset=ProxyValue.objects.order_by("-effective_from"))
+        )
+    )
+    monetised = tender.benefit_method == BenefitMethod.RELATIVE_TO_MAX
+    day = proxy_day(tender)
+    for row in rows:
+        row.proxy = None
+        if monetised and row.mode == RequirementMode.SCORED and row.points_per_unit is None:
+            row.proxy = next(
+                (p for p in row.measure.proxies.all() if p.effective_from <= day), None
+            )
+    return rows

@@ -232,3 +232,89 @@ def test_list_pages_take_a_constant_number_of_queries(world, client, django_asse
         )
     with django_assert_max_num_queries(20):
         assert client.get(reverse("tenders_public:clauses")).status_code == 200
+
+
+def test_every_tendering_endpoint_is_in_the_openapi_document(personas):
+    """Each thing the issue names has its endpoint in the OpenAPI schema, with the same tag."""
+    paths = api_as(personas["procurement"]).get("/openapi.json").json()["paths"]
+    tender = "/api/v1/partnerships/{pk}/tenders/{tender_pk}"
+    expected = {
+        "/api/v1/rules/procurement": ["get"],
+        "/api/v1/partnerships/{pk}/tenders": ["get", "post"],
+        tender: ["get"],
+        tender + "/strategy": ["patch"],
+        tender + "/lots": ["post"],
+        tender + "/lots/{lot_pk}": ["delete"],
+        tender + "/documents": ["get", "post"],
+        tender + "/model": ["get", "patch"],
+        tender + "/model/template": ["post"],
+        tender + "/criteria": ["post"],
+        tender + "/criteria/{criterion_pk}": ["patch", "delete"],
+        tender + "/price-elements": ["post"],
+        tender + "/price-elements/{element_pk}": ["patch", "delete"],
+        tender + "/requirements": ["post"],
+        tender + "/requirements/{requirement_pk}": ["delete"],
+        tender + "/timetable": ["get", "put"],
+        tender + "/evidence": ["get"],
+        tender + "/publication-check": ["get"],
+        tender + "/publish": ["post"],
+        tender + "/ocds": ["get"],
+        tender + "/clarifications": ["get"],
+        tender + "/clarifications/{clarification_pk}/answer": ["post"],
+        tender + "/addenda": ["post"],
+        "/api/v1/tenders/{reference}": ["get"],
+        "/api/v1/tenders/{reference}/ocds": ["get"],
+        "/api/v1/tenders/{reference}/registrations": ["post"],
+        "/api/v1/tenders/{reference}/clarifications": ["get", "post"],
+        "/api/v1/clauses": ["get", "post"],
+        "/api/v1/clauses/{clause_pk}": ["get", "patch"],
+        "/api/v1/clauses/{clause_pk}/versions": ["post"],
+        "/api/v1/clauses/{clause_pk}/measures": ["post"],
+        "/api/v1/measures/{measure_pk}/proxies": ["post"],
+        "/api/v1/scoring/simulate": ["post"],
+    }
+    for path, methods in expected.items():
+        assert path in paths, path
+        for method in methods:
+            assert method in paths[path], f"{method.upper()} {path}"
+    rules = paths["/api/v1/rules/procurement"]["get"]
+    params = {p["name"] for p in rules["parameters"]}
+    assert {"contract_type", "estimated_value", "vat_included", "vat_rate", "on"} <= params
+
+
+def test_a_monetised_commitment_publishes_its_proxy_value(world, api, client):
+    """A scored commitment without points per unit is monetised with the proxy table: the £
+    per unit in force is published with the tender (page, API and OCDS)."""
+    from coplan.tendering import domain, ocds
+
+    reuse = Clause.objects.get(type="environmental")
+    items = reuse.measures.get(name="Items reused")
+    row = api("procurement").post(
+        f"{base(world.partnership)}/{world.tender.pk}/requirements",
+        {"measure_id": items.pk, "mode": "scored"},
+    )
+    assert row.status_code == 201, row.content
+    assert row.json()["proxy"]["value"] == "25.00"
+    assert row.json()["proxy"]["table_version"] == "Coplan starter 2016.1"
+    assert row.json()["points_per_unit"] is None
+    domain.publish(tender=world.tender, actor=world.people["commissioner"])
+
+    public = Api().get(f"/tenders/{world.tender.reference}").json()
+    by_measure = {r["measure"]: r for r in public["benefit_requirements"]}
+    assert by_measure["Items reused"]["proxy"]["value"] == "25.00"
+    assert by_measure["Tonnes diverted from landfill"]["proxy"] is None  # a points menu
+    page = client.get(f"/tenders/{world.tender.reference}/").content.decode()
+    assert "valued at £25.00 per items (proxy table Coplan starter 2016.1" in page
+    description = ocds.release_package(world.tender)["releases"][0]["tender"]["description"]
+    assert "valued at £25 per items, proxy table Coplan starter 2016.1" in description
+    assert "1 points per tonnes" in description
+
+    # under a method statement there is nothing to monetise
+    world.tender.benefit_method = "method_statement"
+    assert [r.proxy for r in domain_rows(world.tender)] == [None, None, None]
+
+
+def domain_rows(tender):
+    from coplan.tendering import queries
+
+    return queries.requirement_rows(tender)

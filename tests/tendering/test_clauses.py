@@ -13,6 +13,7 @@ from coplan.tendering import domain
 from coplan.tendering.enums import ClauseType
 from coplan.tendering.models import Clause
 from tests.api.helpers import FORBIDDEN, api_as, assert_problem
+from tests.conftest import ALL_ROLES
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +167,76 @@ def test_the_library_api():
     assert revised.json()["version"] == 2
     assert revised.json()["residence_warnings"] == ["residents within"]
     assert [v["number"] for v in revised.json()["versions"]] == [2, 1]
+
+
+# --- every staff page of the library, by persona ---------------------------------------------
+
+LIBRARY_EDIT_PAGES = ["clause.edit", "clause.settings", "measure.add", "proxy.add"]
+
+
+def _library_url(name):
+    clause = Clause.objects.get(type="environmental")
+    kwargs = {"clause_pk": clause.pk}
+    if name == "proxy.add":
+        kwargs["measure_pk"] = clause.measures.first().pk
+    return reverse(f"tenders_public:{name}", kwargs=kwargs)
+
+
+@pytest.mark.parametrize("persona", [*ALL_ROLES, "outsider", "staff"])
+@pytest.mark.parametrize("name", LIBRARY_EDIT_PAGES)
+def test_library_edit_pages_by_role(client, personas, persona, name):
+    """Only staff edit the shared library; a partnership role gives no right to it."""
+    client.force_login(personas[persona])
+    response = client.get(_library_url(name))
+    assert response.status_code == (200 if persona == "staff" else 403)
+
+
+@pytest.mark.parametrize("name", LIBRARY_EDIT_PAGES)
+def test_library_edit_pages_need_a_sign_in(client, name):
+    response = client.get(_library_url(name))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("persona", [*ALL_ROLES, "outsider", "staff"])
+def test_withdrawing_a_clause_by_role(client, personas, persona):
+    clause = Clause.objects.get(type="education")
+    client.force_login(personas[persona])
+    response = client.post(
+        reverse("tenders_public:clause.settings", args=[clause.pk]),
+        {"type": clause.type, "title": clause.title, "guidance": "Schools only.", "is_active": ""},
+    )
+    clause.refresh_from_db()
+    if persona == "staff":
+        assert response.status_code == 302
+        assert not clause.is_active and clause.guidance == "Schools only."
+        event = AuditEvent.objects.get(action="tendering.clause.updated")
+        assert event.actor == personas["staff"]
+        assert event.data["changed"] == ["guidance", "is_active"]
+    else:
+        assert response.status_code == 403
+        assert clause.is_active
+
+
+def test_the_settings_page_changes_the_details_and_refuses_a_duplicate_title(client):
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    clause = Clause.objects.get(type="education")
+    other = Clause.objects.get(type="apprenticeships")
+    url = reverse("tenders_public:clause.settings", args=[clause.pk])
+    page = client.get(url).content.decode()
+    assert clause.title in page and "Offer this clause for new tenders" in page
+    response = client.post(url, {"type": "education", "title": other.title, "is_active": "on"})
+    assert response.status_code == 200
+    assert "already has a clause called" in response.content.decode()
+    response = client.post(
+        url, {"type": "education", "title": "School engagement", "is_active": "on"}, follow=True
+    )
+    clause.refresh_from_db()
+    assert clause.title == "School engagement" and clause.is_active
+    assert "“School engagement” saved." in response.content.decode()
+    assert clause.current_version.number == 1  # the wording is untouched
+    detail = client.get(reverse("tenders_public:clause.detail", args=[clause.pk])).content.decode()
+    assert "withdraw the clause" in detail
+    domain.update_clause(clause=clause, actor=staff, is_active=False)
+    detail = client.get(reverse("tenders_public:clause.detail", args=[clause.pk])).content.decode()
+    assert "Withdrawn" in detail

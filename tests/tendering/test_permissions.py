@@ -228,3 +228,77 @@ def test_the_model_api_by_role(world, persona):
             "Service delivery",
             "Training young people",
         ]
+
+
+# --- the POST-only actions, by role: the officer's change is made and audited; nobody else's --
+
+# fmt: off
+DRAFT_ACTIONS = [
+    # (action, url name, url kwargs, form data, whether the change was made, audit code)
+    ("remove a lot", "lot.remove",
+     lambda w: {"tender_pk": w.tender.pk, "lot_pk": w.lots[2].pk}, {},
+     lambda w: not w.tender.lots.filter(pk=w.lots[2].pk).exists(), "tendering.lot.removed"),
+    ("remove a criterion", "criterion.remove", criterion, {},
+     lambda w: not w.tender.quality_criteria.filter(pk=w.delivery.pk).exists(),
+     "tendering.criterion.removed"),
+    ("remove a price element", "element.remove", element, {},
+     lambda w: not w.tender.price_elements.exists(), "tendering.price_element.removed"),
+    ("remove a requirement", "requirement.remove",
+     lambda w: {"tender_pk": w.tender.pk, "requirement_pk": w.tonnes.pk}, {},
+     lambda w: not w.tender.benefit_requirements.filter(pk=w.tonnes.pk).exists(),
+     "tendering.requirement.removed"),
+    ("apply a template", "model.template", tender, {"template": "strategic_50_50"},
+     lambda w: w.tender.__class__.objects.get(pk=w.tender.pk).price_weight == 50,
+     "tendering.model.template_applied"),
+]
+PUBLISHED_ACTIONS = [
+    ("answer a clarification", "clarification.answer", question,
+     {"published_question": "When are bids due?", "answer": "On the date in the notice."},
+     lambda w: w.question.__class__.objects.get(pk=w.question.pk).answered_at is not None,
+     "tendering.clarification.answered"),
+    ("publish an addendum", "addendum.add", tender,
+     {"title": "Site visit", "body": "Wednesday at 10:00."},
+     lambda w: w.tender.addenda.exists(), "tendering.addendum.published"),
+]
+# fmt: on
+
+
+def _check_action(client, w, persona, url_name, kwargs, data, made, code):
+    client.force_login(w.people[persona])
+    response = client.post(url(w, url_name, kwargs(w)), data)
+    if persona in OFFICER:
+        assert response.status_code == 302
+        assert made(w)
+        assert AuditEvent.objects.filter(action=code, actor=w.people[persona]).exists()
+    else:
+        assert response.status_code == expected(persona, OFFICER)
+        assert not made(w)
+        assert not AuditEvent.objects.filter(action=code).exists()
+
+
+@pytest.mark.parametrize("persona", EVERYONE)
+@pytest.mark.parametrize(
+    ("action", "url_name", "kwargs", "data", "made", "code"),
+    DRAFT_ACTIONS,
+    ids=[a[0] for a in DRAFT_ACTIONS],
+)
+def test_draft_actions_by_role(client, world, persona, action, url_name, kwargs, data, made, code):
+    _check_action(client, world, persona, url_name, kwargs, data, made, code)
+
+
+@pytest.mark.parametrize("persona", EVERYONE)
+@pytest.mark.parametrize(
+    ("action", "url_name", "kwargs", "data", "made", "code"),
+    PUBLISHED_ACTIONS,
+    ids=[a[0] for a in PUBLISHED_ACTIONS],
+)
+def test_published_actions_by_role(
+    client, asked, persona, action, url_name, kwargs, data, made, code
+):
+    _check_action(client, asked, persona, url_name, kwargs, data, made, code)
+
+
+def test_post_only_actions_refuse_get(client, world):
+    client.force_login(world.people["procurement"])
+    for _, url_name, kwargs, *_rest in DRAFT_ACTIONS:
+        assert client.get(url(world, url_name, kwargs(world))).status_code == 405, url_name

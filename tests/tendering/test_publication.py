@@ -3,6 +3,7 @@ community benefit duty applies with neither a summary nor reasons (s.25), while 
 model is invalid; then a public page without login, and bidder registration."""
 
 import datetime as dt
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -151,3 +152,46 @@ def test_the_evidence_pack_is_a_tagged_pdf(published, client):
     assert b"Emergency furniture storage and furniture packs" in inflated(response.content) or (
         b"Evidence pack" in inflated(response.content)
     )
+
+
+def test_an_unclassified_pilot_evaluation_blocks_publication(world):
+    """F1: pilot reports, volumes and unit costs must be classified before the tender opens."""
+    from coplan.pilots import domain as pilots
+
+    facilitator = world.people["facilitator"]
+    pilot = pilots.create_pilot(
+        partnership=world.partnership,
+        actor=facilitator,
+        title="Furniture pilot",
+        starts_on=dt.date(2006, 9, 1),
+        ends_on=dt.date(2007, 2, 28),
+        funding_amount=D("120000"),
+        funding_route="Council grant",
+    )
+    evaluation = pilots.create_evaluation(
+        pilot=pilot,
+        actor=facilitator,
+        kind="final",
+        period_start=dt.date(2006, 9, 1),
+        period_end=dt.date(2007, 2, 28),
+        title="Final evaluation of the furniture pilot",
+    )
+    blockers = domain.publication_blockers(world.tender)
+    pilot_blockers = [b for b in blockers if b.code == "unclassified_pilot"]
+    assert "Final evaluation of the furniture pilot" in [b.message for b in pilot_blockers]
+    assert "unclassified_artefacts" in [b.code for b in blockers]
+    officer = world.people["procurement"]
+    domain.set_scoring_model(tender=world.tender, actor=officer, price_weight=D(61))
+    with pytest.raises(DomainError) as refused:
+        domain.publish(tender=world.tender, actor=world.people["commissioner"])
+    # every reason, each its own sentence: the model's, then the artefacts'
+    assert re.search(
+        r"must total exactly 100\. 1 design or pilot artefact is not classified for bidder "
+        r"disclosure \(F1\)",
+        refused.value.message,
+    ), refused.value.message
+    domain.set_scoring_model(tender=world.tender, actor=officer, price_weight=D(60))
+    pilots.classify(obj=evaluation, actor=facilitator, disclosure="publish")
+    for result in evaluation.results.all():
+        pilots.classify(obj=result, actor=facilitator, disclosure="publish")
+    assert "unclassified_pilot" not in codes(world.tender)

@@ -106,10 +106,10 @@ def publish(*, tender: Tender, actor, now=None) -> Tender:
         now = now or timezone.now()
         blockers = publication_blockers(tender, publish_on=timezone.localdate(now))
         if blockers:
+            shown = [b for b in blockers if not b.code.startswith("unclassified_")]
+            shown += [b for b in blockers if b.code == "unclassified_artefacts"]
             raise DomainError(
-                "The tender cannot be published yet: "
-                + " ".join(b.message for b in blockers if not b.code.startswith("unclassified_"))
-                + " ".join(b.message for b in blockers if b.code == "unclassified_artefacts"),
+                "The tender cannot be published yet: " + " ".join(b.message for b in shown),
                 code="publication_refused",
                 data={"blockers": [{"code": b.code, "message": b.message} for b in blockers]},
             )
