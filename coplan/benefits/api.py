@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Router, Schema, Status
 from ninja.errors import ValidationError
@@ -588,6 +589,15 @@ class ThresholdsIO(Schema):
     amber_percent: Decimal = Field(ge=0, max_digits=6, decimal_places=2)
 
 
+@router.get(f"{BASE}/thresholds", response=ThresholdsIO)
+def get_thresholds(request, pk: int):
+    """The RAG thresholds the partnership's contracts are measured against (100 and 75 unless
+    set)."""
+    partnership = get_for(request.user, pk, "benefits.view_returns")
+    current = monitoring.thresholds_for(partnership)
+    return {"green_percent": current.green, "amber_percent": current.amber}
+
+
 @router.put(f"{BASE}/thresholds", response=ThresholdsIO)
 def set_thresholds(request, pk: int, payload: ThresholdsIO):
     partnership = get_for(request.user, pk, "benefits.verify_returns")
@@ -616,27 +626,55 @@ class ThreadOut(Schema):
     broken: list[str]
 
 
+def _node(graph, n) -> dict:
+    return {
+        "key": n.key,
+        "kind": n.kind,
+        "kind_label": n.kind_label,
+        "id": n.pk,
+        "label": n.label,
+        "detail": n.detail,
+        "url": n.url,
+        "broken": n.broken,
+        "upstream": list(graph.up.get(n.key, [])),
+        "downstream": list(graph.down.get(n.key, [])),
+    }
+
+
 @router.get(f"{BASE}/thread", response=ThreadOut)
 def get_thread(request, pk: int):
+    """The partnership's whole chain: each node with its direct links both ways, and the keys
+    of the broken ones."""
     partnership = get_for(request.user, pk, "benefits.view_thread")
     graph = thread.build(partnership, request.user)
     return {
-        "nodes": [
-            {
-                "key": n.key,
-                "kind": n.kind,
-                "kind_label": n.kind_label,
-                "id": n.pk,
-                "label": n.label,
-                "detail": n.detail,
-                "url": n.url,
-                "broken": n.broken,
-                "upstream": list(graph.up.get(n.key, [])),
-                "downstream": list(graph.down.get(n.key, [])),
-            }
-            for n in graph.nodes.values()
-        ],
+        "nodes": [_node(graph, n) for n in graph.nodes.values()],
         "broken": [n.key for n in graph.broken],
+    }
+
+
+class ThreadItemOut(Schema):
+    item: NodeOut
+    upstream: list[NodeOut]
+    downstream: list[NodeOut]
+
+
+@router.get(f"{BASE}/thread/{{kind}}/{{int:item_id}}", response=ThreadItemOut)
+def get_thread_item(request, pk: int, kind: str, item_id: int):
+    """One item (``kind`` is insight, requirement, kpi, benefit_requirement, criterion,
+    commitment, contract_kpi or evidence) with everything upstream and downstream of it."""
+    partnership = get_for(request.user, pk, "benefits.view_thread")
+    if kind not in thread.KINDS:
+        raise Http404("No such kind of item")
+    graph = thread.build(partnership, request.user)
+    node = graph.nodes.get(f"{kind}:{item_id}")
+    if node is None:
+        raise Http404("No such item in this partnership's thread")
+    upstream, downstream = graph.around(node.key)
+    return {
+        "item": _node(graph, node),
+        "upstream": [_node(graph, n) for n in upstream],
+        "downstream": [_node(graph, n) for n in downstream],
     }
 
 

@@ -21,7 +21,7 @@ def _register_section() -> None:
             also_current=tuple(
                 f"benefits:{p.name}"
                 for p in urlpatterns
-                if p.name and p.name not in ("overview", "public")
+                if p.name and p.name not in ("overview", "public", "public.ocds")
             ),
         )
     )

@@ -21,23 +21,35 @@ def _base_package(tender) -> dict:
     return bidding_ocds.release_package(tender)
 
 
+def _contract_ids(contract, ocid: str) -> set[str]:
+    """The ids the contract may have in the package: the bidding app's contract release uses
+    ``contract-<pk>``; the others are our own fallbacks."""
+    return {str(contract.pk), f"contract-{contract.pk}", f"{ocid}-contract-{contract.pk}"}
+
+
 def _award_id(package: dict, contract, ocid: str) -> str:
-    """The award of the contract's supplier in the package, or a stable id of our own."""
+    """The award the package's contract release names for this contract, else the award of
+    the contract's supplier, else a stable id of our own."""
+    ids = _contract_ids(contract, ocid)
+    for release in package.get("releases", []):
+        for found in release.get("contracts", []):
+            if str(found.get("id")) in ids and found.get("awardID"):
+                return found["awardID"]
     party = f"coplan-org-{contract.supplier_id}"
     for release in package.get("releases", []):
         for award in release.get("awards", []):
             if any(s.get("id") == party for s in award.get("suppliers", [])):
                 return award["id"]
-        for found in release.get("contracts", []):
-            if str(found.get("id")) in (str(contract.pk), f"{ocid}-contract-{contract.pk}"):
-                return found.get("awardID")
     return f"{ocid}-award-{contract.pk}"
 
 
 def _contract_id(package: dict, contract, ocid: str) -> str:
+    """The contract's id in the package's contract release, so that the implementation
+    release merges into the same contract (OCDS merges contracts by id)."""
+    ids = _contract_ids(contract, ocid)
     for release in package.get("releases", []):
         for found in release.get("contracts", []):
-            if str(found.get("id")) in (str(contract.pk), f"{ocid}-contract-{contract.pk}"):
+            if str(found.get("id")) in ids:
                 return found["id"]
     return f"{ocid}-contract-{contract.pk}"
 

@@ -25,6 +25,16 @@ def contracts_of(partnership) -> list:
     )
 
 
+def public_tenders(partnership_pk):
+    """The partnership's published tenders that have a contract: their open data includes the
+    contracts' implementation (commitments and verified returns)."""
+    from coplan.tendering.models import Tender
+
+    return Tender.objects.filter(
+        partnership_id=partnership_pk, published_at__isnull=False, contracts__isnull=False
+    ).distinct()
+
+
 @dataclass
 class PublicReport:
     contracts: list = field(default_factory=list)

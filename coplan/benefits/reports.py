@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from . import calc
-from .models import LineStatus, QuarterlyReturn, ReturnLine
+from .models import LineStatus, MonitoringSettings, QuarterlyReturn, ReturnLine
 
 FULFILLED = "Fulfilled"
 NOT_FULFILLED = "Not fulfilled"
@@ -171,10 +171,19 @@ def annual_report(authority, year: int, *, thresholds=None) -> AnnualReport:
         proxies.setdefault(p.measure_id, []).append(
             calc.Proxy(p.value, p.effective_from, p.table_version)
         )
-    thresholds = thresholds or calc.DEFAULT_THRESHOLDS
+    # Each partnership's own RAG thresholds (as on its contract pages) unless ``thresholds``.
+    configured = {
+        s.partnership_id: s.thresholds
+        for s in MonitoringSettings.objects.filter(
+            partnership_id__in={c.tender.partnership_id for c in contracts}
+        )
+    }
     outcome_by_commitment = {}
     for c in commitments:
         contract = by_pk[c.contract_id]
+        rag_thresholds = thresholds or configured.get(
+            contract.tender.partnership_id, calc.DEFAULT_THRESHOLDS
+        )
         mine = [ln for ln in verified if ln.commitment_id == c.pk]
         to_date = sum((ln.actual for ln in mine), Decimal(0))
         in_year = [ln for ln in mine if ln.quarterly_return.period_end >= starts]
@@ -193,7 +202,7 @@ def annual_report(authority, year: int, *, thresholds=None) -> AnnualReport:
             start=c.period_start,
             end=c.period_end,
             as_of=as_of,
-            thresholds=thresholds,
+            thresholds=rag_thresholds,
         )
         if c.period_end <= ends:
             outcome = FULFILLED if to_date >= c.target_min else NOT_FULFILLED

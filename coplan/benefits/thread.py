@@ -9,10 +9,16 @@ Broken links are flagged on the nodes: an insight with no response, a measurable
 with no KPI, a pilot KPI that tests no requirement, a benefit requirement no commitment
 answers, a commitment with no evidence once it is due.
 
-Links into the tendering and bidding apps are read only when their models exist.
+Links into the tendering and bidding apps are read only when their models exist. The tender's
+benefit requirements and quality criteria have no specification field today, so they are tied
+to the specification requirements whose keys (``CB-1``, ``SL-2``) they cite in their text (a
+benefit requirement's notes, a criterion's name and question), or through a
+``spec_requirement``/``requirement_key`` field on the benefit requirement once the tendering
+app records one.
 """
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -239,12 +245,44 @@ def _requirement_by_ref(thread: Thread) -> dict[str, str]:
     return {n.ref: n.key for n in thread.of_kind("requirement") if n.ref}
 
 
-def _tendering(thread: Thread, partnership) -> None:
+KEY_TOKEN = re.compile(r"\b[A-Za-z]{1,6}-\d{1,4}\b")
+
+
+def _cited(by_ref: dict[str, str], *texts: str) -> list[str]:
+    """The requirement nodes whose keys the texts cite (``CB-1``, ``SL-2``), each once."""
+    found = []
+    upper = {ref.upper(): key for ref, key in by_ref.items()}
+    for text in texts:
+        for token in KEY_TOKEN.findall(text or ""):
+            key = upper.get(token.upper())
+            if key and key not in found:
+                found.append(key)
+    return found
+
+
+def _visible_tenders(partnership, user) -> set[int]:
+    """Tenders whose requirements and criteria ``user`` may see: published ones (the notice is
+    public) and drafts only for those who may see the evaluation model before publication (the
+    council side: never the enterprise partners who may bid, nor service users)."""
+    Tender = _model("coplan.tendering.models", "Tender")
+    if Tender is None:
+        return set()
+    return {
+        t.pk
+        for t in Tender.objects.filter(partnership=partnership).select_related("partnership")
+        if t.published_at is not None or user.has_perm("tendering.view_evaluation_model", t)
+    }
+
+
+def _tendering(thread: Thread, partnership, user) -> None:
     BenefitRequirement = _model("coplan.tendering.models", "BenefitRequirement")
     if BenefitRequirement is None:
         return
+    tenders = _visible_tenders(partnership, user)
     fields = {f.name for f in BenefitRequirement._meta.get_fields()}
-    qs = BenefitRequirement.objects.filter(tender__partnership=partnership).select_related(
+    qs = BenefitRequirement.objects.filter(
+        tender__partnership=partnership, tender_id__in=tenders
+    ).select_related(
         "tender", "measure", *(["clause_version__clause"] if "clause_version" in fields else [])
     )
     by_ref = _requirement_by_ref(thread)
@@ -259,7 +297,7 @@ def _tendering(thread: Thread, partnership) -> None:
                 "benefit_requirement",
                 br.pk,
                 label,
-                _url("tendering:overview", partnership.pk),
+                _url("tendering:tender.detail", partnership.pk, br.tender_id),
                 detail=", ".join(
                     x
                     for x in (
@@ -278,6 +316,36 @@ def _tendering(thread: Thread, partnership) -> None:
             key = getattr(br, "requirement_key", "") or getattr(br, "spec_key", "")
             if key and key in by_ref:
                 thread.link(by_ref[key], node.key)
+            for upstream in _cited(by_ref, getattr(br, "notes", "")):
+                thread.link(upstream, node.key)
+    _criteria(thread, partnership, tenders, by_ref)
+
+
+def _criteria(thread: Thread, partnership, tenders: set[int], by_ref: dict[str, str]) -> None:
+    """The tenders' scored quality criteria (the leaves of the criteria tree)."""
+    QualityCriterion = _model("coplan.tendering.models", "QualityCriterion")
+    if QualityCriterion is None:
+        return
+    criteria = list(
+        QualityCriterion.objects.filter(
+            tender__partnership=partnership, tender_id__in=tenders
+        ).select_related("tender")
+    )
+    parents = {c.parent_id for c in criteria if c.parent_id}
+    for c in criteria:
+        if c.pk in parents:
+            continue
+        node = thread.add(
+            Node(
+                "criterion",
+                c.pk,
+                c.name,
+                _url("tendering:tender.model", partnership.pk, c.tender_id),
+                detail=f"{c.tender}, weight {c.weight.normalize():f} %",
+            )
+        )
+        for upstream in _cited(by_ref, c.name, c.question):
+            thread.link(upstream, node.key)
 
 
 def _bidding(thread: Thread, partnership, today: dt.date) -> None:
@@ -358,7 +426,7 @@ def build(partnership, user, *, today: dt.date | None = None) -> Thread:
     thread = Thread()
     _design(thread, partnership, user)
     _pilots(thread, partnership)
-    _tendering(thread, partnership)
+    _tendering(thread, partnership, user)
     _bidding(thread, partnership, today)
     _flag_requirements(thread)
     return thread

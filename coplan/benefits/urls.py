@@ -10,6 +10,7 @@ urlpatterns = [
     path("thread/", views.thread_view, name="thread"),
     path("thread/<str:kind>/<int:item_pk>/", views.thread_item, name="thread.item"),
     path("public/", views.public, name="public"),
+    path("public/tenders/<int:tender_pk>/ocds.json", views.public_ocds, name="public.ocds"),
     path("sroi/", views.sroi_list, name="sroi.list"),
     path("sroi/new/", views.sroi_new, name="sroi.new"),
     path("sroi/<int:analysis_pk>/", views.sroi_detail, name="sroi.detail"),

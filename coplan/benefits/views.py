@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from coplan.core.tables import write_xlsx
 from coplan.partnerships import queries as partnerships
 from coplan.partnerships.models import Partnership
 
-from . import calc, domain, monitoring, queries, reports, social, thread
+from . import calc, domain, monitoring, ocds, queries, reports, social, thread
 from .forms import (
     AnalysisForm,
     CalculatorForm,
@@ -354,6 +354,19 @@ def public(request, pk):
         "benefits/public.html",
         {"partnership": partnership, "report": report, "illustrative": partnership.is_illustrative},
     )
+
+
+def public_ocds(request, pk, tender_pk):
+    """No login: open data for a published tender of the partnership that has a contract: the
+    tender's OCDS release package with an implementation release per contract (commitments as
+    delivery milestones, verified return lines as reporting milestones)."""
+    tender = get_object_or_404(
+        queries.public_tenders(pk).select_related("partnership__lead_authority"), pk=tender_pk
+    )
+    response = JsonResponse(ocds.release_package(tender), json_dumps_params={"indent": 2})
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Content-Disposition"] = f'inline; filename="{tender.reference}-ocds.json"'
+    return response
 
 
 # --- contract monitoring ----------------------------------------------------------------------

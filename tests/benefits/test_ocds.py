@@ -32,3 +32,60 @@ def test_the_implementation_release_validates(contract):
     assert milestones[f"commitment-{w.trainees.pk}"]["type"] == "delivery"
     reporting = [m for m in milestones.values() if m["type"] == "reporting"]
     assert len(reporting) == 2 and all(m["status"] == "met" for m in reporting)
+
+
+def test_the_implementation_merges_into_the_awarded_contract(contract):
+    """With the bidding app's award and contract releases in the package, the implementation
+    release names the same contract and award ids, so OCDS merges them into one contract."""
+    from django.utils import timezone
+
+    from coplan.bidding.models import Award
+
+    w = contract
+    now = timezone.now()
+    award = Award.objects.create(
+        tender=w.tender,
+        bid=w.contract.bid,
+        approved_by=w.people["commissioner"],
+        approved_at=now,
+        reasons="Most advantageous",
+        letters_sent_at=now,
+        standstill_days=10,
+        standstill_ends_at=now,
+    )
+    w.tender.awarded_at = now
+    w.tender.save(update_fields=["awarded_at"])
+    package = ocds.release_package(w.tender)
+    assert validate(package)["validation_errors"] == []
+    tags = [r["tag"] for r in package["releases"]]
+    assert ["contract"] in tags and tags[-1] == ["implementation"]
+    (implemented,) = package["releases"][-1]["contracts"]
+    assert implemented["id"] == f"contract-{w.contract.pk}"
+    assert implemented["awardID"] == f"award-{award.pk}"
+
+
+def test_the_public_open_data_of_an_awarded_tender(client, contract):
+    """The public benefits page links the tender's package with the implementation; a tender
+    that is not published, or has no contract, or is another partnership's is not found."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from coplan.tendering.models import Tender
+
+    w = contract
+    address = reverse("benefits:public.ocds", args=[w.partnership.pk, w.tender.pk])
+    response = client.get(address)
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response.json()["releases"][-1]["tag"] == ["implementation"]
+    public = client.get(reverse("benefits:public", args=[w.partnership.pk])).content.decode()
+    assert f'href="{address}"' in public
+    draft = Tender.objects.create(partnership=w.partnership, title="Draft", reference="draft-x")
+    unawarded = Tender.objects.create(
+        partnership=w.partnership, title="Open", reference="open-x", published_at=timezone.now()
+    )
+    for tender in (draft, unawarded):
+        missing = reverse("benefits:public.ocds", args=[w.partnership.pk, tender.pk])
+        assert client.get(missing).status_code == 404
+    other = reverse("benefits:public.ocds", args=[w.partnership.pk + 1000, w.tender.pk])
+    assert client.get(other).status_code == 404

@@ -121,6 +121,15 @@ def test_the_public_page_needs_no_login(client, w, persona):
     assert b"Trainees from young people leaving homelessness" in response.content
 
 
+@pytest.mark.parametrize("persona", [*EVERYONE, None])
+def test_the_public_open_data_needs_no_login(client, w, persona):
+    if persona:
+        client.force_login(w.people[persona])
+    response = client.get(url(w, "public.ocds", tender_pk=w.tender.pk))
+    assert response.status_code == 200
+    assert response.json()["releases"][-1]["tag"] == ["implementation"]
+
+
 @dataclass(frozen=True)
 class Post:
     name: str

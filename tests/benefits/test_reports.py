@@ -64,6 +64,20 @@ def test_the_year_before_they_were_due(year_one):
     assert reports.annual_report(year_one.authority, 2011).lines == []
 
 
+def test_the_status_uses_the_partnership_s_thresholds(year_one):
+    """As at 31 December 2007 the trainees and items are just under their pro-rata floor
+    (99.5 %): amber against 100 %, green once the partnership sets green from 95 %."""
+    w = year_one
+    domain.set_thresholds(
+        partnership=w.partnership,
+        actor=w.people["commissioner"],
+        green_percent=D(95),
+        amber_percent=D(70),
+    )
+    report = reports.annual_report(w.authority, 2007)
+    assert [line.status.rag for line in report.lines] == ["green", "green", "green"]
+
+
 def test_the_report_as_page_spreadsheet_and_pdf(client, year_one):
     w = year_one
     client.force_login(w.people["commissioner"])

@@ -114,3 +114,35 @@ def test_the_thread_through_the_api(contract):
     assert commitment["upstream"] == [f"benefit_requirement:{w.requirement.pk}"]
     # every commitment is due (its period started in 2007) and none has evidence
     assert set(body["broken"]) == {f"commitment:{c.pk}" for c in (w.trainees, w.reused, w.tonnes)}
+
+
+def test_the_thresholds_read_through_the_api(contract):
+    w = contract
+    manager = api_as(w.people["procurement"])
+    assert manager.get(f"{base(w)}/thresholds").json() == {
+        "green_percent": "100",
+        "amber_percent": "75",
+    }
+    manager.send("PUT", f"{base(w)}/thresholds", '{"green_percent": "95", "amber_percent": "70"}')
+    seen = api_as(w.people["steering"]).get(f"{base(w)}/thresholds").json()
+    assert seen == {"green_percent": "95.00", "amber_percent": "70.00"}
+    assert_problem(api_as(w.people["service_user"]).get(f"{base(w)}/thresholds"), 403, FORBIDDEN)
+
+
+def test_one_thread_item_both_ways_through_the_api(contract):
+    w = contract
+    reader = api_as(w.people["service_user"])
+    body = reader.get(f"{base(w)}/thread/commitment/{w.trainees.pk}").json()
+    assert body["item"]["key"] == f"commitment:{w.trainees.pk}"
+    assert body["item"]["broken"] == "No evidence submitted although it is due."
+    assert [n["key"] for n in body["upstream"]] == [f"benefit_requirement:{w.requirement.pk}"]
+    assert body["downstream"] == []
+    body = reader.get(f"{base(w)}/thread/benefit_requirement/{w.requirement.pk}").json()
+    assert [n["key"] for n in body["downstream"]] == [f"commitment:{w.trainees.pk}"]
+    assert_problem(reader.get(f"{base(w)}/thread/nonsense/1"), 404, NOT_FOUND)
+    assert_problem(reader.get(f"{base(w)}/thread/commitment/999999"), 404, NOT_FOUND)
+    from tests.factories import UserFactory
+
+    assert_problem(
+        api_as(UserFactory()).get(f"{base(w)}/thread/commitment/{w.trainees.pk}"), 404, NOT_FOUND
+    )

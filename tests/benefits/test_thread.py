@@ -222,3 +222,79 @@ def test_the_evidence_pack_includes_the_thread_as_bidders_may_see_it(client, cha
     assert all(line in html for line in summary)
     pdf = client.get(reverse("tendering:tender.evidence_pdf", args=[w.partnership.pk, w.tender.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_tender_items_join_the_requirements_they_cite(chain):
+    """A quality criterion (a leaf of the criteria tree) and a benefit requirement are tied to
+    the specification requirements whose keys they cite, so the thread runs from the insight
+    through the tender to the commitment and its evidence."""
+    from coplan.tendering.models import QualityCriterion
+
+    w = chain
+    w.requirement.notes = "Answers cb-1 of the specification."
+    w.requirement.save()
+    group = QualityCriterion.objects.create(tender=w.tender, name="Delivery", weight=D(20))
+    asked = QualityCriterion.objects.create(
+        tender=w.tender,
+        parent=group,
+        name="Training young people",
+        question="How will you meet CB-1 and SL-1 (and XX-9, which is not a requirement)?",
+        weight=D(20),
+    )
+    plain = QualityCriterion.objects.create(tender=w.tender, name="Quality", weight=D(10))
+    graph = thread.build(w.partnership, w.people["commissioner"], today=dt.date(2026, 1, 1))
+    assert {n.pk for n in graph.of_kind("criterion")} == {asked.pk, plain.pk}
+    up, down = graph.around(f"criterion:{asked.pk}")
+    sl1 = Requirement.objects.get(key="SL-1")
+    assert [n.key for n in up] == [
+        f"insight:{w.said.pk}",
+        f"requirement:{w.cb1.pk}",
+        f"requirement:{sl1.pk}",
+    ]
+    assert down == []
+    # SL-1 is now answered in the tender: no longer broken
+    assert not graph.nodes[f"requirement:{sl1.pk}"].broken
+    _, down = graph.around(f"insight:{w.said.pk}")
+    assert {n.kind for n in down} == {
+        "requirement",
+        "kpi",
+        "benefit_requirement",
+        "criterion",
+        "commitment",
+        "evidence",
+    }
+    up, _ = graph.around(f"evidence:{w.evidence.pk}")
+    assert [n.kind for n in up] == ["insight", "requirement", "benefit_requirement", "commitment"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [
+        ("commissioner", True),
+        ("procurement", True),
+        ("steering", True),
+        ("observer", True),
+        ("evaluator", True),
+        ("facilitator", False),
+        ("se_partner", False),
+        ("service_user", False),
+    ],
+)
+def test_a_draft_tender_stays_out_of_the_thread_of_those_who_may_not_see_it(chain, persona, sees):
+    """Before publication only the council side sees the criteria and benefit requirements;
+    the enterprise partners who may bid, the facilitator and service users do not."""
+    from coplan.tendering.models import BenefitRequirement, QualityCriterion, Tender
+
+    w = chain
+    draft = Tender.objects.create(partnership=w.partnership, title="Lot 2", reference="lot-2")
+    QualityCriterion.objects.create(tender=draft, name="Secret weighting", weight=D(30))
+    BenefitRequirement.objects.create(
+        tender=draft,
+        clause_version=w.requirement.clause_version,
+        measure=w.requirement.measure,
+        mode="scored",
+    )
+    graph = thread.build(w.partnership, w.people[persona])
+    kinds = {(n.kind, n.label) for n in graph.nodes.values()}
+    assert (("criterion", "Secret weighting") in kinds) is sees
+    assert len(graph.of_kind("benefit_requirement")) == (2 if sees else 1)

@@ -157,6 +157,12 @@ def test_the_contract_page_shows_status_additionality_and_social_value(client, c
     # 4 trainees × £2,500 (2007 table) + 400 items × £20 = £18,000
     assert "£18,000" in content and "1.5 % of the contract value" in content
     assert "Submit a quarterly return" not in content
+    # each commitment opens its golden thread; the tender's open data is one link away
+    for c in (w.trainees, w.reused, w.tonnes):
+        thread_item = reverse("benefits:thread.item", args=[w.partnership.pk, "commitment", c.pk])
+        assert f'href="{thread_item}"' in content
+    ocds = reverse("benefits:public.ocds", args=[w.partnership.pk, w.tender.pk])
+    assert f'href="{ocds}"' in content
     review = client.get(reverse("benefits:return", args=[w.partnership.pk, ret.pk]))
     assert "letters" not in review.content.decode()
     assert ret.lines.get(commitment=w.tonnes).status == LineStatus.SUBMITTED
