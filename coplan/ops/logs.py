@@ -1,7 +1,9 @@
 """Structured logs: one JSON line per request (``coplan.request``) and per task
 (``coplan.task``), with a request id that is taken from ``X-Request-ID`` or made up, and echoed
-back. ``COPLAN_LOG_FORMAT=json`` (default outside development) or ``text``;
-``COPLAN_LOG_LEVEL`` sets the level (default ``INFO``)."""
+back. A task queued during a request logs an ``enqueued`` line with both the request id and the
+task id, so the worker's ``started``/``finished`` lines (same task id) trace back to the request.
+``COPLAN_LOG_FORMAT=json`` (default outside development) or ``text``; ``COPLAN_LOG_LEVEL`` sets
+the level (default ``INFO``)."""
 
 import contextvars
 import datetime as dt
@@ -69,6 +71,10 @@ class RequestLogMiddleware:
     @staticmethod
     def _log(request, status, started, request_id):
         user = getattr(request, "user", None)
+        if hasattr(request, "coplan_user_id"):  # served from the page cache (core.pagecache)
+            user_id = request.coplan_user_id
+        else:
+            user_id = user.pk if user is not None and user.is_authenticated else None
         request_logger.info(
             "%s %s %s",
             request.method,
@@ -79,13 +85,20 @@ class RequestLogMiddleware:
                 "path": request.path,
                 "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                "user_id": user.pk if user is not None and user.is_authenticated else None,
+                "user_id": user_id,
                 "request_id": request_id,
             },
         )
 
 
 _task_started: dict[str, float] = {}
+
+
+def _task_enqueued_handler(sender, task_result, **kwargs):
+    extra = {"task": task_result.task.name, "task_id": str(task_result.id), "event": "enqueued"}
+    if request_id := request_id_var.get():
+        extra["request_id"] = request_id
+    task_logger.info("task enqueued %s", task_result.task.name, extra=extra)
 
 
 def _task_started_handler(sender, task_result, **kwargs):
@@ -114,8 +127,9 @@ def _task_finished_handler(sender, task_result, **kwargs):
 
 
 def connect_task_signals():
-    from django.tasks.signals import task_finished, task_started
+    from django.tasks.signals import task_enqueued, task_finished, task_started
 
+    task_enqueued.connect(_task_enqueued_handler, dispatch_uid="coplan.ops.task_enqueued")
     task_started.connect(_task_started_handler, dispatch_uid="coplan.ops.task_started")
     task_finished.connect(_task_finished_handler, dispatch_uid="coplan.ops.task_finished")
 

@@ -129,7 +129,38 @@ def test_each_task_is_logged_when_it_starts_and_finishes(db, caplog):
     events = [
         (r.event, getattr(r, "status", None)) for r in caplog.records if r.name == "coplan.task"
     ]
-    assert events == [("started", None), ("finished", "SUCCESSFUL")]
+    assert events == [("enqueued", None), ("started", None), ("finished", "SUCCESSFUL")]
+
+
+def test_a_task_queued_in_a_request_is_traced_to_it(db, caplog, settings):
+    """The ``enqueued`` line carries the request id and the task id; the worker's lines carry
+    the same task id, so a task run later in ``coplan worker`` traces back to its request."""
+    from django.core.management import call_command
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from coplan.ops.logs import RequestLogMiddleware
+
+    settings.TASKS = WORKER_TASKS
+    caplog.set_level(logging.INFO, logger="coplan")
+    queued = []
+
+    def view(request):
+        queued.append(add.enqueue(2, 3))
+        return HttpResponse("queued")
+
+    request = RequestFactory().post("/somewhere", HTTP_X_REQUEST_ID="req-42")
+    response = RequestLogMiddleware(view)(request)
+    call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    task_id = str(queued[0].id)
+    lines = [json.loads(JsonFormatter().format(r)) for r in caplog.records]
+    tasks = [(line["event"], line.get("request_id")) for line in lines if line.get("task_id")]
+    assert response["X-Request-ID"] == "req-42"
+    assert tasks == [("enqueued", "req-42"), ("started", None), ("finished", None)]
+    assert {line["task_id"] for line in lines if line.get("task_id")} == {task_id}
+    [request_line] = [line for line in lines if line["logger"] == "coplan.request"]
+    assert (request_line["request_id"], request_line["status"]) == ("req-42", 200)
 
 
 def test_readyz_refuses_while_migrations_are_pending(client, db, monkeypatch):

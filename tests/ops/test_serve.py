@@ -1,18 +1,24 @@
 """``coplan serve`` takes its configuration from the environment and refuses settings that
 could exhaust PostgreSQL's connections."""
 
+import contextlib
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from django.core.management.base import CommandError
 
 from coplan.core.management.commands.serve import plan
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_defaults():
@@ -61,15 +67,29 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def test_serve_answers_healthz(tmp_path):
-    """The real server, in a subprocess, on a free port."""
+def _get(url, **headers):
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def test_serve_answers_healthz_readyz_and_static_files_and_logs_json(tmp_path):
+    """The real server, in a subprocess, on a free port: liveness, readiness (503 naming the
+    unapplied migrations of its fresh database), a static file from WhiteNoise, and one JSON
+    log line per request on stderr carrying the request id."""
     port = _free_port()
+    base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
         "COPLAN_BIND": f"127.0.0.1:{port}",
         "COPLAN_WORKERS": "1",
         "COPLAN_THREADS": "2",
         "COPLAN_DEBUG": "1",
+        "COPLAN_LOG_FORMAT": "json",
+        "COPLAN_LOG_LEVEL": "INFO",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     env.pop("PYTEST_CURRENT_TEST", None)
@@ -81,19 +101,42 @@ def test_serve_answers_healthz(tmp_path):
         start_new_session=True,
     )
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 60
+        while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
-                    assert (r.status, r.read()) == (200, b"ok")
-                    assert len(r.headers["X-Request-ID"]) == 32
-                    break
+                status, headers, body = _get(f"{base}/healthz", **{"X-Request-ID": "probe-1"})
+                break
             except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("coplan serve did not answer /healthz")
                 time.sleep(0.1)
-        else:
-            pytest.fail("coplan serve did not answer /healthz")
+        assert (status, body, headers["X-Request-ID"]) == (200, b"ok", "probe-1")
+
+        status, _headers, body = _get(f"{base}/readyz")
+        assert status == 503
+        assert json.loads(body)["checks"]["migrations"]["ok"] is False
+
+        status, headers, body = _get(f"{base}/static/coplan/coplan.css")
+        assert status == 200
+        assert headers["Content-Type"].startswith("text/css")
+        assert body == (ROOT / "coplan/core/static/coplan/coplan.css").read_bytes()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
+        output, _ = server.communicate(timeout=10)
+
+    lines = []
+    for raw in output.decode(errors="replace").splitlines():
+        with contextlib.suppress(ValueError):
+            lines.append(json.loads(raw))
+    requests = {
+        line["path"]: line
+        for line in lines
+        if isinstance(line, dict) and line.get("logger") == "coplan.request"
+    }
+    assert requests["/healthz"]["request_id"] == "probe-1"
+    assert requests["/healthz"]["status"] == 200
+    assert requests["/readyz"]["status"] == 503
+    assert len(requests["/readyz"]["request_id"]) == 32
 
 
 def test_command_line_options_override_the_environment(monkeypatch, capsys, db):
