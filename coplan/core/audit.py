@@ -4,12 +4,19 @@ The trail is append-only and tamper-evident: every event stores ``prev_hash`` (t
 event before it) and ``hash``, the SHA-256 of its canonical content (:func:`canonical`) including
 ``prev_hash``. :func:`verify` walks the chain and names any entry that was edited or removed.
 This module is the only writer of :class:`~coplan.core.models.AuditEvent` rows.
+
+The chain covers an event's free text (``object_repr`` and ``data``) through its
+``detail_digest``, so that erasure (UK GDPR Art. 17) can take a person's name and email out of
+the text with :func:`redact` without breaking the chain: every other field of a redacted event
+(who, what, when, on which object) is still verified, and the ids of the redacted events are
+recorded in a ``core.audit.redacted`` event that :func:`verify` checks.
 """
 
 import contextlib
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -58,6 +65,18 @@ def canonical(
     ).encode()
 
 
+def detail_digest(object_repr: str, data) -> str:
+    """SHA-256 of an event's free text (its object's description and its data)."""
+    return hashlib.sha256(
+        json.dumps(
+            {"repr": object_repr, "data": data},
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        ).encode()
+    ).hexdigest()
+
+
 def _content_type_label(content_type_id) -> str:
     if content_type_id is None:
         return ""
@@ -66,6 +85,12 @@ def _content_type_label(content_type_id) -> str:
 
 
 def compute_hash(event: AuditEvent, prev_hash: str) -> str:
+    """The event's chain hash. Events with a ``detail_digest`` are chained over the digest of
+    their free text; older events over the text itself."""
+    if event.detail_digest:
+        object_repr, data = None, {"detail": event.detail_digest}
+    else:
+        object_repr, data = event.object_repr, event.data
     return hashlib.sha256(
         canonical(
             actor_id=event.actor_id,
@@ -73,8 +98,8 @@ def compute_hash(event: AuditEvent, prev_hash: str) -> str:
             partnership_id=event.partnership_id,
             content_type=_content_type_label(event.content_type_id),
             object_id=event.object_id,
-            object_repr=event.object_repr,
-            data=event.data,
+            object_repr=object_repr,
+            data=data,
             created_at=event.created_at,
             prev_hash=prev_hash,
         )
@@ -114,6 +139,7 @@ def log(*, actor, action: str, obj=None, partnership=None, data=None) -> AuditEv
         object_repr=str(obj)[:300] if obj is not None else "",
         data=_jsonable(data),
     )
+    event.detail_digest = detail_digest(event.object_repr, event.data)
     event.prev_hash = head.last_hash
     event.hash = compute_hash(event, head.last_hash)
     event.save()
@@ -158,6 +184,64 @@ def reseal(*, from_pk: int) -> None:
     head.save()
 
 
+# Redaction (erasure).
+
+REDACTED_ACTION = "core.audit.redacted"
+
+
+def _pattern(terms) -> re.Pattern | None:
+    words = sorted({t.strip() for t in terms if t and len(t.strip()) >= 3}, key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE
+    )
+
+
+def _scrub(value, pattern: re.Pattern, replacement: str):
+    if isinstance(value, str):
+        return pattern.sub(replacement, value)
+    if isinstance(value, list):
+        return [_scrub(v, pattern, replacement) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub(v, pattern, replacement) for k, v in value.items()}
+    return value
+
+
+def redact(*, terms, replacement: str, actor=None, reason: str = "") -> list[int]:
+    """Replace ``terms`` (a person's name and email address, whole words, any case) in the free
+    text of every audit event, mark those events redacted, and record their ids in a
+    ``core.audit.redacted`` event. Must run inside the erasure's transaction. Returns the ids."""
+    from django.db.models import Q, TextField
+    from django.db.models.functions import Cast
+
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.redact must run inside the erasure's transaction")
+    pattern = _pattern(terms)
+    if pattern is None:
+        return []
+    wanted = Q()
+    for term in {t.strip() for t in terms if t and len(t.strip()) >= 3}:
+        escaped = json.dumps(term)[1:-1]  # how the JSON text may hold non-ASCII letters
+        wanted |= Q(object_repr__icontains=term) | Q(text__icontains=term)
+        wanted |= Q(text__icontains=escaped)
+    ids = []
+    candidates = AuditEvent.objects.annotate(text=Cast("data", TextField())).filter(wanted)
+    with resealing():
+        for event in candidates.order_by("pk").iterator():
+            object_repr = _scrub(event.object_repr, pattern, replacement)
+            data = _scrub(event.data, pattern, replacement)
+            if (object_repr, data) == (event.object_repr, event.data):
+                continue
+            AuditEvent._base_manager.filter(pk=event.pk).update(
+                object_repr=object_repr, data=data, redacted=True
+            )
+            ids.append(event.pk)
+    if ids:
+        log(actor=actor, action=REDACTED_ACTION, data={"events": ids, "reason": reason})
+    return ids
+
+
 # Verification.
 
 
@@ -177,7 +261,19 @@ def verify() -> Verification:
     result = Verification()
     prev = GENESIS
     previous_pk = None
+    redacted, recorded = [], set()
     for event in AuditEvent.objects.order_by("pk").iterator(chunk_size=2000):
+        if event.action == REDACTED_ACTION and isinstance(event.data, dict):
+            recorded.update(event.data.get("events") or [])
+        if event.redacted:
+            redacted.append(event.pk)
+        elif event.detail_digest and detail_digest(event.object_repr, event.data) != (
+            event.detail_digest
+        ):
+            result.problems.append(
+                f"#{event.pk}: edited — its description or data no longer match their digest "
+                f"({event.action} at {_timestamp(event.created_at)})"
+            )
         result.checked += 1
         if event.prev_hash != prev:
             where = f"after #{previous_pk}" if previous_pk else "at the start of the log"
@@ -186,13 +282,20 @@ def verify() -> Verification:
                 f"(#{event.pk} expects previous hash {event.prev_hash[:12]}…, "
                 f"found {prev[:12] or 'none'}…)"
             )
-        if compute_hash(event, event.prev_hash) != event.hash:
+        if (event.detail_digest or not event.redacted) and compute_hash(
+            event, event.prev_hash
+        ) != event.hash:
             result.problems.append(
                 f"#{event.pk}: edited — its content no longer matches its hash "
                 f"({event.action} at {_timestamp(event.created_at)})"
             )
         prev = event.hash
         previous_pk = event.pk
+    for pk in redacted:
+        if pk not in recorded:
+            result.problems.append(
+                f"#{pk}: marked redacted, but no {REDACTED_ACTION} event records its redaction"
+            )
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_hash, head.count) != (prev, result.checked):
         result.problems.append(

@@ -195,6 +195,12 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, unique=True, editable=False)
+    # SHA-256 of object_repr and data: the chain covers this digest, not the text itself, so
+    # an erasure can remove a person's name from the text and the chain still verifies every
+    # other field (empty on events written before it existed).
+    detail_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # Set only by coplan.core.audit.redact (erasure, UK GDPR Art. 17), which records the ids.
+    redacted = models.BooleanField(default=False, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 

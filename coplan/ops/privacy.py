@@ -180,6 +180,13 @@ def erase_person(*, person, actor) -> dict:
         )
         if hasattr(locked, "affiliation_set"):
             locked.affiliation_set.update(job_title="")
+        redacted = audit.redact(
+            terms=[locked.full_name, locked.email],
+            replacement=ERASED_NAME,
+            actor=actor,
+            reason=f"erasure of person #{locked.pk}",
+        )
+        counts["core.audit"] = len(redacted)
         locked.full_name = ERASED_NAME
         locked.email = f"erased-{locked.pk}@erased.invalid"
         locked.is_active = False
@@ -283,8 +290,9 @@ register(
         purpose="Accountability for public money and procurement decisions (Freedom of "
         "Information, audit).",
         lawful_basis="Legal obligation and public task (UK GDPR Art. 6(1)(c), (e)).",
-        retention="Kept unchanged (it is tamper-evident and cannot be edited); after erasure "
-        "the entries point to 'Erased person'.",
+        retention="Kept (it is tamper-evident and cannot be edited); on erasure the person's "
+        "name and email are replaced by 'Erased person' in every entry, and the entries point "
+        "to 'Erased person'. The redaction itself is recorded, and the chain still verifies.",
         export=_export_audit,
     )
 )

@@ -182,3 +182,65 @@ def test_concurrent_appends_do_not_fork_the_chain():
     assert result.checked == AuditEvent.objects.count() == 20
     hashes = list(AuditEvent.objects.order_by("pk").values_list("prev_hash", "hash"))
     assert all(prev == hashes[i - 1][1] for i, (prev, _h) in enumerate(hashes) if i)
+
+
+# Erasure: a person's name and email leave the text; the chain still verifies the rest.
+
+
+def mention(name, email):
+    org = Organisation.objects.create(name=f"{name}'s group", type="community")
+    with transaction.atomic():
+        return audit.log(
+            actor=None,
+            action="core.organisation.created",
+            obj=org,
+            data={"contact": {"email": email, "note": f"Set up by {name.upper()}."}},
+        )
+
+
+def redact_ann():
+    with transaction.atomic():
+        return audit.redact(
+            terms=["Ann Ólafsdóttir", "ann@example.org"], replacement="Erased person"
+        )
+
+
+def test_redaction_takes_a_person_out_of_the_text_and_the_chain_still_verifies(three, capsys):
+    about_ann = mention("Ann Ólafsdóttir", "ann@example.org")
+    unrelated = record(4)
+
+    ids = redact_ann()
+
+    assert ids == [about_ann.pk]
+    event = AuditEvent.objects.get(pk=about_ann.pk)
+    assert event.redacted and not AuditEvent.objects.get(pk=unrelated.pk).redacted
+    assert event.object_repr == "Erased person's group"
+    assert event.data == {"contact": {"email": "Erased person", "note": "Set up by Erased person."}}
+    record_of_it = AuditEvent.objects.get(action=audit.REDACTED_ACTION)
+    assert record_of_it.data["events"] == [about_ann.pk]
+    assert audit.verify().ok
+    assert redact_ann() == []  # nothing left to redact
+
+
+def test_a_redacted_entry_still_guards_who_did_what_and_when(three, capsys):
+    about_ann = mention("Ann Ólafsdóttir", "ann@example.org")
+    redact_ann()
+
+    raw_sql(
+        "UPDATE core_auditevent SET action = %s WHERE id = %s",
+        ["core.organisation.deleted", about_ann.pk],
+    )
+
+    code, err = verify_exit_code(capsys)
+    assert code == 1 and f"#{about_ann.pk}: edited" in err
+
+
+def test_an_entry_marked_redacted_without_a_record_is_named(three, capsys):
+    raw_sql(
+        "UPDATE core_auditevent SET redacted = %s, data = %s WHERE id = %s",
+        [True, '{"n": 99}', three[1].pk],
+    )
+
+    code, err = verify_exit_code(capsys)
+    assert code == 1
+    assert f"#{three[1].pk}: marked redacted, but no core.audit.redacted event" in err

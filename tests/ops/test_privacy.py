@@ -204,12 +204,6 @@ def test_erasure_leaves_the_name_and_email_in_no_app_s_records(ann_everywhere, p
     assert after == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MISSING: audit events keep the erased person's name and email in object_repr and "
-    "data (e.g. partnership.member.invited {'email': …}); the hash-chained log cannot be "
-    "edited, so coplan.core.audit needs redactable personal fields (issue 10, erasure)",
-)
 def test_erasure_leaves_the_name_and_email_out_of_the_audit_log(ann_everywhere, personas):
     ann = ann_everywhere
     name, email = ann.full_name, ann.email
