@@ -13,7 +13,7 @@ import datetime as dt
 import uuid
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.responses import Status
@@ -24,7 +24,7 @@ from coplan.tendering.models import Tender
 
 from . import domain, queries, receipts
 from .enums import BidStatus, Conflict, ConflictDecision, Part, PriceQueryOutcome
-from .models import Bid, PriceQuery
+from .models import Bid, ModeratedScore, PriceQuery
 from .rules import registration_of
 
 router = Router(tags=["bidding"])
@@ -185,6 +185,7 @@ def read_bid(request, pk: int, tender_pk: int, bid_uuid: uuid.UUID):
     """An opened bid's content, checked against its receipt (404 while sealed)."""
     tender = _officer(request, pk, tender_pk)
     if tender.opened_at is None:
+        domain.record_sealed_read(actor=request.user, tender=tender, what="API bid content")
         raise Http404("The bids are sealed")
     bid = get_object_or_404(Bid, tender=tender, uuid=bid_uuid, status=BidStatus.SUBMITTED)
     if not request.user.has_perm("bidding.read_bid_content", tender):
@@ -252,6 +253,69 @@ def _receipt(bid):
 @router.get(f"{BASE}/mine/{{uuid:bid_uuid}}/receipt", response=ReceiptOut)
 def get_receipt(request, pk: int, tender_pk: int, bid_uuid: uuid.UUID):
     return _receipt(_own(request, pk, tender_pk, bid_uuid))
+
+
+class VerificationOut(Schema):
+    receipt_number: str
+    verified: bool
+    problems: list[str]
+    digest: str
+    documents: list[OpenedDocumentOut]
+
+
+class ReceiptIn(Schema):
+    receipt: str
+
+
+class ReceiptCheckOut(Schema):
+    matches: bool
+    problems: list[str]
+    verification: VerificationOut
+
+
+def _verification(check) -> dict:
+    return {
+        "receipt_number": check.bid.receipt_number,
+        "verified": check.ok,
+        "problems": check.problems,
+        "digest": check.digest,
+        "documents": [
+            {
+                "position": d.document.position,
+                "name": d.name,
+                "sha256": d.document.sha256,
+                "verified": d.ok,
+            }
+            for d in check.documents
+        ],
+    }
+
+
+def _own_opened(request, pk, tender_pk, bid_uuid) -> Bid:
+    bid = _own(request, pk, tender_pk, bid_uuid)
+    if bid.tender.opened_at is None or bid.status != BidStatus.SUBMITTED:
+        raise Http404("The bid is sealed until opening")
+    return bid
+
+
+@router.get(f"{BASE}/mine/{{uuid:bid_uuid}}/verification", response=VerificationOut)
+def get_verification(request, pk: int, tender_pk: int, bid_uuid: uuid.UUID):
+    """After opening, the bidder's bid checked against the digests of its receipt (404 while
+    sealed)."""
+    return _verification(domain.verify_bid(_own_opened(request, pk, tender_pk, bid_uuid)))
+
+
+@router.post(f"{BASE}/mine/{{uuid:bid_uuid}}/verification", response=ReceiptCheckOut)
+def check_receipt(request, pk: int, tender_pk: int, bid_uuid: uuid.UUID, payload: ReceiptIn):
+    """After opening, hold the receipt the bidder downloaded (its text) against the SHA-256
+    recomputed from the opened bid and documents."""
+    bid = _own_opened(request, pk, tender_pk, bid_uuid)
+    found = domain.check_receipt(bid=bid, actor=request.user, receipt=payload.receipt)
+    return {
+        "matches": found.ok,
+        "problems": found.problems,
+        "verification": _verification(found.verification),
+    }
 
 
 @router.post(f"{BASE}/mine/{{uuid:bid_uuid}}/withdrawal", response=BidOut)
@@ -521,6 +585,127 @@ def declare(request, pk: int, tender_pk: int, payload: DeclarationIn):
     )
 
 
+class PanelScoreOut(Schema):
+    evaluator: str
+    score: int
+    rationale: str
+
+
+class CommitmentPartOut(Schema):
+    requirement_id: int | None
+    measure: str
+    quantity: str
+    unit: str
+
+
+class PricePartOut(Schema):
+    price: str | None
+    prices: dict[str, str]
+    commitments: list[CommitmentPartOut]
+
+
+class WorkspaceItemOut(Schema):
+    bid: uuid.UUID
+    bidder: str
+    response: str | None = None
+    my_score: PanelScoreOut | None = None
+    panel_scores: list[PanelScoreOut] = []
+    price: PricePartOut | None = None
+
+
+class WorkspaceSectionOut(Schema):
+    part: Part
+    criterion_id: int | None
+    criterion: str | None
+    items: list[WorkspaceItemOut]
+
+
+class WorkspaceOut(Schema):
+    declaration: DeclarationOut | None
+    flags: list[str]
+    sealed: bool
+    sections: list[WorkspaceSectionOut]
+
+
+def _panel_score(s) -> dict:
+    return {"evaluator": str(s.evaluator), "score": s.score, "rationale": s.rationale}
+
+
+@router.get(f"{EV}/mine", response=WorkspaceOut)
+def my_evaluation(request, pk: int, tender_pk: int):
+    """The evaluator's workspace: the links Coplan found (to pre-fill the declaration), the
+    declaration, and — once the bids are opened and the declaration cleared — their part of
+    each bid with their score and, blind until they submit, the panel's."""
+    tender = _officer(request, pk, tender_pk, "bidding.evaluate")
+    sections = []
+    for section in domain.workspace(tender, request.user):
+        a = section["assignment"]
+        sections.append(
+            {
+                "part": a.part,
+                "criterion_id": a.criterion_id,
+                "criterion": a.criterion.name if a.criterion_id else None,
+                "items": [
+                    {
+                        "bid": item["bid"].uuid,
+                        "bidder": item["bid"].organisation.name,
+                        "response": item.get("response"),
+                        "my_score": _panel_score(item["mine"]) if item.get("mine") else None,
+                        "panel_scores": [_panel_score(s) for s in item.get("scores", [])],
+                        "price": item.get("price"),
+                    }
+                    for item in section["items"]
+                ],
+            }
+        )
+    return {
+        "declaration": domain.declaration_of(tender, request.user),
+        "flags": domain.conflict_flags(tender, request.user),
+        "sealed": tender.opened_at is None,
+        "sections": sections,
+    }
+
+
+class ModerationOut(Schema):
+    bid: uuid.UUID
+    bidder: str
+    criterion_id: int
+    criterion: str
+    individual: list[PanelScoreOut]
+    moderated_score: int | None
+    moderated_rationale: str | None
+    difference_reason: str | None
+
+
+@router.get(f"{EV}/scores", response=list[ModerationOut])
+def list_scores(request, pk: int, tender_pk: int):
+    """For moderation: every individual score per bid and question, and the consensus (the
+    procurement officer; 404 while sealed)."""
+    tender = _officer(request, pk, tender_pk, "bidding.manage_evaluation")
+    _opened_or_404(tender)
+    bids = domain.live_bids(tender)
+    moderated = {(m.bid_id, m.criterion_id): m for m in ModeratedScore.objects.filter(bid__in=bids)}
+    rows = []
+    for bid in bids:
+        for c in domain.scored_criteria(tender):
+            m = moderated.get((bid.pk, c.pk))
+            rows.append(
+                {
+                    "bid": bid.uuid,
+                    "bidder": bid.organisation.name,
+                    "criterion_id": c.pk,
+                    "criterion": c.name,
+                    "individual": [
+                        _panel_score(s) for s in domain.visible_scores(bid, c, request.user)
+                    ],
+                    "moderated_score": m.score if m else None,
+                    "moderated_rationale": m.rationale if m else None,
+                    "difference_reason": m.difference_reason if m else None,
+                }
+            )
+    return rows
+
+
 @router.post(f"{EV}/declarations/{{int:declaration_id}}/decision", response=DeclarationOut)
 def decide(request, pk: int, tender_pk: int, declaration_id: int, payload: DecisionIn):
     tender = _officer(request, pk, tender_pk, "bidding.manage_evaluation")
@@ -667,6 +852,28 @@ def get_award(request, pk: int, tender_pk: int):
     if award is None:
         raise Http404("No award yet")
     return award
+
+
+@router.get(f"{BASE}/award/letters/{{uuid:bid_uuid}}.pdf", response={200: None})
+def letter(request, pk: int, tender_pk: int, bid_uuid: uuid.UUID):
+    """A bidder's award or unsuccessful letter (PDF) with the debrief: for officers (verified
+    session) and for the bidder itself, once the award is approved."""
+    from . import exports
+
+    tender = Tender.objects.filter(partnership_id=pk, pk=tender_pk).first()
+    if tender is None:
+        raise Http404("No such tender")
+    registration = registration_of(request.user, tender)
+    bid = get_object_or_404(Bid, tender=tender, uuid=bid_uuid, status=BidStatus.SUBMITTED)
+    if registration is None or registration.organisation_id != bid.organisation_id:
+        _officer(request, pk, tender_pk, "bidding.award")
+    award = getattr(tender, "award", None) if tender.awarded_at else None
+    if award is None:
+        raise Http404("No award yet")
+    data = exports.letter_pdf(award, bid, illustrative=tender.partnership.is_illustrative)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="letter-{bid.receipt_number}.pdf"'
+    return response
 
 
 @router.post(f"{BASE}/award/contract/conclusion", response=ContractOut)

@@ -83,6 +83,18 @@ class BidForm(GovukForm):
         return next((name for name, value in table.items() if value == key), None)
 
 
+class ReceiptForm(GovukForm):
+    receipt = forms.FileField(
+        label="Your receipt",
+        help_text="The receipt file (.txt) you downloaded when you submitted the bid.",
+        error_messages={"required": "Choose the receipt file you downloaded"},
+    )
+
+    def receipt_text(self) -> str:
+        upload = self.cleaned_data["receipt"]
+        return upload.read(64 * 1024).decode("utf-8", errors="replace")
+
+
 class OpeningTimeForm(GovukForm):
     opening_at = forms.DateTimeField(
         label="Opening time",

@@ -3,6 +3,8 @@ SHA-256 digests of every document and of the whole bid. It names no content, so 
 download it at any time and, after opening, check it against the opened bid."""
 
 import datetime as dt
+import re
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
@@ -40,3 +42,27 @@ def text(bid) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+@dataclass
+class Parsed:
+    number: str
+    digest: str
+    documents: dict[int, str] = field(default_factory=dict)  # position → SHA-256
+
+
+_NUMBER = re.compile(r"^Receipt number:\s+(\S+)\s*$", re.M)
+_WHOLE = re.compile(r"SHA-256 of the whole bid.*?^\s+([0-9a-f]{64})\s*$", re.M | re.S)
+_DOCUMENT = re.compile(r"^\s+(\d+)\. \d+ bytes\s+SHA-256 ([0-9a-f]{64})\s*$", re.M)
+
+
+def parse(receipt: str) -> Parsed | None:
+    """The receipt number and digests of a receipt written by :func:`text` (``None`` if the
+    text is not one)."""
+    if not receipt.lstrip().startswith("COPLAN BID RECEIPT"):
+        return None
+    number, whole = _NUMBER.search(receipt), _WHOLE.search(receipt)
+    if number is None or whole is None:
+        return None
+    documents = {int(p): d for p, d in _DOCUMENT.findall(receipt)}
+    return Parsed(number=number.group(1), digest=whole.group(1), documents=documents)

@@ -20,9 +20,12 @@ Regulations 2015):
   master key; rotating the master key means re-wrapping the ``SealKey`` rows only.
 * **Released only by the opening.** :func:`open_key` unwraps a tender's data key for reading
   and refuses (``DomainError`` code ``sealed``) unless the tender has been opened
-  (``tender.opened_at`` set by :func:`coplan.bidding.domain.opening.open_tender`, which needs two
-  different authorised officers and a reached opening time). Refusals are audited by the caller
-  that asked (see ``domain.opening.refuse``). Sealing (:func:`seal`) only ever *encrypts*.
+  (``tender.opened_at`` set by :func:`coplan.bidding.domain.opening.confirm_opening`, which
+  needs two different authorised officers and a reached opening time) *and* two different
+  officers' confirmations are on record, so ``opened_at`` set any other way (an admin, another
+  app, a bug) releases nothing. Refusals are audited by the caller that asked (see
+  ``domain.bids.refuse`` and ``domain.bids.record_sealed_read``). Sealing (:func:`seal`) only
+  ever *encrypts*.
 * **Documents** are encrypted in memory before they touch storage; the stored file is
   ``nonce || ciphertext+tag`` under a random name with no extension.
 
@@ -111,9 +114,14 @@ def seal(tender, plaintext: bytes, aad: str) -> bytes:
 
 def open_key(tender) -> bytes:
     """The data key for reading: refused until the tender has been opened."""
-    from .models import SealKey
+    from .models import OpeningConfirmation, SealKey
 
-    if tender.opened_at is None:
+    officers = set(
+        OpeningConfirmation.objects.filter(tender=tender).values_list("officer", flat=True)
+    )
+    if tender.opened_at is None or len(officers) < 2:
+        # Both: ``opened_at`` set by any other path (an admin, another app, a bug) without two
+        # different officers' confirmations in Coplan releases nothing.
         raise DomainError(
             "The bids are sealed until the tender is opened by two authorised officers.",
             code="sealed",

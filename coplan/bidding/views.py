@@ -21,7 +21,7 @@ from coplan.tendering.models import Tender
 
 from . import domain, queries, receipts, twofactor
 from .enums import BidStatus
-from .forms import BidForm, OpeningTimeForm
+from .forms import BidForm, OpeningTimeForm, ReceiptForm
 from .models import Bid
 from .rules import registration_of
 
@@ -160,9 +160,11 @@ def confirm_opening(request, pk, tender_pk):
     return redirect("bidding:tender", pk, tender.pk)
 
 
-def _opened_bid(tender, bid_uuid) -> Bid:
-    """A current bid of an opened tender; 404 while sealed (never content)."""
+def _opened_bid(request, tender, bid_uuid, what) -> Bid:
+    """A current bid of an opened tender; 404 while sealed (never content), and the attempt
+    to read a sealed bid is audited."""
     if tender.opened_at is None:
+        domain.record_sealed_read(actor=request.user, tender=tender, what=what)
         raise Http404("The bids are sealed")
     return get_object_or_404(
         Bid.objects.select_related("organisation", "consortium", "tender"),
@@ -176,7 +178,7 @@ def _opened_bid(tender, bid_uuid) -> Bid:
 @twofactor.guard
 def bid_detail(request, pk, tender_pk, bid_uuid):
     partnership, tender = _officer_tender(request, pk, tender_pk)
-    bid = _opened_bid(tender, bid_uuid)
+    bid = _opened_bid(request, tender, bid_uuid, "bid page")
     if not request.user.has_perm("bidding.read_bid_content", tender):
         raise PermissionDenied("Only the procurement officer reads the bids.")
     check = domain.verify_bid(bid)
@@ -210,7 +212,7 @@ def _commitments(tender, content) -> list[tuple[str, str, str]]:
 @twofactor.guard
 def bid_document(request, pk, tender_pk, bid_uuid, position):
     _partnership, tender = _officer_tender(request, pk, tender_pk)
-    bid = _opened_bid(tender, bid_uuid)
+    bid = _opened_bid(request, tender, bid_uuid, "bid document")
     if not request.user.has_perm("bidding.read_bid_content", tender):
         raise PermissionDenied("Only the procurement officer reads the bids.")
     document = get_object_or_404(bid.documents, position=position)
@@ -300,13 +302,32 @@ def receipt(request, pk, tender_pk, bid_uuid):
 
 @login_required
 def verify(request, pk, tender_pk, bid_uuid):
-    """After opening, the bidder checks the opened bid against its receipt."""
+    """After opening, the bidder checks the opened bid against its receipt: the digests the
+    opening recomputed, and (uploading it) the receipt file they downloaded."""
     partnership, tender, bid = _own_bid(request, pk, tender_pk, bid_uuid)
     if tender.opened_at is None or bid.status != BidStatus.SUBMITTED:
         raise Http404("The bid is sealed until opening")
-    check = domain.verify_bid(bid)
+    posted = request.method == "POST"
+    form = ReceiptForm(request.POST if posted else None, request.FILES if posted else None)
+    receipt_check = None
+    if posted and form.is_valid():
+        try:
+            receipt_check = domain.check_receipt(
+                bid=bid, actor=request.user, receipt=form.receipt_text()
+            )
+        except DomainError as error:
+            form.add_error("receipt", error.message)
+    check = receipt_check.verification if receipt_check else domain.verify_bid(bid)
     return render(
         request,
         "bidding/verify.html",
-        _ctx(request, partnership, tender=tender, bid=bid, check=check),
+        _ctx(
+            request,
+            partnership,
+            tender=tender,
+            bid=bid,
+            check=check,
+            form=form,
+            receipt_check=receipt_check,
+        ),
     )

@@ -217,31 +217,12 @@ def score(request, pk, tender_pk):
     declaration = domain.declaration_of(tender, request.user)
     if declaration is None:
         return redirect("bidding:declare", pk, tender.pk)
-    parts = domain.parts_of(tender, request.user)
-    sections = []
-    if parts:
-        bids = domain.live_bids(tender)
-        contents = {b.pk: domain.read_bid(b) for b in bids}
-        for a in parts:
-            items = []
-            for bid in bids:
-                content = contents[bid.pk]
-                if a.part == Part.PRICE:
-                    items.append({"bid": bid, "content": content})
-                    continue
-                mine = Score.objects.filter(
-                    bid=bid, criterion=a.criterion, evaluator=request.user
-                ).first()
-                items.append(
-                    {
-                        "bid": bid,
-                        "response": content.get("quality", {}).get(a.criterion.name, ""),
-                        "mine": mine,
-                        "scores": domain.visible_scores(bid, a.criterion, request.user),
-                        "form": None if mine else ScoreForm(prefix=f"s{bid.pk}-{a.criterion.pk}"),
-                    }
-                )
-            sections.append({"assignment": a, "items": items})
+    sections = domain.workspace(tender, request.user)
+    for section in sections:
+        criterion = section["assignment"].criterion
+        for item in section["items"]:
+            if criterion is not None and item["mine"] is None:
+                item["form"] = ScoreForm(prefix=f"s{item['bid'].pk}-{criterion.pk}")
     return render(
         request,
         "bidding/score.html",

@@ -4,8 +4,10 @@ transaction (refusals that must be on the record are audited in their own transa
 from .award import approve_award, conclude_contract, standstill_days, standstill_end
 from .bids import (
     Document,
+    check_receipt,
     read_bid,
     read_document,
+    record_sealed_read,
     refuse,
     scored_criteria,
     scored_requirements,
@@ -32,6 +34,7 @@ from .evaluation import (
     results_of,
     submit_score,
     visible_scores,
+    workspace,
 )
 from .opening import confirm_opening, set_opening_time
 
@@ -40,6 +43,7 @@ __all__ = [
     "abnormally_low",
     "approve_award",
     "assign",
+    "check_receipt",
     "cleared",
     "conclude_contract",
     "confirm_opening",
@@ -55,6 +59,7 @@ __all__ = [
     "read_bid",
     "read_document",
     "record_explanation",
+    "record_sealed_read",
     "record_shortfall",
     "refuse",
     "request_explanation",
@@ -69,4 +74,5 @@ __all__ = [
     "verify_bid",
     "visible_scores",
     "withdraw_bid",
+    "workspace",
 ]

@@ -286,6 +286,7 @@ class OpenedDocument:
     name: str
     ok: bool
     problem: str = ""
+    digest: str = ""  # SHA-256 of the opened bytes ("" when they did not decrypt)
 
 
 @dataclass
@@ -295,6 +296,13 @@ class Verification:
     ok: bool
     problems: list[str] = field(default_factory=list)
     documents: list[OpenedDocument] = field(default_factory=list)
+    digest: str = ""  # SHA-256 of the opened canonical bid ("" when it did not decrypt)
+
+
+def record_sealed_read(*, actor, tender, what: str) -> None:
+    """Audit an attempt to read bid content while the bids are sealed (the caller refuses)."""
+    with transaction.atomic():
+        _log(actor, "bidding.bid.read_refused", tender, what=what, code="sealed")
 
 
 def read_bid(bid, *, key: bytes | None = None) -> dict:
@@ -331,7 +339,8 @@ def verify_bid(bid, *, key: bytes | None = None) -> Verification:
         raw = seal.unseal(tender, bid.sealed, seal.bid_aad(tender, bid.uuid), key=key)
     except DomainError as error:
         return Verification(bid=bid, content=None, ok=False, problems=[error.message])
-    if seal.sha256(raw) != bid.digest:
+    digest = seal.sha256(raw)
+    if digest != bid.digest:
         problems.append("The bid's content does not match its receipt digest.")
     content = _loads(raw)
     manifest = {d["position"]: d for d in content.get("documents", [])}
@@ -345,15 +354,78 @@ def verify_bid(bid, *, key: bytes | None = None) -> Verification:
                 OpenedDocument(doc, manifest.get(doc.position, {}).get("name", ""), False, message)
             )
             continue
-        digest = seal.sha256(data)
+        data_digest = seal.sha256(data)
         listed = manifest.get(doc.position, {})
-        if digest != doc.sha256 or digest != listed.get("sha256"):
-            opened.append(OpenedDocument(doc, name, False, "Its SHA-256 differs from the receipt."))
+        if data_digest != doc.sha256 or data_digest != listed.get("sha256"):
+            opened.append(
+                OpenedDocument(
+                    doc, name, False, "Its SHA-256 differs from the receipt.", data_digest
+                )
+            )
         else:
-            opened.append(OpenedDocument(doc, name, True))
+            opened.append(OpenedDocument(doc, name, True, digest=data_digest))
     if len(manifest) != len(opened):
         problems.append("The number of documents differs from the receipt.")
     problems += [f"Document {d.document.position}: {d.problem}" for d in opened if not d.ok]
     return Verification(
-        bid=bid, content=content, ok=not problems, problems=problems, documents=opened
+        bid=bid,
+        content=content,
+        ok=not problems,
+        problems=problems,
+        documents=opened,
+        digest=digest,
     )
+
+
+@dataclass
+class ReceiptCheck:
+    """The bidder's own receipt held against the opened bid."""
+
+    ok: bool
+    problems: list[str]
+    verification: Verification
+
+
+def check_receipt(*, bid, actor, receipt: str) -> ReceiptCheck:
+    """Compare the digests on the receipt the bidder downloaded (its text) with the SHA-256
+    recomputed from the opened bid and documents; audited (the check is on the record)."""
+    from .. import receipts
+
+    parsed = receipts.parse(receipt)
+    if parsed is None:
+        raise DomainError(
+            "This is not a Coplan bid receipt: choose the receipt file you downloaded.",
+            code="not_a_receipt",
+            field="receipt",
+        )
+    if parsed.number != bid.receipt_number:
+        raise DomainError(
+            f"This receipt is for bid {parsed.number}, not {bid.receipt_number}.",
+            code="other_bid",
+            field="receipt",
+        )
+    check = verify_bid(bid)
+    problems = list(check.problems)
+    if parsed.digest != check.digest:
+        problems.append("The SHA-256 of the opened bid differs from the one on your receipt.")
+    opened = {d.document.position: d for d in check.documents}
+    if set(parsed.documents) != set(opened):
+        problems.append("The documents listed on your receipt differ from the opened bid's.")
+    for position, digest in sorted(parsed.documents.items()):
+        d = opened.get(position)
+        if d is not None and d.digest != digest:
+            problems.append(
+                f"Document {position}: its SHA-256 differs from the one on your receipt."
+            )
+    result = ReceiptCheck(ok=not problems, problems=problems, verification=check)
+    with transaction.atomic():
+        _log(
+            actor,
+            "bidding.receipt.checked",
+            bid.tender,
+            bid,
+            receipt=bid.receipt_number,
+            ok=result.ok,
+            problems=problems,
+        )
+    return result

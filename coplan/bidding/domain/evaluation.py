@@ -304,6 +304,59 @@ def parts_of(tender, user) -> list[Assignment]:
     )
 
 
+def _price_part(tender, content) -> dict:
+    """The price and benefits part of an opened bid (never its quality responses)."""
+    requirements = {str(r.pk): r for r in scored_requirements(tender)}
+    commitments = []
+    for key, quantity in content.get("commitments", {}).items():
+        r = requirements.get(key)
+        commitments.append(
+            {
+                "requirement_id": int(key) if key.isdigit() else None,
+                "measure": r.measure.name if r else f"Requirement {key}",
+                "quantity": quantity,
+                "unit": r.measure.unit if r else "",
+            }
+        )
+    return {
+        "price": content.get("price"),
+        "prices": content.get("prices", {}),
+        "commitments": commitments,
+    }
+
+
+def workspace(tender, user) -> list[dict]:
+    """What ``user`` sees as an evaluator, one section per assignment: each opened bid's part
+    they evaluate (the response to their question, or the price and benefits), their own
+    score and — blind until they submit — the panel's. Empty until the bids are opened and
+    their declaration is cleared (:func:`parts_of`)."""
+    parts = parts_of(tender, user)
+    if not parts:
+        return []
+    bids = live_bids(tender)
+    contents = {b.pk: read_bid(b) for b in bids}
+    sections = []
+    for a in parts:
+        items = []
+        for bid in bids:
+            content = contents[bid.pk]
+            if a.part == Part.PRICE:
+                items.append({"bid": bid, "price": _price_part(tender, content)})
+                continue
+            items.append(
+                {
+                    "bid": bid,
+                    "response": content.get("quality", {}).get(a.criterion.name, ""),
+                    "mine": Score.objects.filter(
+                        bid=bid, criterion=a.criterion, evaluator=user
+                    ).first(),
+                    "scores": visible_scores(bid, a.criterion, user),
+                }
+            )
+        sections.append({"assignment": a, "items": items})
+    return sections
+
+
 # --- Scores ------------------------------------------------------------------------------------
 
 
