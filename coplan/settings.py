@@ -227,6 +227,10 @@ SECURE_CSP = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Load balancer and orchestrator probes call /healthz and /readyz over plain HTTP inside the
+# network: answer them rather than redirect to HTTPS (Django matches the path without its
+# leading slash).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 if not (DEBUG or DEMO or TESTING):

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
 from coplan.core.pdf import render_pdf
 from coplan.core.tables import write_xlsx
+from coplan.core.uploads import attachment_response
 from coplan.partnerships import queries as partnerships
 from coplan.partnerships.models import Partnership
 
@@ -440,6 +441,7 @@ def return_new(request, pk, contract_pk):
         recruitment=recruitment,
     )
     if request.method == "POST" and form.is_valid():
+        added = []  # evidence files written, removed again if the return is rolled back
         try:
             with transaction.atomic():
                 ret = domain.submit_return(
@@ -453,14 +455,18 @@ def return_new(request, pk, contract_pk):
                 for commitment, upload in form.uploads().items():
                     if commitment.pk in lines:
                         try:
-                            domain.add_evidence(
-                                line=lines[commitment.pk], actor=request.user, upload=upload
+                            added.append(
+                                domain.add_evidence(
+                                    line=lines[commitment.pk], actor=request.user, upload=upload
+                                )
                             )
                         except DomainError as error:
                             raise DomainError(
                                 error.message, code=error.code, field=f"file_{commitment.pk}"
                             ) from None
         except DomainError as error:
+            for evidence in added:
+                evidence.file.delete(save=False)  # no rows, so no orphan files either
             add_domain_error(form, error)
         else:
             messages.success(request, f"Return for {ret} submitted for verification.")
@@ -600,12 +606,8 @@ def evidence_download(request, pk, evidence_pk):
         line__quarterly_return__contract__tender__partnership=partnership,
         pk=evidence_pk,
     )
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.name,
-        content_type=evidence.content_type or "application/octet-stream",
-    )
+    # The type follows the (cleaned) name's extension, never the type the browser declared.
+    return attachment_response(evidence.file, evidence.name)
 
 
 @login_required

@@ -196,15 +196,7 @@ def read_bid(request, pk: int, tender_pk: int, bid_uuid: uuid.UUID):
         "verified": check.ok,
         "problems": check.problems,
         "content": check.content or {},
-        "documents": [
-            {
-                "position": d.document.position,
-                "name": d.name,
-                "sha256": d.document.sha256,
-                "verified": d.ok,
-            }
-            for d in check.documents
-        ],
+        "documents": _checked_documents(check),
     }
 
 
@@ -279,16 +271,20 @@ def _verification(check) -> dict:
         "verified": check.ok,
         "problems": check.problems,
         "digest": check.digest,
-        "documents": [
-            {
-                "position": d.document.position,
-                "name": d.name,
-                "sha256": d.document.sha256,
-                "verified": d.ok,
-            }
-            for d in check.documents
-        ],
+        "documents": _checked_documents(check),
     }
+
+
+def _checked_documents(check) -> list[dict]:
+    return [
+        {
+            "position": d.document.position,
+            "name": d.name,
+            "sha256": d.document.sha256,
+            "verified": d.ok,
+        }
+        for d in check.documents
+    ]
 
 
 def _own_opened(request, pk, tender_pk, bid_uuid) -> Bid:

@@ -7,11 +7,12 @@ edit it)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
+from coplan.core.uploads import attachment_response
 from coplan.tendering.scoring import engine
 
 from . import domain, ocds, queries
@@ -73,9 +74,8 @@ def evidence_pdf(request, reference):
 def document(request, reference, document_pk):
     tender = queries.published_tender(reference)
     doc = get_object_or_404(tender.documents, pk=document_pk)
-    return FileResponse(
-        doc.file.open("rb"), as_attachment=True, filename=doc.file.name.split("/")[-1]
-    )
+    # Public, but still a download a browser will not render or run, under a cleaned name.
+    return attachment_response(doc.file, doc.file.name.rsplit("/", 1)[-1])
 
 
 @login_required

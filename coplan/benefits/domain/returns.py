@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from coplan.core import audit
 from coplan.core.errors import DomainError
+from coplan.core.uploads import SAFE_TYPES, check_upload, extension, safe_filename
 
 from .. import calc
 from ..models import (
@@ -25,14 +26,7 @@ from ..models import (
 from ..rules import can_submit_for, manages_contract
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES = {
-    "application/pdf",
-    "image/png",
-    "image/jpeg",
-    "text/csv",
-    "text/plain",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+EVIDENCE_EXTENSIONS = {"pdf", "png", "jpg", "jpeg", "csv", "txt", "xlsx"}
 
 
 def partnership_of(contract):
@@ -205,26 +199,32 @@ def add_evidence(*, line: ReturnLine, actor, upload) -> EvidenceFile:
         raise DomainError(
             "The line is verified: its evidence is closed.", code="line_verified", field="file"
         )
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise DomainError("The file must be smaller than 10 MB.", code="too_big", field="file")
-    content_type = getattr(upload, "content_type", "") or ""
-    if content_type not in EVIDENCE_TYPES:
+    if extension(safe_filename(getattr(upload, "name", "") or "")) not in EVIDENCE_EXTENSIONS:
         raise DomainError(
             "The file must be a PDF, PNG, JPEG, CSV, text or XLSX file.",
-            code="file_type",
+            code="unsupported_file",
             field="file",
         )
-    with transaction.atomic():
-        evidence = EvidenceFile(
-            line=line,
-            name=upload.name[:200],
-            content_type=content_type,
-            size=upload.size,
-            uploaded_by=actor,
-        )
-        evidence.file.save(upload.name, upload, save=False)
-        evidence.save()
-        _log(actor, "benefits.evidence.added", evidence, contract, name=evidence.name)
+    # Size, emptiness, contents that really match the extension (never HTML, scripts or
+    # programs, whatever type the browser declared); a cleaned name, never the path it sent.
+    name = check_upload(
+        upload,
+        allowed=EVIDENCE_EXTENSIONS,
+        max_bytes=MAX_EVIDENCE_BYTES,
+        too_large="The file must be smaller than 10 MB.",
+    )
+    content_type = SAFE_TYPES[extension(name)].split(";")[0]
+    evidence = EvidenceFile(
+        line=line, name=name, content_type=content_type, size=upload.size, uploaded_by=actor
+    )
+    evidence.file.save(name, upload, save=False)
+    try:
+        with transaction.atomic():
+            evidence.save()
+            _log(actor, "benefits.evidence.added", evidence, contract, name=evidence.name)
+    except Exception:
+        evidence.file.delete(save=False)  # no row, no orphan file
+        raise
     return evidence
 
 

@@ -13,12 +13,18 @@ from coplan.core import audit
 from coplan.core.domain import rule_in_force
 from coplan.core.errors import DomainError
 from coplan.core.models import StatutoryRuleKey
+from coplan.core.uploads import check_upload
 
 from ..enums import ContractType, Route
 from ..models import Lot, Tender, TenderDocument
 
 PENNY = Decimal("0.01")
 HUNDRED = Decimal(100)
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+DOCUMENT_TYPES = {
+    "pdf", "doc", "docx", "odt", "rtf", "txt", "xls", "xlsx", "ods", "csv", "ppt", "pptx", "odp",
+    "png", "jpg", "jpeg",
+}  # fmt: skip
 
 
 @dataclass
@@ -285,11 +291,18 @@ def add_document(*, tender: Tender, actor, title: str, file) -> TenderDocument:
     """Add a tender document (ITT, specification, terms); after publication, amend through an
     addendum instead."""
     _guard_draft(tender, "the tender documents")
-    with transaction.atomic():
-        document = TenderDocument.objects.create(
-            tender=tender, title=title, file=file, uploaded_by=actor
-        )
-        _log(actor, "tendering.document.added", tender, document, title=title)
+    # Size, emptiness, and contents that match the extension (never HTML, scripts, programs);
+    # the stored name is a cleaned one, never the path the browser sent.
+    name = check_upload(file, allowed=DOCUMENT_TYPES, max_bytes=MAX_DOCUMENT_BYTES)
+    document = TenderDocument(tender=tender, title=title, uploaded_by=actor)
+    document.file.save(name, file, save=False)
+    try:
+        with transaction.atomic():
+            document.save()
+            _log(actor, "tendering.document.added", tender, document, title=title)
+    except Exception:
+        document.file.delete(save=False)  # no row, no orphan file
+        raise
     return document
 
 
