@@ -1,8 +1,8 @@
 """OCDS implementation data for contracts: each contract's community benefit commitments as
 delivery milestones, with their status from verified returns, and each verified return line as
-a dated reporting milestone. Extends the tender's release package (the bidding app's award and
-contract releases when it provides them, the tendering app's otherwise). No extensions are
-declared (the validator would try to download them)."""
+a dated reporting milestone. Added to the tender's package through
+``coplan.tendering.ocds.register_releases``, after the bidding app's award and contract
+releases. No extensions are declared (the validator would try to download them)."""
 
 from django.utils import timezone
 
@@ -11,14 +11,6 @@ from coplan.tendering import ocds as tender_ocds
 from . import monitoring
 from .calc import Rag
 from .models import LineStatus
-
-
-def _base_package(tender) -> dict:
-    try:
-        from coplan.bidding import ocds as bidding_ocds
-    except ImportError:
-        return tender_ocds.release_package(tender)
-    return bidding_ocds.release_package(tender)
 
 
 def _contract_ids(contract, ocid: str) -> set[str]:
@@ -127,11 +119,18 @@ def implementation_release(tender, contract, package: dict) -> dict:
     )
 
 
-def release_package(tender) -> dict:
-    """The tender's release package with an implementation release for each contract."""
-    package = _base_package(tender)
+def add_releases(tender, package: dict) -> None:
+    """Add an implementation release for each of the tender's contracts, after the bidding
+    app's award and contract releases (whose ids it reuses)."""
     for contract in tender.contracts.select_related("supplier", "tender__partnership").order_by(
         "pk"
     ):
         package["releases"].append(implementation_release(tender, contract, package))
-    return package
+
+
+def release_package(tender) -> dict:
+    """The tender's whole package, implementation releases included."""
+    return tender_ocds.full_package(tender)
+
+
+tender_ocds.register_releases("benefits", add_releases, order=20)

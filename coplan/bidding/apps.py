@@ -6,4 +6,7 @@ class BiddingConfig(AppConfig):
     label = "bidding"
 
     def ready(self):
-        from . import health  # noqa: F401  registers the section and the gate criteria
+        from . import (
+            health,  # noqa: F401  registers the section and the gate criteria
+            ocds,  # noqa: F401  adds award and contract releases to the tender's package
+        )

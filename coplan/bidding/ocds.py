@@ -93,11 +93,17 @@ def contract_release(tender) -> dict | None:
     return tendering_ocds._clean(release)
 
 
-def release_package(tender) -> dict:
-    """The tender's package with the award and contract releases added (once they exist)."""
-    package = tendering_ocds.release_package(tender)
+def add_releases(tender, package: dict) -> None:
+    """Add the award and contract releases to the tender's package (once they exist)."""
     for release in (award_release(tender), contract_release(tender)):
         if release is not None:
             package["releases"].append(release)
-    package["publishedDate"] = max(r["date"] for r in package["releases"])
-    return package
+
+
+def release_package(tender) -> dict:
+    """The tender's whole package: planning and tender, award, contract (and implementation
+    where the benefits app adds it)."""
+    return tendering_ocds.full_package(tender)
+
+
+tendering_ocds.register_releases("bidding", add_releases, order=10)

@@ -244,6 +244,26 @@ def tender_release(tender: Tender) -> dict:
     return _clean(release)
 
 
+# Later apps add their releases to the published package (bidding: award and contract;
+# benefits: implementation) through this registry, so tendering never imports them.
+_RELEASES: dict[str, tuple[int, object]] = {}
+
+
+def register_releases(name: str, add, *, order: int) -> None:
+    """``add(tender, package)`` appends releases to ``package["releases"]``, in ``order``."""
+    _RELEASES[name] = (order, add)
+
+
+def full_package(tender: Tender) -> dict:
+    """The tender's package with every release the installed apps hold for it (award,
+    contract, implementation): what the public URL and the API publish."""
+    package = release_package(tender)
+    for _order, add in sorted(_RELEASES.values(), key=lambda item: item[0]):
+        add(tender, package)
+    package["publishedDate"] = max(r["date"] for r in package["releases"])
+    return package
+
+
 def release_package(tender: Tender) -> dict:
     """An OCDS 1.1.5 release package holding the tender's planning-and-tender release."""
     release = tender_release(tender)

@@ -62,7 +62,7 @@ def notice(request, reference):
 
 def ocds_package(request, reference):
     tender = queries.published_tender(reference)
-    response = JsonResponse(ocds.release_package(tender), json_dumps_params={"indent": 2})
+    response = JsonResponse(ocds.full_package(tender), json_dumps_params={"indent": 2})
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

@@ -2,6 +2,7 @@
 extending the tender's release package; validates with libcoveocds (offline)."""
 
 import datetime as dt
+import json
 from decimal import Decimal as D
 
 from coplan.benefits import domain, ocds
@@ -89,3 +90,37 @@ def test_the_public_open_data_of_an_awarded_tender(client, contract):
         assert client.get(missing).status_code == 404
     other = reverse("benefits:public.ocds", args=[w.partnership.pk + 1000, w.tender.pk])
     assert client.get(other).status_code == 404
+
+
+def test_the_tenders_stable_public_url_publishes_every_release(client, contract):
+    """The tender's own open-data address (no login) carries the award, contract and
+    implementation releases that the bidding and benefits apps add to its package."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from coplan.bidding.models import Award
+
+    w = contract
+    now = timezone.now()
+    Award.objects.create(
+        tender=w.tender,
+        bid=w.contract.bid,
+        approved_by=w.people["commissioner"],
+        approved_at=now,
+        reasons="Most advantageous",
+        letters_sent_at=now,
+        standstill_days=10,
+        standstill_ends_at=now,
+    )
+    w.tender.awarded_at = now
+    w.tender.save(update_fields=["awarded_at"])
+
+    response = client.get(reverse("tenders_public:ocds", args=[w.tender.reference]))
+
+    assert response.status_code == 200
+    package = response.json()
+    assert package == json.loads(json.dumps(ocds.release_package(w.tender), default=str))
+    tags = [r["tag"] for r in package["releases"]]
+    assert "tender" in tags[0]
+    assert ["award"] in tags and ["contract"] in tags and tags[-1] == ["implementation"]
+    assert validate(package)["validation_errors"] == []
