@@ -26,7 +26,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
@@ -112,6 +112,10 @@ def _cacheable(request, response) -> bool:
     )
 
 
+def _cache():
+    return caches["pages"]
+
+
 def cached_page(*, partnership_kwarg: str = "pk", extra=None):
     """Serve a signed-in partnership page from the cache while its fingerprint holds.
 
@@ -123,14 +127,14 @@ def cached_page(*, partnership_kwarg: str = "pk", extra=None):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             key = _key(request)
-            entry = cache.get(key)
+            entry = _cache().get(key)
             found = fingerprint(request, kwargs.get(partnership_kwarg), extra, known=entry)
             if found is not None and entry is not None and entry["fingerprint"] == found[0]:
                 return _serve(request, entry, user_id=found[1])
             response = view(request, *args, **kwargs)
             if found is not None and _cacheable(request, response):
                 lazy = get_nonce(request)
-                cache.set(
+                _cache().set(
                     key,
                     {
                         "fingerprint": found[0],

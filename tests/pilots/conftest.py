@@ -31,12 +31,14 @@ HEADER = [
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Cached dashboards and charts from one test never reach another."""
-    from django.core.cache import cache
+    """Cached dashboards, charts and pages from one test never reach another."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all(initialized_only=False):
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all(initialized_only=False):
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)
