@@ -10,11 +10,11 @@ with no KPI, a pilot KPI that tests no requirement, a benefit requirement no com
 answers, a commitment with no evidence once it is due.
 
 Links into the tendering and bidding apps are read only when their models exist. The tender's
-benefit requirements and quality criteria have no specification field today, so they are tied
-to the specification requirements whose keys (``CB-1``, ``SL-2``) they cite in their text (a
-benefit requirement's notes, a criterion's name and question), or through a
-``spec_requirement``/``requirement_key`` field on the benefit requirement once the tendering
-app records one.
+benefit requirements and quality criteria record the specification requirement they answer
+(``spec_requirement``); when it belongs to an earlier version than the one the thread shows,
+the link follows its stable key (``SL-2``). Items without one fall back to the requirements
+whose keys they cite in their text (a benefit requirement's notes, a criterion's name and
+question), as tenders drafted before the link was recorded did.
 """
 
 import datetime as dt
@@ -260,38 +260,49 @@ def _cited(by_ref: dict[str, str], *texts: str) -> list[str]:
     return found
 
 
-def _visible_tenders(partnership, user) -> set[int]:
+def _visible_tenders(partnership, user, also=()) -> set[int]:
     """Tenders whose requirements and criteria ``user`` may see: published ones (the notice is
     public) and drafts only for those who may see the evaluation model before publication (the
-    council side: never the enterprise partners who may bid, nor service users)."""
+    council side: never the enterprise partners who may bid, nor service users). ``also``:
+    tenders shown whatever their state, e.g. the tender whose evidence pack is being built
+    (its requirements and criteria are what will be published with it)."""
     Tender = _model("coplan.tendering.models", "Tender")
     if Tender is None:
         return set()
-    return {
+    visible = {
         t.pk
         for t in Tender.objects.filter(partnership=partnership).select_related("partnership")
         if t.published_at is not None or user.has_perm("tendering.view_evaluation_model", t)
     }
+    return visible | {t.pk for t in also if t.partnership_id == partnership.pk}
 
 
-def _tendering(thread: Thread, partnership, user) -> None:
+def _upstream(thread: Thread, by_ref: dict[str, str], item, *texts: str) -> list[str]:
+    """The requirement nodes a tender item answers: the specification requirement recorded on
+    it (``spec_requirement``; by its stable key when the thread shows a later version of the
+    specification than the one chosen), else the requirements its text cites (``CB-1``), for
+    items made before the link was recorded."""
+    if item.spec_requirement_id is not None:
+        key = f"requirement:{item.spec_requirement_id}"
+        if key in thread.nodes:
+            return [key]
+        ref = by_ref.get(item.spec_requirement.key)
+        return [ref] if ref else []
+    return _cited(by_ref, *texts)
+
+
+def _tendering(thread: Thread, partnership, user, also=()) -> None:
     BenefitRequirement = _model("coplan.tendering.models", "BenefitRequirement")
     if BenefitRequirement is None:
         return
-    tenders = _visible_tenders(partnership, user)
-    fields = {f.name for f in BenefitRequirement._meta.get_fields()}
+    tenders = _visible_tenders(partnership, user, also)
     qs = BenefitRequirement.objects.filter(
         tender__partnership=partnership, tender_id__in=tenders
-    ).select_related(
-        "tender", "measure", *(["clause_version__clause"] if "clause_version" in fields else [])
-    )
+    ).select_related("tender", "measure", "clause_version__clause", "spec_requirement")
     by_ref = _requirement_by_ref(thread)
     for br in qs:
-        measure = getattr(br, "measure", None)
-        clause = getattr(getattr(br, "clause_version", None), "clause", None)
-        label = " – ".join(str(x) for x in (clause, measure) if x) or f"Requirement {br.pk}"
-        minimum = getattr(br, "minimum", None)
-        mode = getattr(br, "get_mode_display", lambda: "")()
+        clause = br.clause_version.clause
+        label = " – ".join(str(x) for x in (clause, br.measure) if x) or f"Requirement {br.pk}"
         node = thread.add(
             Node(
                 "benefit_requirement",
@@ -302,22 +313,15 @@ def _tendering(thread: Thread, partnership, user) -> None:
                     x
                     for x in (
                         str(br.tender),
-                        mode,
-                        f"minimum {minimum.normalize():f}" if minimum is not None else "",
+                        br.get_mode_display(),
+                        f"minimum {br.minimum.normalize():f}" if br.minimum is not None else "",
                     )
                     if x
                 ),
             )
         )
-        spec_ref = getattr(br, "spec_requirement_id", None) or getattr(br, "requirement_id", None)
-        if spec_ref and f"requirement:{spec_ref}" in thread.nodes:
-            thread.link(f"requirement:{spec_ref}", node.key)
-        else:
-            key = getattr(br, "requirement_key", "") or getattr(br, "spec_key", "")
-            if key and key in by_ref:
-                thread.link(by_ref[key], node.key)
-            for upstream in _cited(by_ref, getattr(br, "notes", "")):
-                thread.link(upstream, node.key)
+        for upstream in _upstream(thread, by_ref, br, br.notes):
+            thread.link(upstream, node.key)
     _criteria(thread, partnership, tenders, by_ref)
 
 
@@ -329,7 +333,7 @@ def _criteria(thread: Thread, partnership, tenders: set[int], by_ref: dict[str, 
     criteria = list(
         QualityCriterion.objects.filter(
             tender__partnership=partnership, tender_id__in=tenders
-        ).select_related("tender")
+        ).select_related("tender", "spec_requirement")
     )
     parents = {c.parent_id for c in criteria if c.parent_id}
     for c in criteria:
@@ -344,7 +348,7 @@ def _criteria(thread: Thread, partnership, tenders: set[int], by_ref: dict[str, 
                 detail=f"{c.tender}, weight {c.weight.normalize():f} %",
             )
         )
-        for upstream in _cited(by_ref, c.name, c.question):
+        for upstream in _upstream(thread, by_ref, c, c.name, c.question):
             thread.link(upstream, node.key)
 
 
@@ -420,13 +424,15 @@ def _evidence(partnership) -> dict[int, list[Node]]:
     return found
 
 
-def build(partnership, user, *, today: dt.date | None = None) -> Thread:
-    """The whole chain of ``partnership`` as ``user`` may see it."""
+def build(partnership, user, *, today: dt.date | None = None, tenders=()) -> Thread:
+    """The whole chain of ``partnership`` as ``user`` may see it, with the requirements and
+    criteria of ``tenders`` whatever their state (a tender's own evidence pack shows its own
+    draft; other drafts stay hidden from those who may not see the evaluation model)."""
     today = today or timezone.localdate()
     thread = Thread()
     _design(thread, partnership, user)
     _pilots(thread, partnership)
-    _tendering(thread, partnership, user)
+    _tendering(thread, partnership, user, tenders)
     _bidding(thread, partnership, today)
     _flag_requirements(thread)
     return thread
@@ -451,11 +457,12 @@ def chains(thread: Thread) -> list[Chain]:
     return rows
 
 
-def summaries(partnerships, user) -> list[tuple[object, list, list]]:
+def summaries(partnerships, user, *, tenders=()) -> list[tuple[object, list, list]]:
     """``(partnership, counts, broken counts)`` for each of ``partnerships`` as ``user`` may see
-    it: what ``benefits/_thread_summary.html`` shows in the annual report and evidence pack."""
+    it (with ``tenders`` whatever their state, see :func:`build`): what
+    ``benefits/_thread_summary.html`` shows in the annual report and evidence pack."""
     return [
         (p, graph.counts(), graph.broken_counts())
         for p in partnerships
-        for graph in [build(p, user)]
+        for graph in [build(p, user, tenders=tenders)]
     ]

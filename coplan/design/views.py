@@ -666,10 +666,20 @@ def spec_detail(request, pk, number):
             crumb=f"Version {version.number}",
             sections=(sections := list(queries.sections_of(version, request.user))),
             links=links.links_for(r for s in sections for r in s.requirements.all()),
+            in_thread=_in_thread(request.user, partnership, version),
             trace=queries.trace_stats(version),
             classify_form=_classify_form(version),
         ),
     )
+
+
+def _in_thread(user, partnership, version) -> bool:
+    """Whether the version's requirements link to their golden thread (the benefits app's
+    thread page, if ``user`` may open it): the thread shows the latest version ``user`` sees."""
+    if not user.has_perm("benefits.view_thread", partnership):
+        return False
+    latest = queries.latest_version(partnership, user)
+    return latest is not None and latest.pk == version.pk
 
 
 @login_required

@@ -439,6 +439,7 @@ def _north_lanarkshire(b: _Builder) -> None:
         condition_field="outcome_code",
         condition_op="in",
         condition_value="RECLAIMED, REUSED, RECYCLED",
+        requirement_key="KPI-2",
     )
     trainees = b.kpi(
         day,
@@ -453,6 +454,7 @@ def _north_lanarkshire(b: _Builder) -> None:
         frequency="quarterly",
         source="Providers' training registers, reported to CRNS",
         method="manual",
+        requirement_key="CB-1",
     )
     b.kpi(
         day,

@@ -119,6 +119,12 @@ class RequirementOut(Schema):
     mode: RequirementMode
     minimum: str | None
     points_per_unit: str | None
+    spec_requirement_id: int | None = Field(
+        None, description="The specification requirement it delivers (the golden thread)."
+    )
+    spec_requirement_key: str | None = Field(
+        None, description="That requirement's stable key, e.g. CB-1."
+    )
     proxy: ProxyOut | None = Field(
         None,
         description="For a scored commitment monetised with the proxy table (no points per "
@@ -128,6 +134,10 @@ class RequirementOut(Schema):
     @staticmethod
     def resolve_proxy(obj):
         return getattr(obj, "proxy", None)
+
+    @staticmethod
+    def resolve_spec_requirement_key(obj):
+        return _spec_key(obj)
 
     @staticmethod
     def resolve_clause_id(obj):
@@ -172,6 +182,21 @@ class RequirementIn(Schema):
     minimum: Decimal | None = Field(None, ge=0)
     points_per_unit: Decimal | None = Field(None, ge=0)
     notes: str = ""
+    spec_requirement_id: int | None = Field(
+        None,
+        description="The partnership's specification requirement it delivers (the golden "
+        "thread), if any.",
+    )
+
+
+class RequirementPatch(Schema):
+    mode: RequirementMode | None = None
+    minimum: Decimal | None = Field(None, ge=0)
+    points_per_unit: Decimal | None = Field(None, ge=0)
+    notes: str | None = None
+    spec_requirement_id: int | None = Field(
+        None, description="The specification requirement it delivers; null for none."
+    )
 
 
 class TenderOut(Schema):
@@ -264,6 +289,16 @@ class CriterionOut(Schema):
     weight: str
     scale_max: int
     is_group: bool
+    spec_requirement_id: int | None = Field(
+        None, description="The specification requirement it assesses (the golden thread)."
+    )
+    spec_requirement_key: str | None = Field(
+        None, description="That requirement's stable key, e.g. SL-2."
+    )
+
+    @staticmethod
+    def resolve_spec_requirement_key(obj):
+        return _spec_key(obj)
 
     @staticmethod
     def resolve_weight(obj):
@@ -280,6 +315,11 @@ class CriterionIn(Schema):
     weight: Decimal = Field(Decimal(0), ge=0, le=100)
     parent_id: int | None = None
     scale_max: int = Field(4, ge=1, le=10)
+    spec_requirement_id: int | None = Field(
+        None,
+        description="The partnership's specification requirement it assesses (the golden "
+        "thread), if any.",
+    )
 
 
 class CriterionPatch(Schema):
@@ -289,6 +329,9 @@ class CriterionPatch(Schema):
     scale_max: int | None = Field(None, ge=1, le=10)
     parent_id: int | None = Field(
         None, description="The group to put it in; null for the top level."
+    )
+    spec_requirement_id: int | None = Field(
+        None, description="The specification requirement it assesses; null for none."
     )
 
 
@@ -522,6 +565,42 @@ def _tender(request, pk, tender_pk, perm="tendering.view_tender") -> Tender:
     return queries.get_tender(request.user, pk, tender_pk, perm)
 
 
+def _spec_key(obj) -> str | None:
+    """The stable key of the specification requirement ``obj`` answers (no query when it was
+    read with ``select_related``)."""
+    if obj.spec_requirement_id is None:
+        return None
+    return obj.spec_requirement.key
+
+
+def _spec_requirement(tender: Tender, data: dict):
+    """Replace ``spec_requirement_id`` in ``data`` with the partnership's requirement."""
+    from coplan.design.models import Requirement
+
+    if "spec_requirement_id" not in data:
+        return
+    spec_id = data.pop("spec_requirement_id")
+    data["spec_requirement"] = None
+    if spec_id is not None:
+        data["spec_requirement"] = (
+            Requirement.objects.select_related("version")
+            .filter(pk=spec_id, version__partnership_id=tender.partnership_id)
+            .first()
+        )
+        if data["spec_requirement"] is None:
+            raise DomainError(
+                "Choose a requirement of this partnership's specification.",
+                field="spec_requirement_id",
+            )
+
+
+def _api_fields(error: DomainError) -> DomainError:
+    """The API names the fields it takes: ``parent_id``, ``spec_requirement_id``."""
+    if error.field in ("parent", "spec_requirement"):
+        error.field = f"{error.field}_id"
+    return error
+
+
 def _model_out(tender: Tender) -> dict:
     errors, warnings = domain.check_model(tender)
     model = tender.scoring_model()
@@ -702,7 +781,11 @@ def add_criterion(request, pk: int, tender_pk: int, payload: CriterionIn):
         parent = QualityCriterion.objects.filter(pk=parent_id, tender=tender).first()
         if parent is None:
             raise DomainError("Choose a group of this tender.", field="parent_id")
-    criterion = domain.add_criterion(tender=tender, actor=request.user, parent=parent, **data)
+    _spec_requirement(tender, data)
+    try:
+        criterion = domain.add_criterion(tender=tender, actor=request.user, parent=parent, **data)
+    except DomainError as error:
+        raise _api_fields(error) from None
     return Status(201, criterion)
 
 
@@ -718,12 +801,11 @@ def update_criterion(request, pk: int, tender_pk: int, criterion_pk: int, payloa
             data["parent"] = QualityCriterion.objects.filter(pk=parent_id, tender=tender).first()
             if data["parent"] is None:
                 raise DomainError("Choose a group of this tender.", field="parent_id")
+    _spec_requirement(tender, data)
     try:
         return domain.update_criterion(criterion=criterion, actor=request.user, **data)
     except DomainError as error:
-        if error.field == "parent":
-            error.field = "parent_id"
-        raise
+        raise _api_fields(error) from None
 
 
 @router.delete(TENDER + "/criteria/{int:criterion_pk}", response={204: None})
@@ -773,15 +855,39 @@ def add_requirement(request, pk: int, tender_pk: int, payload: RequirementIn):
     )
     if measure is None:
         raise DomainError("Choose a measure of a clause in the library.", field="measure_id")
-    requirement = domain.add_requirement(
-        tender=tender,
-        actor=request.user,
-        clause_version=measure.clause.current_version,
-        measure=measure,
-        **data,
-    )
+    _spec_requirement(tender, data)
+    try:
+        requirement = domain.add_requirement(
+            tender=tender,
+            actor=request.user,
+            clause_version=measure.clause.current_version,
+            measure=measure,
+            **data,
+        )
+    except DomainError as error:
+        raise _api_fields(error) from None
     row = next(r for r in queries.requirement_rows(tender) if r.pk == requirement.pk)
     return Status(201, row)
+
+
+@router.patch(TENDER + "/requirements/{int:requirement_pk}", response=RequirementOut)
+def update_requirement(
+    request, pk: int, tender_pk: int, requirement_pk: int, payload: RequirementPatch
+):
+    """Change how a requirement is used, its notes, or the specification requirement it
+    delivers (``spec_requirement_id``: null for none), while the tender is a draft."""
+    tender = _tender(request, pk, tender_pk, "tendering.change_evaluation_model")
+    requirement = get_object_or_404(queries.requirements_of(tender), pk=requirement_pk)
+    data = payload.dict(exclude_unset=True)
+    for name in ("mode", "notes"):
+        if name in data and data[name] is None:
+            del data[name]
+    _spec_requirement(tender, data)
+    try:
+        domain.update_requirement(requirement=requirement, actor=request.user, **data)
+    except DomainError as error:
+        raise _api_fields(error) from None
+    return next(r for r in queries.requirement_rows(tender) if r.pk == requirement.pk)
 
 
 @router.delete(TENDER + "/requirements/{int:requirement_pk}", response={204: None})

@@ -7,7 +7,10 @@
   library: trainee places for young people leaving homelessness (a contract condition, at
   least 12), and from the environmental clause items reused (at least 2,000, a point per 100
   items) and tonnes of unclaimed goods from the storage service reused (at least 20, a point a
-  tonne), both scored as a points menu. Published on 2 July 2007 by the Head of Housing (the
+  tonne), both scored as a points menu. Each criterion and benefit requirement records the
+  requirement of the frozen specification (version 2) it answers, for the golden thread:
+  trainees CB-1, items and tonnes reused CB-2, the four quality questions SL-2, SL-3, ER-1 and
+  OUT-2. Published on 2 July 2007 by the Head of Housing (the
   commissioner); two clarifications answered to every bidder and one addendum; bids due 17
   August 2007 (the bidding demo opens them and awards in September 2007).
 * Renfrewshire: a draft tender for low-level care and befriending, its strategy drafted ten
@@ -45,6 +48,17 @@ def _dated(when: dt.datetime):
     last = AuditEvent.objects.aggregate(last=Max("pk"))["last"] or 0
     yield
     AuditEvent.objects.filter(pk__gt=last).update(created_at=when)
+
+
+def _spec(partnership):
+    """The requirements of the partnership's latest signed-off specification, by key (none
+    when the design demo did not run)."""
+    from coplan.design import queries as design
+
+    version = design.latest_signed_off(partnership)
+    if version is None:
+        return {}
+    return {r.key: r for r in version.requirements.select_related("version")}
 
 
 def _measure(clause_type: str, name: str):
@@ -123,6 +137,7 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
                 description=description,
                 estimated_value=Decimal(value),
             )
+    spec = _spec(partnership)
     with _dated(_at(dt.date(2007, 5, 28), 14)):
         domain.set_scoring_model(
             tender=tender,
@@ -134,28 +149,32 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
             zero_price_rule="score_on_total",
             tie_break="higher_quality",
         )
-        for name, question, weight in [
+        for name, question, weight, key in [
             (
                 "Service delivery and response times",
                 "How will you store furniture safely and deliver an emergency pack within 2 "
                 "working days of a referral, across every locality?",
                 15,
+                "SL-2",
             ),
             (
                 "Quality and reuse of furniture",
                 "How will you check, restore and present reused furniture so that packs are "
                 "safe, clean and complete?",
                 10,
+                "SL-3",
             ),
             (
                 "Working with housing officers and tenants",
                 "How will you take referrals, keep tenants informed and return stored goods?",
                 10,
+                "ER-1",
             ),
             (
                 "Outcomes for tenants",
                 "How will you measure and report tenancies sustained and tenants' satisfaction?",
                 5,
+                "OUT-2",
             ),
         ]:
             domain.add_criterion(
@@ -164,6 +183,7 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
                 name=name,
                 question=question,
                 weight=Decimal(weight),
+                spec_requirement=spec.get(key),
             )
         for name, weight in [
             ("Storage (per item per month)", 10),
@@ -182,6 +202,7 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
             mode="mandatory",
             minimum=Decimal(12),
             notes="Young people leaving homelessness, referred by the Housing service.",
+            spec_requirement=spec.get("CB-1"),
         )
         version, items = _measure("environmental", "Items reused")
         domain.add_requirement(
@@ -193,6 +214,7 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
             minimum=Decimal(2000),
             points_per_unit=Decimal("0.01"),
             notes="Furniture and household items from the storage service reused in packs.",
+            spec_requirement=spec.get("CB-2"),
         )
         version, tonnes = _measure("environmental", "Tonnes of goods reused")
         domain.add_requirement(
@@ -204,6 +226,7 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
             minimum=Decimal(20),
             points_per_unit=Decimal(1),
             notes="Unclaimed goods from the storage service, reused or recycled.",
+            spec_requirement=spec.get("CB-2"),
         )
     with _dated(_at(dt.date(2007, 6, 12), 9)):
         domain.set_timetable(

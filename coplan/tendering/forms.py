@@ -165,7 +165,33 @@ class TemplateForm(GovukForm):
     )
 
 
-class CriterionForm(GovukForm):
+def _spec_requirement_field(what: str):
+    return forms.ModelChoiceField(
+        queryset=None,
+        label="Specification requirement (optional)",
+        required=False,
+        empty_label="None",
+        help_text=f"The requirement of the signed-off specification this {what}: it joins the "
+        "golden thread from what service users said to the contract and its evidence.",
+    )
+
+
+def _spec_requirement_label(requirement) -> str:
+    text = " ".join(requirement.text.split())
+    text = text if len(text) <= 90 else text[:89] + "…"
+    return f"{requirement.key}: {text}"
+
+
+class SpecRequirementMixin:
+    """Sets the ``spec_requirement`` field's choices (``spec_requirements``)."""
+
+    def _set_spec_requirements(self, spec_requirements) -> None:
+        field = self.fields["spec_requirement"]
+        field.queryset = spec_requirements
+        field.label_from_instance = _spec_requirement_label
+
+
+class CriterionForm(SpecRequirementMixin, GovukForm):
     name = forms.CharField(
         label="Name", max_length=200, error_messages={"required": "Enter a name"}
     )
@@ -181,10 +207,12 @@ class CriterionForm(GovukForm):
     parent = forms.ModelChoiceField(
         queryset=None, label="Group (optional)", required=False, empty_label="None (top level)"
     )
+    spec_requirement = _spec_requirement_field("question assesses")
 
-    def __init__(self, *args, groups, **kwargs):
+    def __init__(self, *args, groups, spec_requirements, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = groups
+        self._set_spec_requirements(spec_requirements)
 
 
 class CriterionEditForm(CriterionForm):
@@ -193,7 +221,7 @@ class CriterionEditForm(CriterionForm):
 
     GROUP_WEIGHT = "A group's weight is the total of the questions under it: leave it at 0."
 
-    def __init__(self, *args, criterion, **kwargs):
+    def __init__(self, *args, criterion, spec_requirements, **kwargs):
         kwargs.setdefault(
             "initial",
             {
@@ -201,12 +229,13 @@ class CriterionEditForm(CriterionForm):
                 "question": criterion.question,
                 "weight": criterion.weight,
                 "parent": criterion.parent_id,
+                "spec_requirement": criterion.spec_requirement_id,
             },
         )
         groups = criterion.tender.quality_criteria.filter(parent__isnull=True).exclude(
             pk=criterion.pk
         )
-        super().__init__(*args, groups=groups, **kwargs)
+        super().__init__(*args, groups=groups, spec_requirements=spec_requirements, **kwargs)
         if not criterion.is_scored:
             del self.fields["parent"]
             self.fields["weight"].help_text = self.GROUP_WEIGHT
@@ -224,7 +253,7 @@ class PriceElementForm(GovukForm):
     )
 
 
-class RequirementForm(GovukForm):
+class RequirementForm(SpecRequirementMixin, GovukForm):
     measure = forms.ModelChoiceField(
         queryset=None,
         label="Clause and measure",
@@ -251,13 +280,34 @@ class RequirementForm(GovukForm):
         min_value=Decimal(0),
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    spec_requirement = _spec_requirement_field("requirement delivers")
 
-    def __init__(self, *args, measures, **kwargs):
+    def __init__(self, *args, measures, spec_requirements, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["measure"].queryset = measures
         self.fields["measure"].label_from_instance = lambda m: (
             f"{m.clause.title}: {m.name} ({m.unit})"
         )
+        self._set_spec_requirements(spec_requirements)
+
+
+class RequirementEditForm(RequirementForm):
+    """Changing a requirement: how it is used, its notes and the specification requirement it
+    delivers. The clause and measure stay (remove it and add another to change them)."""
+
+    def __init__(self, *args, requirement, spec_requirements, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "mode": requirement.mode,
+                "minimum": requirement.minimum,
+                "points_per_unit": requirement.points_per_unit,
+                "notes": requirement.notes,
+                "spec_requirement": requirement.spec_requirement_id,
+            },
+        )
+        super().__init__(*args, measures=None, spec_requirements=spec_requirements, **kwargs)
+        del self.fields["measure"]
 
 
 class TimetableForm(GovukForm):

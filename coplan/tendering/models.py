@@ -296,6 +296,16 @@ class QualityCriterion(models.Model):
     weight = models.DecimalField("weight (% of the total)", **WEIGHT, default=Decimal(0))
     scale_max = models.PositiveSmallIntegerField(default=4)
     order = models.PositiveIntegerField(default=0)
+    # The specification requirement it assesses (the golden thread), from the partnership's
+    # signed-off specification. Cleared, not blocked, if that requirement goes.
+    spec_requirement = models.ForeignKey(
+        "design.Requirement",
+        verbose_name="specification requirement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tender_criteria",
+    )
 
     class Meta:
         ordering = ["tender", "order", "pk"]
@@ -350,6 +360,16 @@ class BenefitRequirement(models.Model):
     )
     notes = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
+    # The specification requirement it delivers (the golden thread), from the partnership's
+    # signed-off specification. Cleared, not blocked, if that requirement goes.
+    spec_requirement = models.ForeignKey(
+        "design.Requirement",
+        verbose_name="specification requirement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tender_benefit_requirements",
+    )
 
     class Meta:
         ordering = ["tender", "order", "pk"]

@@ -1,7 +1,7 @@
 """Reusable reads with the visibility filters applied."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -52,8 +52,27 @@ def published_tenders():
 
 
 def requirements_of(tender: Tender):
-    return tender.benefit_requirements.select_related("clause_version__clause", "measure").order_by(
-        "order", "pk"
+    return tender.benefit_requirements.select_related(
+        "clause_version__clause", "measure", "spec_requirement"
+    ).order_by("order", "pk")
+
+
+def spec_requirement_choices(tender: Tender, current=None):
+    """The specification requirements a criterion or benefit requirement of ``tender`` may
+    answer (the golden thread): those of the partnership's latest signed-off (approved or
+    frozen) specification version, plus ``current`` (the one already chosen, perhaps from an
+    earlier version) so that editing does not lose it."""
+    from coplan.design import queries as design
+    from coplan.design.models import Requirement
+
+    version = design.latest_signed_off(tender.partnership)
+    chosen = Q(version=version) if version is not None else Q(pk__in=[])
+    if current is not None:
+        chosen |= Q(pk=current.pk if hasattr(current, "pk") else current)
+    return (
+        Requirement.objects.filter(chosen, version__partnership=tender.partnership)
+        .select_related("version", "section")
+        .order_by("version__number", "section__position", "position", "pk")
     )
 
 

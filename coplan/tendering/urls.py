@@ -38,6 +38,11 @@ urlpatterns = [
     path(T + "simulator/", views.simulator, name="tender.simulator"),
     path(T + "requirements/add/", views.requirement_add, name="requirement.add"),
     path(
+        T + "requirements/<int:requirement_pk>/",
+        views.requirement_edit,
+        name="requirement.edit",
+    ),
+    path(
         T + "requirements/<int:requirement_pk>/remove/",
         views.requirement_remove,
         name="requirement.remove",

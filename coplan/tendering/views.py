@@ -25,6 +25,7 @@ from .forms import (
     ModelForm,
     NewTenderForm,
     PriceElementForm,
+    RequirementEditForm,
     RequirementForm,
     StrategyForm,
     TemplateForm,
@@ -44,6 +45,15 @@ TENDER_PERMS = (
 
 def _can(user, tender) -> dict:
     return {p: user.has_perm(f"tendering.{p}", tender) for p in TENDER_PERMS}
+
+
+def _can_thread(user, tender, can: dict) -> bool:
+    """Whether the tender's criteria and requirements link to their golden thread (the benefits
+    app's thread page): a member who may see the thread, for a published tender or one whose
+    evaluation model they may see (the thread hides other drafts)."""
+    return user.has_perm("benefits.view_thread", tender.partnership) and (
+        tender.published_at is not None or can["view_evaluation_model"]
+    )
 
 
 def _ctx(request, tender, **extra):
@@ -150,6 +160,7 @@ def tender_detail(request, pk, tender_pk):
             addenda=list(tender.addenda.all()),
             rule_keys=StatutoryRuleKey,
             show_model=can["view_evaluation_model"],
+            can_thread=_can_thread(request.user, tender, can),
         ),
     )
 
@@ -224,12 +235,14 @@ def tender_model(request, pk, tender_pk):
     tender = queries.get_tender(request.user, pk, tender_pk, "tendering.view_evaluation_model")
     errors, warnings = domain.check_model(tender)
     model = tender.scoring_model()
+    can = _can(request.user, tender)
     return render(
         request,
         "tendering/model.html",
         _ctx(
             request,
             tender,
+            can_thread=_can_thread(request.user, tender, can),
             tree=domain.tree_of(tender),
             elements=list(tender.price_elements.all()),
             model=model,
@@ -300,7 +313,11 @@ def _criterion_saved(request, criterion, verb: str) -> None:
 @login_required
 def criterion_add(request, pk, tender_pk):
     tender = queries.get_tender(request.user, pk, tender_pk, "tendering.change_evaluation_model")
-    form = CriterionForm(request.POST or None, groups=_groups(tender))
+    form = CriterionForm(
+        request.POST or None,
+        groups=_groups(tender),
+        spec_requirements=queries.spec_requirement_choices(tender),
+    )
     warning = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -328,7 +345,11 @@ def criterion_edit(request, pk, tender_pk, criterion_pk):
     tender = queries.get_tender(request.user, pk, tender_pk, "tendering.change_evaluation_model")
     criterion = get_object_or_404(QualityCriterion, pk=criterion_pk, tender=tender)
     name = criterion.name
-    form = CriterionEditForm(request.POST or None, criterion=criterion)
+    form = CriterionEditForm(
+        request.POST or None,
+        criterion=criterion,
+        spec_requirements=queries.spec_requirement_choices(tender, criterion.spec_requirement_id),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             criterion = domain.update_criterion(
@@ -447,7 +468,11 @@ def simulator(request, pk, tender_pk):
 @login_required
 def requirement_add(request, pk, tender_pk):
     tender = queries.get_tender(request.user, pk, tender_pk, "tendering.change_evaluation_model")
-    form = RequirementForm(request.POST or None, measures=queries.measures_for_requirements())
+    form = RequirementForm(
+        request.POST or None,
+        measures=queries.measures_for_requirements(),
+        spec_requirements=queries.spec_requirement_choices(tender),
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         measure = data.pop("measure")
@@ -474,6 +499,36 @@ def requirement_add(request, pk, tender_pk):
         "wording. A mandatory contract condition binds every bidder to the minimum; a scored "
         "commitment asks bidders to state quantities, scored with the community benefit "
         "weight.",
+    )
+
+
+@login_required
+def requirement_edit(request, pk, tender_pk, requirement_pk):
+    """Change how a requirement is used, its notes or the specification requirement it
+    delivers, while the tender is unpublished."""
+    tender = queries.get_tender(request.user, pk, tender_pk, "tendering.change_evaluation_model")
+    requirement = get_object_or_404(queries.requirements_of(tender), pk=requirement_pk)
+    form = RequirementEditForm(
+        request.POST or None,
+        requirement=requirement,
+        spec_requirements=queries.spec_requirement_choices(tender, requirement.spec_requirement_id),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.update_requirement(
+                requirement=requirement, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, f"Requirement “{requirement.measure.name}” saved.")
+            return _back(tender)
+    return _form_page(
+        request,
+        tender,
+        form,
+        f"Change the requirement “{requirement.measure.name}”",
+        "Save the requirement",
     )
 
 

@@ -98,3 +98,45 @@ def test_the_whole_demo_story(db):
     plan = RemedialPlan.objects.get(commitment__contract=contract)
     assert plan.commitment.description == "Tonnes of goods reused"
     assert stories["renfrewshire"].partnership.sroi_analyses.count() == 1
+    _the_golden_thread_runs_end_to_end(stories["north_lanarkshire"], contract)
+
+
+def _the_golden_thread_runs_end_to_end(story, contract):
+    """North Lanarkshire's thread, as the commissioner sees it: what young people said about
+    training shaped CB-1 of the frozen specification, which the pilot's trainee KPI tests and
+    the tender's trainees condition delivers, answered by Homereach's trainees commitment with
+    its quarterly evidence. Every quality criterion and benefit requirement of the tender hangs
+    from the requirement it records."""
+    from coplan.benefits import thread
+    from coplan.design import queries as design
+    from coplan.partnerships.enums import Role
+    from coplan.tendering.models import BenefitRequirement, QualityCriterion
+
+    version = design.latest_signed_off(story.partnership)
+    spec = {r.key: r for r in version.requirements.all()}
+    tender = contract.tender
+    assert {
+        (r.measure.name, r.spec_requirement.key) for r in tender.benefit_requirements.all()
+    } == {
+        ("Trainee places for priority groups", "CB-1"),
+        ("Items reused", "CB-2"),
+        ("Tonnes of goods reused", "CB-2"),
+    }
+    assert not QualityCriterion.objects.filter(tender=tender, spec_requirement=None).exists()
+    graph = thread.build(story.partnership, story.person(Role.COMMISSIONER), today=contract.ends_on)
+    cb1 = f"requirement:{spec['CB-1'].pk}"
+    trainees = BenefitRequirement.objects.get(tender=tender, spec_requirement=spec["CB-1"])
+    commitment = contract.commitments.get(requirement=trainees)
+    up, down = graph.around(f"commitment:{commitment.pk}")
+    assert {n.kind for n in up} == {"insight", "requirement", "benefit_requirement"}
+    assert cb1 in {n.key for n in up}
+    assert any(n.kind == "evidence" for n in down)
+    insight = next(n for n in up if n.kind == "insight")
+    _, below = graph.around(insight.key)
+    assert {"requirement", "kpi", "benefit_requirement", "commitment", "evidence"} <= {
+        n.kind for n in below
+    }
+    assert "Young homeless trainee starts" in {n.label for n in below if n.kind == "kpi"}
+    for criterion in QualityCriterion.objects.filter(tender=tender):
+        up, _ = graph.around(f"criterion:{criterion.pk}")
+        assert f"requirement:{criterion.spec_requirement_id}" in {n.key for n in up}

@@ -298,3 +298,115 @@ def test_a_draft_tender_stays_out_of_the_thread_of_those_who_may_not_see_it(chai
     kinds = {(n.kind, n.label) for n in graph.nodes.values()}
     assert (("criterion", "Secret weighting") in kinds) is sees
     assert len(graph.of_kind("benefit_requirement")) == (2 if sees else 1)
+
+
+def test_tender_items_hang_from_the_requirement_they_record(chain):
+    """The recorded specification requirement is the link: a criterion that records CB-1 hangs
+    from CB-1 only, whatever its text cites (citations count only for items that record
+    none), so the thread runs insight → requirement → benefit requirement and criterion →
+    commitment → evidence."""
+    from coplan.tendering.models import QualityCriterion
+
+    w = chain
+    w.requirement.spec_requirement = w.cb1
+    w.requirement.save()
+    recorded = QualityCriterion.objects.create(
+        tender=w.tender,
+        name="Training young people",
+        question="How will you meet SL-1?",
+        weight=D(20),
+        spec_requirement=w.cb1,
+    )
+    graph = thread.build(w.partnership, w.people["commissioner"], today=dt.date(2026, 1, 1))
+    up, _ = graph.around(f"criterion:{recorded.pk}")
+    assert [n.key for n in up] == [f"insight:{w.said.pk}", f"requirement:{w.cb1.pk}"]
+    sl1 = Requirement.objects.get(key="SL-1")
+    assert graph.nodes[f"requirement:{sl1.pk}"].broken == "No KPI tests it."
+    up, down = graph.around(f"benefit_requirement:{w.requirement.pk}")
+    assert [n.key for n in up] == [f"insight:{w.said.pk}", f"requirement:{w.cb1.pk}"]
+    assert [n.key for n in down] == [f"commitment:{w.trainees.pk}", f"evidence:{w.evidence.pk}"]
+    _, down = graph.around(f"insight:{w.said.pk}")
+    assert [n.kind for n in down] == [
+        "requirement",
+        "kpi",
+        "benefit_requirement",
+        "criterion",
+        "commitment",
+        "evidence",
+    ]
+
+
+def test_a_link_to_an_earlier_version_follows_the_stable_key(chain):
+    """The tender recorded CB-1 of version 1; the thread shows version 2, where CB-1 was
+    carried over (same key, a new row): the link follows the key."""
+    from django.utils import timezone
+
+    w = chain
+    w.requirement.spec_requirement = w.cb1
+    w.requirement.save()
+    SpecificationVersion.objects.filter(pk=w.cb1.version_id).update(
+        status="approved", approved_at=timezone.now()
+    )
+    v2 = SpecificationVersion.objects.create(partnership=w.partnership, number=2)
+    section = Section.objects.create(version=v2, kind="community_benefits")
+    carried = Requirement.objects.create(
+        version=v2, section=section, key="CB-1", text="Train more", origin=w.cb1
+    )
+    graph = thread.build(w.partnership, w.people["commissioner"], today=dt.date(2026, 1, 1))
+    assert f"requirement:{w.cb1.pk}" not in graph.nodes
+    up, _ = graph.around(f"benefit_requirement:{w.requirement.pk}")
+    assert [n.key for n in up] == [f"requirement:{carried.pk}"]
+
+
+def test_the_evidence_pack_of_a_draft_tender_includes_its_own_requirements(chain):
+    """The pack is built as a reader outside the partnership sees the thread: the draft
+    tender's own requirements and criteria count (they are published with it), another draft
+    tender's do not."""
+    from coplan.benefits.evidence import golden_thread
+    from coplan.tendering.models import BenefitRequirement, QualityCriterion, Tender
+
+    w = chain
+    drafts = []
+    for reference in ("lot-2", "lot-3"):
+        draft = Tender.objects.create(
+            partnership=w.partnership, title=reference, reference=reference
+        )
+        QualityCriterion.objects.create(
+            tender=draft, name=f"Question {reference}", weight=D(30), spec_requirement=w.cb1
+        )
+        BenefitRequirement.objects.create(
+            tender=draft,
+            clause_version=w.requirement.clause_version,
+            measure=w.requirement.measure,
+            mode="scored",
+            spec_requirement=w.cb1,
+        )
+        drafts.append(draft)
+    section = golden_thread(drafts[0])
+    assert "<li>Tender community benefit requirement: 2</li>" in section, section
+    assert "<li>Tender quality criterion: 1</li>" in section
+    graph = thread.build(w.partnership, w.people["se_partner"], tenders=[drafts[0]])
+    assert {n.label for n in graph.of_kind("criterion")} == {"Question lot-2"}
+    assert thread.build(w.partnership, w.people["se_partner"]).of_kind("criterion") == []
+
+
+def test_specification_and_kpi_pages_link_to_the_thread(client, chain):
+    """Each requirement of the version the thread shows (the latest the person sees) and each
+    pilot KPI links to its golden thread; an earlier version's requirements do not (the
+    thread does not show them)."""
+    from django.utils import timezone
+
+    w = chain
+    client.force_login(w.people["service_user"])
+    cb1 = reverse("benefits:thread.item", args=[w.partnership.pk, "requirement", w.cb1.pk])
+    spec = client.get(reverse("design:spec.detail", args=[w.partnership.pk, 1])).content.decode()
+    assert cb1 in spec
+    kpis = client.get(reverse("pilots:kpis", args=[w.partnership.pk])).content.decode()
+    assert reverse("benefits:thread.item", args=[w.partnership.pk, "kpi", w.kpi.pk]) in kpis
+    assert client.get(cb1).status_code == 200
+    SpecificationVersion.objects.filter(pk=w.cb1.version_id).update(
+        status="approved", approved_at=timezone.now()
+    )
+    SpecificationVersion.objects.create(partnership=w.partnership, number=2)
+    spec = client.get(reverse("design:spec.detail", args=[w.partnership.pk, 1])).content.decode()
+    assert cb1 not in spec and "Golden thread" not in spec

@@ -253,7 +253,7 @@ def test_every_tendering_endpoint_is_in_the_openapi_document(personas):
         tender + "/price-elements": ["post"],
         tender + "/price-elements/{element_pk}": ["patch", "delete"],
         tender + "/requirements": ["post"],
-        tender + "/requirements/{requirement_pk}": ["delete"],
+        tender + "/requirements/{requirement_pk}": ["patch", "delete"],
         tender + "/timetable": ["get", "put"],
         tender + "/evidence": ["get"],
         tender + "/publication-check": ["get"],

@@ -39,6 +39,10 @@ def element(w):
     return {"tender_pk": w.tender.pk, "element_pk": w.element.pk}
 
 
+def requirement(w):
+    return {"tender_pk": w.tender.pk, "requirement_pk": w.tonnes.pk}
+
+
 def question(w):
     return {"tender_pk": w.tender.pk, "clarification_pk": w.question.pk}
 
@@ -59,6 +63,7 @@ DRAFT_PAGES = [
     ("add a price element", "element.add", OFFICER, tender),
     ("simulator", "tender.simulator", COUNCIL, tender),
     ("add a requirement", "requirement.add", OFFICER, tender),
+    ("change a requirement", "requirement.edit", OFFICER, requirement),
     ("timetable form", "tender.timetable", OFFICER, tender),
     ("evidence pack", "tender.evidence", COMMERCIAL, tender),
     ("evidence pack PDF", "tender.evidence_pdf", COMMERCIAL, tender),
@@ -71,6 +76,7 @@ PUBLISHED_PAGES = [
     ("publish an addendum", "addendum.add", OFFICER, tender),
     ("change a published criterion", "criterion.edit", frozenset(), criterion),
     ("change a published price element", "element.edit", frozenset(), element),
+    ("change a published requirement", "requirement.edit", frozenset(), requirement),
 ]
 # fmt: on
 

@@ -25,6 +25,7 @@ from .model import (
     tree_of,
     update_criterion,
     update_price_element,
+    update_requirement,
 )
 from .publication import (
     answer,
@@ -88,4 +89,5 @@ __all__ = [
     "update_clause",
     "update_criterion",
     "update_price_element",
+    "update_requirement",
 ]

@@ -63,7 +63,7 @@ def incumbency_warnings(text: str) -> list[str]:
 
 def criteria_of(tender: Tender) -> list[QualityCriterion]:
     """The criteria tree in order, each marked ``_is_group`` (no query per node)."""
-    nodes = list(tender.quality_criteria.all())
+    nodes = list(tender.quality_criteria.select_related("spec_requirement"))
     parents = {c.parent_id for c in nodes if c.parent_id}
     for node in nodes:
         node._is_group = node.is_group = node.pk in parents
@@ -127,6 +127,23 @@ def _log(actor, action, tender, obj=None, **data):
         partnership=tender.partnership,
         data=data,
     )
+
+
+def _check_spec_requirement(tender: Tender, spec_requirement) -> None:
+    """The specification requirement a criterion or benefit requirement answers (the golden
+    thread) must be one of the tender's partnership's."""
+    if spec_requirement is None:
+        return
+    partnership_id = getattr(getattr(spec_requirement, "version", None), "partnership_id", None)
+    if partnership_id != tender.partnership_id:
+        raise DomainError(
+            "Choose a requirement of this partnership's specification.",
+            field="spec_requirement",
+        )
+
+
+def _spec_key(spec_requirement) -> str | None:
+    return spec_requirement.key if spec_requirement is not None else None
 
 
 def set_scoring_model(*, tender: Tender, actor, **fields) -> Tender:
@@ -210,9 +227,12 @@ def add_criterion(
     weight: Decimal = Decimal(0),
     parent: QualityCriterion | None = None,
     scale_max: int = 4,
+    spec_requirement=None,
 ) -> QualityCriterion:
-    """Add a quality question (or a group, when questions are later added under it)."""
+    """Add a quality question (or a group, when questions are later added under it), with the
+    specification requirement it assesses, if any."""
     _guard_draft(tender, "the criteria and weights")
+    _check_spec_requirement(tender, spec_requirement)
     if tender.quality_criteria.filter(name__iexact=name).exists():
         raise DomainError(f"There is already a criterion called {name!r}.", field="name")
     if parent is not None and parent.tender_id != tender.pk:
@@ -229,6 +249,7 @@ def add_criterion(
             weight=weight,
             scale_max=scale_max,
             order=order,
+            spec_requirement=spec_requirement,
         )
         if parent is not None and parent.weight:
             parent.weight = Decimal(0)  # a group's weight is its questions' total
@@ -241,20 +262,23 @@ def add_criterion(
             name=name,
             weight=weight,
             parent=parent.pk if parent else None,
+            spec_requirement=_spec_key(spec_requirement),
             incumbency_warnings=incumbency_warnings(f"{name} {question}"),
         )
     return criterion
 
 
 def update_criterion(*, criterion: QualityCriterion, actor, **fields) -> QualityCriterion:
-    """Change a criterion's name, question, weight, scale or group (``parent``: a top-level
-    criterion of the same tender, or ``None`` for the top level). The tree has two levels:
-    a group cannot go under another group."""
-    allowed = {"name", "question", "weight", "scale_max", "parent"}
+    """Change a criterion's name, question, weight, scale, group (``parent``: a top-level
+    criterion of the same tender, or ``None`` for the top level) or the specification
+    requirement it assesses. The tree has two levels: a group cannot go under another group."""
+    allowed = {"name", "question", "weight", "scale_max", "parent", "spec_requirement"}
     if set(fields) - allowed:
         raise TypeError(f"Unknown criterion fields: {sorted(set(fields) - allowed)}")
     tender = criterion.tender
     _guard_draft(tender, "the criteria and weights")
+    if "spec_requirement" in fields:
+        _check_spec_requirement(tender, fields["spec_requirement"])
     if (
         "name" in fields
         and tender.quality_criteria.filter(name__iexact=fields["name"])
@@ -293,6 +317,7 @@ def update_criterion(*, criterion: QualityCriterion, actor, **fields) -> Quality
             criterion,
             changed=changed,
             parent=parent.pk if parent else None,
+            spec_requirement=_spec_key(criterion.spec_requirement),
             incumbency_warnings=incumbency_warnings(f"{criterion.name} {criterion.question}"),
         )
     return criterion
@@ -373,23 +398,18 @@ def add_requirement(
     minimum: Decimal | None = None,
     points_per_unit: Decimal | None = None,
     notes: str = "",
+    spec_requirement=None,
 ) -> BenefitRequirement:
     """Add a community benefit requirement from the library: a mandatory contract condition
-    (with its minimum) or a scored commitment (bidders state quantities)."""
+    (with its minimum) or a scored commitment (bidders state quantities), with the
+    specification requirement it delivers, if any."""
     _guard_draft(tender, "the community benefit requirements")
     if measure.clause_id != clause_version.clause_id:
         raise DomainError(
             f"“{measure.name}” is not a measure of {clause_version.clause}.", field="measure"
         )
-    if mode not in RequirementMode.values:
-        raise DomainError("Choose mandatory or scored.", field="mode")
-    if mode == RequirementMode.MANDATORY and minimum is None:
-        raise DomainError(
-            "A mandatory contract condition needs the minimum every bidder commits to.",
-            field="minimum",
-        )
-    if minimum is not None and minimum < 0:
-        raise DomainError("The minimum cannot be negative.", field="minimum")
+    _check_requirement_terms(mode, minimum)
+    _check_spec_requirement(tender, spec_requirement)
     with transaction.atomic():
         order = (tender.benefit_requirements.aggregate(n=Max("order"))["n"] or 0) + 1
         requirement = BenefitRequirement.objects.create(
@@ -401,6 +421,7 @@ def add_requirement(
             points_per_unit=points_per_unit,
             notes=notes,
             order=order,
+            spec_requirement=spec_requirement,
         )
         _log(
             actor,
@@ -412,6 +433,56 @@ def add_requirement(
             measure=measure.name,
             mode=mode,
             minimum=minimum,
+            spec_requirement=_spec_key(spec_requirement),
+        )
+    return requirement
+
+
+def _check_requirement_terms(mode: str, minimum: Decimal | None) -> None:
+    if mode not in RequirementMode.values:
+        raise DomainError("Choose mandatory or scored.", field="mode")
+    if mode == RequirementMode.MANDATORY and minimum is None:
+        raise DomainError(
+            "A mandatory contract condition needs the minimum every bidder commits to.",
+            field="minimum",
+        )
+    if minimum is not None and minimum < 0:
+        raise DomainError("The minimum cannot be negative.", field="minimum")
+
+
+REQUIREMENT_FIELDS = ("mode", "minimum", "points_per_unit", "notes", "spec_requirement")
+
+
+def update_requirement(*, requirement: BenefitRequirement, actor, **fields) -> BenefitRequirement:
+    """Change how a community benefit requirement is used (mode, minimum, points per unit),
+    its notes, or the specification requirement it delivers, while the tender is a draft. The
+    clause and measure stay: remove the requirement and add another to change them."""
+    if set(fields) - set(REQUIREMENT_FIELDS):
+        raise TypeError(
+            f"Unknown requirement fields: {sorted(set(fields) - set(REQUIREMENT_FIELDS))}"
+        )
+    tender = requirement.tender
+    _guard_draft(tender, "the community benefit requirements")
+    _check_requirement_terms(
+        fields.get("mode", requirement.mode), fields.get("minimum", requirement.minimum)
+    )
+    if "spec_requirement" in fields:
+        _check_spec_requirement(tender, fields["spec_requirement"])
+    with transaction.atomic():
+        changed = sorted(k for k, v in fields.items() if getattr(requirement, k) != v)
+        for name, value in fields.items():
+            setattr(requirement, name, value)
+        requirement.save()
+        _log(
+            actor,
+            "tendering.requirement.updated",
+            tender,
+            requirement,
+            changed=changed,
+            measure=requirement.measure.name,
+            mode=requirement.mode,
+            minimum=requirement.minimum,
+            spec_requirement=_spec_key(requirement.spec_requirement),
         )
     return requirement
 
