@@ -6,6 +6,8 @@ an absolute time (machines differ; ratios travel)."""
 import contextlib
 import http.client
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -121,8 +123,54 @@ def server(database_url: str, *, workers: int = 1, threads: int = 8):
 def load(
     port: int, path: str, *, label: str, seconds: float = 5.0, clients: int = 8, cookie: str = ""
 ) -> Rate:
-    """Bounded load from ``clients`` keep-alive connections for ``seconds``."""
+    """Bounded load from ``clients`` keep-alive connections for ``seconds``: with ``wrk`` when
+    it is installed (``apt-get install wrk``; a C client, so the server is what is measured),
+    else from Python threads (which can saturate before a fast server does)."""
     headers = {"Cookie": cookie} if cookie else {}
+    headers = _warm(port, path, headers, cookie)
+    if shutil.which("wrk") and not os.environ.get("COPLAN_BENCH_PYTHON_CLIENT"):
+        return _wrk(port, path, label=label, seconds=seconds, clients=clients, headers=headers)
+    return _python_load(port, path, label=label, seconds=seconds, clients=clients, headers=headers)
+
+
+def _warm(port: int, path: str, headers: dict, cookie: str) -> dict:
+    """Twenty requests first; like a browser, keep the cookies the page sets (the CSRF cookie
+    of a signed-in page)."""
+    warm = http.client.HTTPConnection("127.0.0.1", port, timeout=120)  # cold pages render charts
+    jar = SimpleCookie(cookie)
+    for _ in range(20):
+        warm.request("GET", path, headers=headers)
+        response = warm.getresponse()
+        response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+        if cookie:
+            headers = {"Cookie": "; ".join(f"{k}={m.value}" for k, m in jar.items())}
+    warm.close()
+    if response.status != 200:  # wrk counts redirects as answers: be sure the page is served
+        raise RuntimeError(f"{path} answered {response.status}, not 200")
+    return headers
+
+
+def _wrk(port, path, *, label, seconds, clients, headers) -> Rate:
+    command = ["wrk", "-t2", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--latency"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    total = int(re.search(r"(\d+) requests in ([\d.]+)(\w+)", out).group(1))
+    took = re.search(r"requests in ([\d.]+)(m?s|m)\b", out)
+    scale = {"s": 1, "ms": 0.001, "m": 60}[took.group(2)]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = int(bad.group(1)) if bad else 0
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    if socket_errors:
+        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
+    return Rate(f"{label} (wrk)", total - errors, float(took.group(1)) * scale, errors)
+
+
+def _python_load(port, path, *, label, seconds, clients, headers) -> Rate:
     counts = [0] * clients
     errors = [0] * clients
     stop = time.monotonic() + seconds
@@ -130,27 +178,21 @@ def load(
     def client(i):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         while time.monotonic() < stop:
-            conn.request("GET", path, headers=headers)
-            response = conn.getresponse()
-            response.read()
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+            except OSError:
+                errors[i] += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                continue
             if response.status == 200:
                 counts[i] += 1
             else:
                 errors[i] += 1
         conn.close()
 
-    warm = http.client.HTTPConnection("127.0.0.1", port, timeout=120)  # cold pages render charts
-    jar = SimpleCookie(cookie)
-    for _ in range(20):
-        warm.request("GET", path, headers=headers)
-        response = warm.getresponse()
-        response.read()
-        # like a browser, keep the cookies the page sets (the CSRF cookie of a signed-in page)
-        for header in response.headers.get_all("Set-Cookie") or []:
-            jar.load(header)
-        if cookie:
-            headers = {"Cookie": "; ".join(f"{k}={m.value}" for k, m in jar.items())}
-    warm.close()
     started = time.monotonic()
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     for t in threads:
