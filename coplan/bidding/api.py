@@ -15,7 +15,7 @@ import uuid
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from coplan.core.errors import DomainError
@@ -327,6 +327,7 @@ class PanelRowOut(Schema):
     criterion_id: int | None
     criterion: str | None
     evaluators: list[str]
+    training: dict[str, str]  # evaluator → the evaluation training recorded for them
     shortfall_reason: str | None
     problem: str
 
@@ -335,6 +336,7 @@ class AssignIn(Schema):
     evaluator_id: int
     part: Part
     criterion_id: int | None = None
+    training: str = Field("", max_length=200)
 
 
 class ShortfallIn(Schema):
@@ -521,6 +523,7 @@ def get_panel(request, pk: int, tender_pk: int):
             "criterion_id": r.criterion.pk if r.criterion else None,
             "criterion": r.criterion.name if r.criterion else None,
             "evaluators": [str(e) for e in r.evaluators],
+            "training": {str(e): t for e, t in r.trained if t},
             "shortfall_reason": r.shortfall.reason if r.shortfall else None,
             "problem": r.problem,
         }
@@ -547,6 +550,7 @@ def assign(request, pk: int, tender_pk: int, payload: AssignIn):
         evaluator=evaluator,
         part=payload.part,
         criterion=criterion,
+        training=payload.training,
     )
     return Status(201, {"id": a.pk})
 

@@ -180,6 +180,7 @@ def _evaluate(story, tender, opening):
     steering = story.people(Role.STEERING)
     quality_panel = [story.person(Role.EVALUATOR), story.person(Role.SERVICE_USER), steering[0]]
     price_evaluator = steering[1] if len(steering) > 1 else officer
+    service_user = story.person(Role.SERVICE_USER)
     for criterion in domain.scored_criteria(tender):
         for person in quality_panel:
             domain.assign(
@@ -188,6 +189,11 @@ def _evaluate(story, tender, opening):
                 evaluator=person,
                 part=Part.QUALITY,
                 criterion=criterion,
+                training=(
+                    "Evaluator training for service users, CRNS, June 2007"
+                    if person == service_user
+                    else ""
+                ),
             )
     domain.assign(tender=tender, actor=officer, evaluator=price_evaluator, part=Part.PRICE)
     for person in [*quality_panel, price_evaluator]:

@@ -124,6 +124,13 @@ SCORES = [("", "Choose a score")] + [
 class AssignForm(GovukForm):
     evaluator = forms.ChoiceField(label="Evaluator")
     part = forms.ChoiceField(label="Evaluates")
+    training = forms.CharField(
+        label="Evaluation training (optional)",
+        help_text="What training in evaluation they have had, and when — for example "
+        "“Evaluator training, Renfrewshire CVS, March 2007”.",
+        max_length=200,
+        required=False,
+    )
 
     def __init__(self, *args, tender, members, criteria, **kwargs):
         super().__init__(*args, **kwargs)

@@ -250,6 +250,9 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     assigned_at = models.DateTimeField(default=timezone.now)
+    # The evaluation training the person has had (what and when), e.g. for a service user on
+    # the quality panel: recorded by the procurement officer, shown on the panel.
+    training = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["tender", "part", "criterion__order", "evaluator__full_name"]

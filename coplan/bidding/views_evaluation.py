@@ -127,6 +127,7 @@ def assign(request, pk, tender_pk):
                 evaluator=form.members[form.cleaned_data["evaluator"]],
                 part=Part.PRICE if part == "price" else Part.QUALITY,
                 criterion=None if part == "price" else form.criteria[part],
+                training=form.cleaned_data["training"],
             )
         except DomainError as error:
             add_domain_error(form, error)

@@ -21,7 +21,12 @@ def test_the_panel_declarations_scores_and_moderation(opened, tender, personas, 
     method = tender.quality_criteria.get(name="Method")
     response = officer.post(
         f"{base(tender)}/evaluation/panel",
-        {"evaluator_id": personas["service_user"].pk, "part": "quality", "criterion_id": method.pk},
+        {
+            "evaluator_id": personas["service_user"].pk,
+            "part": "quality",
+            "criterion_id": method.pk,
+            "training": "Evaluator training for service users, June 2007",
+        },
         content_type="application/json",
     )
     assert response.status_code == 201
@@ -33,6 +38,9 @@ def test_the_panel_declarations_scores_and_moderation(opened, tender, personas, 
     assert (refused.status_code, refused.json()["field"]) == (422, "evaluator")
     panel = {r["criterion"]: r for r in officer.get(f"{base(tender)}/evaluation/panel").json()}
     assert panel["Method"]["evaluators"] == [str(personas["service_user"])]
+    assert panel["Method"]["training"] == {
+        str(personas["service_user"]): "Evaluator training for service users, June 2007"
+    }
     user = verified(personas["service_user"])
     assert (
         user.post(

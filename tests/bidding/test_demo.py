@@ -10,6 +10,7 @@ import pytest
 from coplan.bidding import demo, domain
 from coplan.bidding.models import Bid
 from coplan.demo.context import DemoStory
+from coplan.partnerships.enums import Role
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -23,6 +24,8 @@ def test_three_bids_are_sealed_and_opened(tender, homereach, personas, partnersh
     story = DemoStory(key="north_lanarkshire", partnership=partnership, today=dt.date.today())
     demo.load(story)
     tender.refresh_from_db()
+    trained = {a.evaluator for a in tender.assignments.exclude(training="")}
+    assert trained == {story.person(Role.SERVICE_USER)}  # the panel's trained service user
     bids = list(Bid.objects.filter(tender=tender).order_by("submitted_at"))
     assert [b.organisation.name for b in bids] == [
         homereach.organisation.name,

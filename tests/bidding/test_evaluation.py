@@ -381,3 +381,25 @@ def test_the_gate_checks_for_declarations_and_standstill(moderated, tender, pers
     outcome = standstill_elapsed(tender.partnership)
     assert not outcome.met
     assert outcome.detail.startswith("Furniture storage and packs: standstill ends ")
+
+
+def test_the_panel_records_each_evaluators_training(tender, personas):
+    """A service user on the quality panel is trained first; the panel says so, and the
+    assignment is audited with it."""
+    from coplan.core.models import AuditEvent
+
+    method = tender.quality_criteria.get(name="Method")
+    domain.assign(
+        tender=tender,
+        actor=personas["procurement"],
+        evaluator=personas["service_user"],
+        part=Part.QUALITY,
+        criterion=method,
+        training="  Evaluator training for service users, CRNS, June 2007 ",
+    )
+    (row,) = [r for r in domain.panel_of(tender) if r.criterion == method]
+    assert row.trained == [
+        (personas["service_user"], "Evaluator training for service users, CRNS, June 2007")
+    ]
+    event = AuditEvent.objects.filter(action="bidding.panel.assigned").latest("pk")
+    assert event.data["training"] == "Evaluator training for service users, CRNS, June 2007"

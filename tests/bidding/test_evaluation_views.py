@@ -207,3 +207,22 @@ def test_the_two_factor_page_only_returns_to_this_site(personas, tender, verifie
         page + "?next=https://evil.example.com/", {"token": f"{totp(device.bin_key):06d}"}
     )
     assert response.url == reverse("bidding:index", args=[tender.partnership_id])
+
+
+def test_the_officer_adds_a_trained_evaluator_through_the_page(opened, tender, personas, verified):
+    officer = verified(personas["procurement"])
+    method = tender.quality_criteria.get(name="Method")
+    response = officer.post(
+        url("assign", tender),
+        {
+            "evaluator": personas["commissioner"].pk,
+            "part": method.pk,
+            "training": "Evaluator training, council procurement team, May 2007",
+        },
+    )
+    assert response.status_code == 302
+    page = officer.get(url("evaluation", tender)).content.decode()
+    assert (
+        f"{personas['commissioner']} (trained: Evaluator training, council procurement team, "
+        "May 2007)" in page
+    )

@@ -57,7 +57,9 @@ def _opened(tender):
 # --- Panel -----------------------------------------------------------------------------------
 
 
-def assign(*, tender, actor, evaluator, part: str, criterion=None) -> Assignment:
+def assign(
+    *, tender, actor, evaluator, part: str, criterion=None, training: str = ""
+) -> Assignment:
     _procurement(actor, tender)
     if getattr(tender, "awarded_at", None):
         raise DomainError("The tender has been awarded.", code="awarded")
@@ -89,7 +91,12 @@ def assign(*, tender, actor, evaluator, part: str, criterion=None) -> Assignment
         raise DomainError("Already on the panel for this.", code="duplicate", field="evaluator")
     with transaction.atomic():
         assignment = Assignment.objects.create(
-            tender=tender, evaluator=evaluator, part=part, criterion=criterion, assigned_by=actor
+            tender=tender,
+            evaluator=evaluator,
+            part=part,
+            criterion=criterion,
+            assigned_by=actor,
+            training=training.strip()[:200],
         )
         _log(
             actor,
@@ -99,6 +106,7 @@ def assign(*, tender, actor, evaluator, part: str, criterion=None) -> Assignment
             evaluator=str(evaluator),
             part=part,
             criterion=criterion.name if criterion else None,
+            training=assignment.training,
         )
     return assignment
 
@@ -134,6 +142,12 @@ class PanelRow:
     criterion: object  # None for price and benefits
     evaluators: list
     shortfall: PanelShortfall | None
+    training: dict = field(default_factory=dict)  # evaluator pk → recorded training
+
+    @property
+    def trained(self) -> list[tuple]:
+        """(evaluator, training) for each evaluator, in order."""
+        return [(e, self.training.get(e.pk, "")) for e in self.evaluators]
 
     @property
     def short(self) -> bool:
@@ -154,15 +168,19 @@ class PanelRow:
 def panel_of(tender) -> list[PanelRow]:
     assignments = list(Assignment.objects.filter(tender=tender).select_related("evaluator"))
     shortfalls = {s.criterion_id: s for s in PanelShortfall.objects.filter(tender=tender)}
+    training = {a.evaluator_id: a.training for a in assignments if a.training}
     rows = [
         PanelRow(
             c,
             [a.evaluator for a in assignments if a.criterion_id == c.pk],
             shortfalls.get(c.pk),
+            training,
         )
         for c in scored_criteria(tender)
     ]
-    rows.append(PanelRow(None, [a.evaluator for a in assignments if a.part == Part.PRICE], None))
+    rows.append(
+        PanelRow(None, [a.evaluator for a in assignments if a.part == Part.PRICE], None, training)
+    )
     return rows
 
 
