@@ -44,10 +44,44 @@ def _tables():
     return User._meta.db_table, Membership._meta.db_table, Partnership._meta.db_table
 
 
-def fingerprint(request, partnership_id, extra=None, known=None) -> tuple[str, int, str] | None:
+def _read(cursor, session_key, user_id, partnership_id, extra) -> list:
+    """In one query: the session row (if not expired), the person, their roles here (one row
+    each, or one row with none), the partnership and the page's own ``extra`` columns."""
+    users, memberships, partnerships = _tables()
+    columns = "".join(f", {sql}" for sql in extra)
+    cursor.execute(
+        "SELECT s.session_data, u.password, u.is_active, u.is_staff, u.is_superuser, "
+        f"u.full_name, u.email, m.role, m.organisation_id, p.*{columns} "
+        f"FROM django_session s CROSS JOIN {users} u CROSS JOIN {partnerships} p "
+        f"LEFT JOIN {memberships} m ON m.partnership_id = p.id AND m.user_id = u.id "
+        "WHERE s.session_key = %s AND s.expire_date > %s AND u.id = %s AND p.id = %s "
+        "ORDER BY m.role",
+        [session_key, timezone.now(), user_id, partnership_id],
+    )
+    return cursor.fetchall()
+
+
+def _user_of(cursor, session_key) -> tuple[int, str] | None:
+    cursor.execute(
+        "SELECT session_data FROM django_session WHERE session_key = %s AND expire_date > %s",
+        [session_key, timezone.now()],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    try:
+        return int(SessionStore().decode(row[0])[SESSION_KEY]), row[0]
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def fingerprint(request, partnership_id, extra=(), known=None) -> tuple[str, int, str] | None:
     """(fingerprint, user id, session data) of the request's session for ``partnership_id``,
-    or None when the request cannot be served from the cache at all. ``known`` is a cached
-    entry whose session data, if unchanged, saves decoding the session again."""
+    or None when the request cannot be served from the cache at all.
+
+    ``extra`` are SQL expressions (scalar subqueries on the partnership ``p``) for what else the
+    page shows. ``known`` is the cached entry: while its session data is unchanged, its user id
+    stands and everything is read in one query."""
     cookies = request.COOKIES
     session_key = cookies.get(settings.SESSION_COOKIE_NAME)
     if (
@@ -63,35 +97,21 @@ def fingerprint(request, partnership_id, extra=None, known=None) -> tuple[str, i
         partnership_id = int(partnership_id)
     except (TypeError, ValueError):
         return None
-    users, memberships, partnerships = _tables()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT session_data FROM django_session WHERE session_key = %s AND expire_date > %s",
-            [session_key, timezone.now()],
-        )
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        session_data = row[0]
-        if known is not None and known["session_data"] == session_data:
+        rows = []
+        if known is not None:
             user_id = known["user_id"]
-        else:
-            try:
-                user_id = int(SessionStore().decode(session_data)[SESSION_KEY])
-            except (KeyError, TypeError, ValueError):
+            rows = _read(cursor, session_key, user_id, partnership_id, extra)
+        if not rows or rows[0][0] != known["session_data"]:
+            found = _user_of(cursor, session_key)
+            if found is None:
                 return None
-        # The person, their roles here (one row each, or one row with none) and the partnership.
-        cursor.execute(
-            "SELECT u.password, u.is_active, u.is_staff, u.is_superuser, u.full_name, u.email, "
-            f"m.role, m.organisation_id, p.* FROM {users} u CROSS JOIN {partnerships} p "
-            f"LEFT JOIN {memberships} m ON m.partnership_id = p.id AND m.user_id = u.id "
-            "WHERE u.id = %s AND p.id = %s ORDER BY m.role",
-            [user_id, partnership_id],
-        )
-        parts = [session_key, session_data, cookies.get(settings.CSRF_COOKIE_NAME)]
-        parts.append(cursor.fetchall())
-        if extra is not None:
-            parts.append(extra(cursor, partnership_id))
+            user_id, _data = found
+            rows = _read(cursor, session_key, user_id, partnership_id, extra)
+            if not rows:
+                return None
+    session_data = rows[0][0]
+    parts = [session_key, cookies.get(settings.CSRF_COOKIE_NAME), rows]
     parts += [request.path, request.META.get("QUERY_STRING", ""), timezone.localdate()]
     return hashlib.sha256(repr(parts).encode()).hexdigest(), user_id, session_data
 
@@ -116,10 +136,11 @@ def _cache():
     return caches["pages"]
 
 
-def cached_page(*, partnership_kwarg: str = "pk", extra=None):
+def cached_page(*, partnership_kwarg: str = "pk", extra=()):
     """Serve a signed-in partnership page from the cache while its fingerprint holds.
 
-    ``extra(cursor, partnership_id)`` returns more rows the page depends on (read with raw SQL).
+    ``extra`` are SQL expressions for what else the page depends on: scalar subqueries on the
+    partnership row ``p``, such as the pilot's data version.
     Put it outside ``login_required``: a miss runs the view with every check it has.
     """
 

@@ -194,7 +194,8 @@ class _Builder:
         services = list(self.services)
         providers = list(self.providers)
         for month in months:
-            days = _month_days(month, last_day) or [month]
+            first = max(month, self.pilot.starts_on)  # feedback only during the pilot
+            days = [d for d in _month_days(month, last_day) if d >= first] or [first]
             for _ in range(per_month):
                 rating = (
                     5

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 
+from coplan.core.errors import DomainError
 from coplan.core.forms import DateInput, GovukForm, GovukModelForm
 from coplan.core.models import Organisation
 from coplan.partnerships.enums import Role
@@ -144,6 +145,23 @@ class ExtensionForm(GovukForm):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the pilot needs longer"},
+    )
+
+
+class StopForm(GovukForm):
+    stopped_on = forms.DateField(
+        label="Last day of the pilot",
+        help_text="No delivery record or feedback may come after this day.",
+        widget=DateInput(),
+        error_messages={
+            "required": "Enter the day the pilot stopped",
+            "invalid": "Enter a real date",
+        },
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why did the pilot stop early?",
+        error_messages={"required": "Say why the pilot stopped early"},
     )
 
 
@@ -498,6 +516,35 @@ class FeedbackForm(GovukForm):
             self.fields["anonymous"].label = "Record it without a name"
             self.fields["anonymous"].initial = True
             self._decorate_widgets()
+        self.pilot = pilot
+
+    def clean(self):
+        """Feedback is collected during the pilot: a date received outside it, or (for a
+        service user, whose feedback is dated today) a pilot not running today, is refused."""
+        from django.utils import timezone
+
+        from .domain.feedback import check_feedback_date
+
+        data = super().clean()
+        dated = "received_on" in self.fields
+        day = data.get("received_on") if dated else timezone.localdate()
+        if day is None:
+            return data
+        try:
+            check_feedback_date(self.pilot, day)
+        except DomainError as error:
+            if dated:
+                self.add_error("received_on", error.message)
+            else:
+                first, last = self.pilot.starts_on, self.pilot.last_day
+                self.add_error(
+                    None,
+                    f"Feedback is collected while the pilot runs ({first.day} {first:%B %Y} "
+                    f"to {last.day} {last:%B %Y}): the pilot "
+                    f"{'has not started yet' if day < first else 'has ended'}, so feedback "
+                    "cannot be given here now.",
+                )
+        return data
 
 
 class RespondForm(GovukForm):

@@ -35,13 +35,14 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.utils import timezone
 
 from coplan.core import audit
-from coplan.core.columnar import FORMULA_PATTERN, Checks, internal, iter_chunks
+from coplan.core.columnar import FORMULA_PATTERN, CellError, Checks, internal, iter_chunks
 from coplan.core.errors import DomainError
 
 from . import compute, rollups
 from .enums import BatchStatus
 from .models import DeliveryRecord, ImportBatch, PilotProvider, PilotService
 from .pseudonym import Pseudonymiser
+from .xlsx_formulas import formula_cells
 
 logger = logging.getLogger(__name__)
 
@@ -288,6 +289,7 @@ class _Context:
         self.monthly: dict = {}
         self.kpi_parts: dict = {}
         self.extra_names = {internal(i): self.headers[i] for i in self.mapping.extra}
+        self.formula_cells: set[tuple[int, int]] = set()  # listed XLSX formula cells
         self._checks = None
 
     def col(self, target: str) -> str | None:
@@ -763,6 +765,10 @@ def _produce(
                 return
             frame = ctx.parse(ctx.clean(chunk))
             found, count = ctx.checks().collect(frame, MAX_ERRORS - len(state.errors))
+            if ctx.formula_cells:  # the formula is the problem, not its (missing) value
+                kept = [e for e in found if (e.row, e.column) not in ctx.formula_cells]
+                count -= len(found) - len(kept)
+                found = kept
             state.errors += found
             state.error_count += count
             payload = None
@@ -777,12 +783,48 @@ def _produce(
         out.put(("error", error, 0))
 
 
+def xlsx_formula_errors(batch: ImportBatch, ctx: "_Context") -> tuple[list[CellError], int]:
+    """Cells of the imported columns that hold a formula: calamine would hand over the
+    formula's last computed value as if it had been typed, so they are refused like a
+    formula in a CSV cell."""
+    if batch.format != "xlsx":
+        return [], 0
+    from python_calamine import CalamineWorkbook
+
+    try:
+        start = CalamineWorkbook.from_path(batch.file.path).get_sheet_by_index(0).start
+    except Exception:  # calamine says what is wrong with the file when the rows are read
+        return [], 0
+    offset = start[1] if start else 0  # calamine's first column is the sheet's first used one
+    used = {*ctx.mapping.columns.values(), *ctx.mapping.extra}
+    found, count = [], 0
+    for row, column, formula in formula_cells(batch.file.path):
+        index = column - 1 - offset
+        if row < 2 or index not in used:
+            continue
+        count += 1
+        if len(found) < MAX_ERRORS:
+            found.append(
+                CellError(
+                    row,
+                    index + 1,
+                    ctx.headers[index],
+                    formula[:60],
+                    "holds a spreadsheet formula: enter the value itself, not a formula "
+                    "(copy the cells and paste them as values)",
+                )
+            )
+    ctx.formula_cells = {(e.row, e.column) for e in found}
+    return found, count
+
+
 def _import(batch: ImportBatch, sink: ProgressSink) -> Outcome:
     ctx = _Context(batch)
     check_mapping(ctx.mapping, ctx.headers, batch.pilot)
     ctx.checks()  # build the expressions before the worker starts
     total = batch.estimated_rows
     state = _Pass()
+    state.errors, state.error_count = xlsx_formula_errors(batch, ctx)
     try:
         with transaction.atomic():
             rollups.lock_pilot(batch.pilot_id)
@@ -876,10 +918,11 @@ def _import(batch: ImportBatch, sink: ProgressSink) -> Outcome:
         batch.total_rows = max(state.done, total)
         count = state.error_count
         shown = f" The first {len(state.errors):,} are listed." if count > len(state.errors) else ""
+        listed = sorted(state.errors, key=lambda e: (e.row, e.column))
         return Outcome(
             BatchStatus.REJECTED,
             error_count=count,
-            errors=[e.as_dict() for e in state.errors],
+            errors=[e.as_dict() for e in listed],
             message=f"The file has {count:,} error{'s' if count != 1 else ''}; nothing was "
             f"imported.{shown} Fix them and upload the file again.",
         )

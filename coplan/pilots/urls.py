@@ -25,6 +25,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("new/", views.pilot_new, name="pilot.new"),
     path("edit/", views.pilot_edit, name="pilot.edit"),
+    path("stop/", views.pilot_stop, name="pilot.stop"),
     path("services/", views.services, name="services"),
     path("services/<int:service_pk>/edit/", views.service_edit, name="service.edit"),
     path("services/<int:service_pk>/remove/", views.service_remove, name="service.remove"),

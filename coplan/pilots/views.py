@@ -41,6 +41,7 @@ PERMS = (
     "manage_pilot",
     "manage_kpis",
     "approve_extension",
+    "stop_pilot",
     "record_deliveries",
     "view_costs",
     "view_records",
@@ -62,6 +63,7 @@ HEADINGS = {
     "services": "Services piloted",
     "service.edit": "Change a service",
     "extension.new": "Request an extension",
+    "pilot.stop": "Stop the pilot early",
     "kpis": "Monitoring framework",
     "kpi.new": "Add a KPI",
     "kpi.edit": "Change a KPI",
@@ -333,6 +335,25 @@ def extension_new(request, pk):
 
 
 @login_required
+def pilot_stop(request, pk):
+    """The commissioner records that the pilot stopped before its planned end."""
+    partnership, pilot = queries.get_pilot(request.user, pk, "pilots.stop_pilot")
+    initial = {"stopped_on": pilot.stopped_on, "reason": pilot.stop_reason}
+    form = forms.StopForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.stop_pilot(pilot=pilot, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request, f"The pilot is recorded as stopped on {pilot.stopped_on:%d %B %Y}."
+            )
+            return redirect("pilots:overview", pk)
+    return render(request, "pilots/stop_form.html", _ctx(request, partnership, pilot, form=form))
+
+
+@login_required
 @require_POST
 def extension_decide(request, pk, extension_pk):
     _partnership, pilot = queries.get_pilot(request.user, pk, "pilots.approve_extension")
@@ -439,16 +460,17 @@ def kpi_values(request, pk, kpi_pk):
 # --- dashboard and returns ----------------------------------------------------------------
 
 
-def _pilot_version(cursor, partnership_id):
-    cursor.execute(
-        f"SELECT id, data_version, created_at FROM {Pilot._meta.db_table} "
-        "WHERE partnership_id = %s",
-        [partnership_id],
+def _pilot_version():
+    """What the dashboard shows besides the partnership: its pilot's data version (bumped by
+    every change to records, KPIs, feedback, services or providers) and identity."""
+    table = Pilot._meta.db_table
+    return tuple(
+        f"(SELECT {column} FROM {table} WHERE partnership_id = p.id)"
+        for column in ("id", "data_version", "created_at")
     )
-    return cursor.fetchall()
 
 
-@pagecache.cached_page(extra=_pilot_version)
+@pagecache.cached_page(extra=_pilot_version())
 @login_required
 def dashboard_view(request, pk):
     partnership, pilot = queries.get_pilot_light(request.user, pk, "pilots.view_dashboard")

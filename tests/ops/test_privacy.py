@@ -64,7 +64,11 @@ def contributions(partnership, personas):
         funding_route="Council grant",
     )
     feedback = pilots.submit_feedback(
-        pilot=pilot, actor=ann, rating=4, comment="The storage saved my sofa."
+        pilot=pilot,
+        actor=ann,
+        rating=4,
+        comment="The storage saved my sofa.",
+        received_on=dt.date(2006, 11, 1),
     )
     return {"idea": idea, "said": said, "bert": bert, "feedback": feedback}
 

@@ -222,7 +222,8 @@ def test_kpis_and_dashboard(api, pilot, personas, own_org, other_org, kpis):
 
 def test_feedback_issues_evaluations(api, pilot, personas):
     created = api("service_user").post(
-        base(pilot) + "/feedback", {"rating": 4, "comment": "Kind", "anonymous": True}
+        base(pilot) + "/feedback",
+        {"rating": 4, "comment": "Kind", "anonymous": True, "received_on": "2006-11-10"},
     )
     assert created.status_code == 201 and created.json()["anonymous"]
     assert_problem(api("observer").post(base(pilot) + "/feedback", {"rating": 4}), 403, FORBIDDEN)

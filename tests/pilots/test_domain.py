@@ -232,16 +232,26 @@ def test_feedback_kpi_counts_ratings(pilot, personas, kpis):
 
 
 def test_anonymous_feedback_keeps_no_author_even_in_the_audit(pilot, personas):
+    day = dt.date(2006, 11, 10)
     item = domain.submit_feedback(
-        pilot=pilot, actor=personas["service_user"], rating=3, comment="ok", anonymous=True
+        pilot=pilot,
+        actor=personas["service_user"],
+        rating=3,
+        comment="ok",
+        anonymous=True,
+        received_on=day,
     )
     assert item.submitted_by is None
     event = AuditEvent.objects.get(action="pilots.feedback.submitted")
     assert event.actor is None
-    named = domain.submit_feedback(pilot=pilot, actor=personas["service_user"], rating=5)
+    named = domain.submit_feedback(
+        pilot=pilot, actor=personas["service_user"], rating=5, received_on=day
+    )
     assert named.submitted_by == personas["service_user"]
     with pytest.raises(DomainError):
-        domain.submit_feedback(pilot=pilot, actor=personas["service_user"], rating=6)
+        domain.submit_feedback(
+            pilot=pilot, actor=personas["service_user"], rating=6, received_on=day
+        )
     assert Feedback.objects.count() == 2
 
 

@@ -454,3 +454,75 @@ def test_the_coplan_script_maps_import_deliveries(pilot, own_org, tmp_path, monk
     monkeypatch.setattr("django.core.management.execute_from_command_line", calls.append)
     cli.main(["coplan", "import-deliveries", str(pilot.pk), str(path)])
     assert calls[0][1] == "import_deliveries"
+
+
+# --- formulas in XLSX cells ------------------------------------------------------------------
+# python-calamine hands over a formula's cached value (or nothing, when the file was never
+# recalculated) and has no formula API; the sheet's XML is read to find them.
+
+
+def test_formulas_in_xlsx_cells_reject_the_whole_file(pilot, personas, own_org, kpis):
+    rows = [row(provider=own_org.name, day=f"2006-10-{d:02d}") for d in range(2, 8)]
+    rows[2][4] = "=100+200"  # cost: openpyxl writes the formula with no cached value
+    rows[4][8] = '=IF(1,"DELIVERED","")'  # outcome: text formula
+    batch = upload(pilot, personas["facilitator"], xlsx_bytes(rows), name="returns.xlsx")
+    assert batch.status == BatchStatus.REJECTED
+    assert batch.error_count == 2
+    first, second = batch.errors
+    assert (first["row"], first["column"], first["header"]) == (4, 5, "cost")
+    assert first["value"] == "=100+200"
+    assert "formula" in first["message"]
+    assert (second["row"], second["column"], second["header"]) == (6, 9, "outcome")
+    assert "nothing was imported" in batch.message
+    assert nothing_written(pilot)
+
+
+def test_a_formula_in_an_ignored_xlsx_column_is_not_an_error(pilot, personas, own_org):
+    rows = [row(provider=own_org.name), row(provider=own_org.name, day="2006-10-17")]
+    rows[0][9] = "=1+1"  # the "notes" column, left out of the mapping below
+    content = xlsx_bytes(rows)
+    batch = domain.upload_file(
+        pilot=pilot,
+        actor=personas["facilitator"],
+        file=SimpleUploadedFile("f.xlsx", content),
+        filename="f.xlsx",
+    )
+    mapping = importer.Mapping.from_json(batch.mapping)
+    mapping.extra = [i for i in mapping.extra if batch.columns[i] != "notes"]
+    domain.queue_import(batch=batch, actor=personas["facilitator"], mapping=mapping)
+    importer.run(batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.IMPORTED, batch.message
+    assert DeliveryRecord.objects.filter(pilot=pilot).count() == 2
+
+
+def test_shared_formulas_in_xlsx_are_found(tmp_path):
+    """Excel writes a filled-down formula once and marks the other cells ``<f t="shared"/>``."""
+    import zipfile
+
+    from coplan.pilots.xlsx_formulas import formula_cells
+
+    path = tmp_path / "shared.xlsx"
+    original = io.BytesIO(xlsx_bytes([["a", 1], ["b", 2]], header=["x", "y"]))
+    with zipfile.ZipFile(original) as src, zipfile.ZipFile(path, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b'<c r="B2" t="n"><v>1</v></c>',
+                    b'<c r="B2"><f t="shared" ref="B2:B3" si="0">A1*2</f><v>1</v></c>',
+                ).replace(
+                    b'<c r="B3" t="n"><v>2</v></c>',
+                    b'<c r="B3"><f t="shared" si="0"/><v>2</v></c>',
+                )
+                assert b"shared" in data, data
+            out.writestr(item, data)
+    assert list(formula_cells(path)) == [(2, 2, "=A1*2"), (3, 2, "")]
+
+
+def test_formula_search_ignores_files_that_are_not_workbooks(tmp_path):
+    from coplan.pilots.xlsx_formulas import formula_cells
+
+    path = tmp_path / "junk.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really")
+    assert list(formula_cells(path)) == []

@@ -14,7 +14,7 @@ from django.urls import reverse
 from coplan.partnerships.enums import Role
 from coplan.pilots import domain
 
-HIT_QUERIES = 3  # the session; the person, their roles and the partnership; the pilot's version
+HIT_QUERIES = 1  # the session, the person, their roles, the partnership and its pilot at once
 
 
 @pytest.fixture

@@ -6,10 +6,12 @@ gets 403 and nothing changes; a signed-in outsider gets 404; an anonymous visito
 sign in. Service user representatives never see costs; observers never write.
 """
 
+import contextlib
 import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -77,7 +79,13 @@ def world(pilot, personas, kpis, services, own_org, other_org, partnership):
     recap = OrganisationFactory(name="RECAP")
     member(partnership, R.SE_PARTNER, organisation=recap)
     removable = domain.add_provider(pilot=pilot, actor=facilitator, organisation=recap)
-    feedback = domain.submit_feedback(pilot=pilot, actor=facilitator, rating=4, comment="Good")
+    feedback = domain.submit_feedback(
+        pilot=pilot,
+        actor=facilitator,
+        rating=4,
+        comment="Good",
+        received_on=dt.date(2006, 11, 10),
+    )
     issue = domain.log_issue(pilot=pilot, actor=facilitator, title="Late vans", severity="high")
     extension = domain.request_extension(
         pilot=pilot, actor=facilitator, new_ends_on=dt.date(2007, 6, 30), reason="More data"
@@ -131,6 +139,7 @@ PAGES = [
     ("edit pilot form",       "pilot.edit",          MANAGERS),
     ("edit service form",     "service.edit",        MANAGERS),
     ("extension form",        "extension.new",       MANAGERS),
+    ("stop form",             "pilot.stop",          COMMISSIONER),
     ("new kpi form",          "kpi.new",             MANAGERS),
     ("edit kpi form",         "kpi.edit",            MANAGERS),
     ("new record form",       "record.new",          RECORDERS),
@@ -154,6 +163,7 @@ ACTIONS = [
     ("add provider",       "provider.add",        MANAGERS),
     ("request extension",  "extension.new",       MANAGERS),
     ("decide extension",   "extension.decide",    COMMISSIONER),
+    ("stop pilot",         "pilot.stop",          COMMISSIONER),
     ("add kpi",            "kpi.new",             MANAGERS),
     ("delete kpi",         "kpi.delete",          MANAGERS),
     ("enter kpi value",    "kpi.values",          KPI_VALUES),
@@ -233,6 +243,7 @@ DATA = {  # what each POST sends
     "add provider": lambda w: {"organisation": w["candidate"].pk},
     "request extension": lambda w: {"new_ends_on": "2007-05-31", "reason": "Winter"},
     "decide extension": lambda w: {"decision": "approve", "note": "Steering"},
+    "stop pilot": lambda w: {"stopped_on": "2007-02-28", "reason": "The funding ended"},
     "add kpi": lambda w: {
         "name": "Visits",
         "definition": "Visits",
@@ -291,6 +302,11 @@ DATA = {  # what each POST sends
 }
 
 
+TRAVEL = {  # actions dated today, taken on a day within the pilot
+    "give feedback": dt.datetime(2007, 1, 15, 12),
+}
+
+
 def _url(row_, world):
     args = ARGS.get(row_[0], lambda w: [])(world)
     return reverse(f"pilots:{row_[1]}", args=[world["pilot"].partnership_id, *args])
@@ -310,7 +326,9 @@ def test_pages(client, personas, world, role, page):
 def test_actions(client, personas, world, role, action):
     client.force_login(personas[role])
     events = AuditEvent.objects.count()
-    response = client.post(_url(action, world), DATA.get(action[0], lambda w: {})(world))
+    travel = TRAVEL.get(action[0])
+    with time_machine.travel(travel) if travel else contextlib.nullcontext():
+        response = client.post(_url(action, world), DATA.get(action[0], lambda w: {})(world))
     if role == "outsider":
         assert response.status_code == 404
     elif role in action[2]:

@@ -41,6 +41,7 @@ def _grow(pilot, personas, own_org, other_org, step):
             rating=1 + i % 5,
             comment=f"c{i}",
             anonymous=bool(i % 2),
+            received_on=dt.date(2006, 10, 1) + dt.timedelta(days=i),
         )
         domain.log_issue(
             pilot=pilot,

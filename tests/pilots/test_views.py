@@ -2,11 +2,13 @@
 import with a progress bar, dashboard charts paired with tables, returns and PDFs."""
 
 import contextlib
+import datetime as dt
 import io
 import re
 import zlib
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -154,7 +156,13 @@ def test_rejected_upload_lists_errors_by_row_and_column(client, pilot, personas,
 
 def test_dashboard_pairs_each_chart_with_a_table(client, pilot, personas, own_org, other_org, kpis):
     upload(pilot, personas["facilitator"], csv_bytes(sample_rows(own_org.name, other_org.name, 60)))
-    domain.submit_feedback(pilot=pilot, actor=personas["service_user"], rating=5, anonymous=True)
+    domain.submit_feedback(
+        pilot=pilot,
+        actor=personas["service_user"],
+        rating=5,
+        anonymous=True,
+        received_on=dt.date(2006, 12, 1),
+    )
     client.force_login(personas["commissioner"])
     page = client.get(url(pilot, "dashboard")).content.decode()
     charts = re.findall(r"<svg[^>]*>", page)
@@ -225,10 +233,11 @@ def test_records_list_pages_with_counts_from_the_rollups(
 
 def test_feedback_you_said_we_did(client, pilot, personas):
     client.force_login(personas["service_user"])
-    response = client.post(
-        url(pilot, "feedback.new"),
-        {"rating": "2", "comment": "The van was late", "anonymous": "on"},
-    )
+    with time_machine.travel(dt.datetime(2007, 1, 15, 12)):  # dated today: during the pilot
+        response = client.post(
+            url(pilot, "feedback.new"),
+            {"rating": "2", "comment": "The van was late", "anonymous": "on"},
+        )
     assert response.status_code == 302
     item = pilot.feedback.get()
     assert item.anonymous and item.submitted_by is None

@@ -21,6 +21,7 @@ from .pilot import (
     remove_service,
     request_extension,
     save_service,
+    stop_pilot,
     update_pilot,
 )
 from .records import delete_delivery, record_delivery, update_delivery
@@ -47,6 +48,7 @@ __all__ = [
     "save_kpi",
     "save_service",
     "set_kpi_value",
+    "stop_pilot",
     "submit_feedback",
     "update_delivery",
     "update_evaluation",

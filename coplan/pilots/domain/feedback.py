@@ -13,6 +13,22 @@ from .. import rollups
 from ..models import Feedback, Pilot
 
 
+def check_feedback_date(pilot: Pilot, received_on: dt.date) -> None:
+    """Feedback is collected during the pilot: from its start to its last day (the end after
+    any approved extension, or the day it stopped early)."""
+    first, last = pilot.starts_on, pilot.last_day
+    if not first <= received_on <= last:
+        when = "has not started yet" if received_on < first else "has ended"
+        raise DomainError(
+            f"Feedback is collected during the pilot ({first.day} {first:%B %Y} to "
+            f"{last.day} {last:%B %Y}); on {received_on.day} {received_on:%B %Y} the pilot "
+            f"{when}. Enter a date within the pilot.",
+            code="outside_pilot",
+            field="received_on",
+            data={"starts_on": first, "last_day": last},
+        )
+
+
 def submit_feedback(
     *,
     pilot: Pilot,
@@ -33,6 +49,7 @@ def submit_feedback(
         raise DomainError(
             "The date cannot be in the future.", code="future_date", field="received_on"
         )
+    check_feedback_date(pilot, received_on)
     if service is not None and service.pilot_id != pilot.pk:
         raise DomainError("Choose one of the pilot's services.", code="invalid", field="service")
     if provider is not None and not pilot.providers.filter(organisation=provider).exists():

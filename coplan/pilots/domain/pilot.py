@@ -108,6 +108,14 @@ def update_pilot(*, pilot: Pilot, actor, **values) -> dict:
                 raise DomainError(f"{name} cannot be changed here.", code="not_editable")
             setattr(locked, name, value)
         check_pilot_dates(locked.starts_on, locked.ends_on)
+        stopped = locked.stopped_on
+        if stopped and not locked.starts_on <= stopped < locked.effective_ends_on:
+            raise DomainError(
+                f"The pilot was stopped on {stopped:%d %B %Y}: it must start on or before "
+                "that day and end after it.",
+                code="stop_outside_pilot",
+                field="ends_on",
+            )
         if locked.extended_to and locked.extended_to <= locked.ends_on:
             locked.extended_to = None
         first = DeliveryRecord.objects.filter(pilot=locked).order_by("delivered_on").first()
@@ -250,6 +258,12 @@ def remove_provider(*, provider: PilotProvider, actor) -> None:
 
 
 def request_extension(*, pilot: Pilot, actor, new_ends_on: dt.date, reason: str):
+    if pilot.stopped_on:
+        raise DomainError(
+            f"The pilot was stopped on {pilot.stopped_on:%d %B %Y}: it cannot be extended.",
+            code="pilot_stopped",
+            field="new_ends_on",
+        )
     if new_ends_on <= pilot.effective_ends_on:
         raise DomainError(
             f"An extension must end after the pilot's current end "
@@ -305,3 +319,57 @@ def decide_extension(*, extension: PilotExtension, actor, approve: bool, note: s
             data={"new_ends_on": extension.new_ends_on, "note": note},
         )
     return extension
+
+
+def _latest(related, field: str) -> dt.date | None:
+    return related.order_by(f"-{field}").values_list(field, flat=True).first()
+
+
+def stop_pilot(*, pilot: Pilot, actor, stopped_on: dt.date, reason: str) -> Pilot:
+    """Record that the pilot stopped early: ``stopped_on`` is its last day, so no delivery
+    record or feedback may come later. Run again to correct the date or the reason."""
+    if not reason.strip():
+        raise DomainError(
+            "Say why the pilot stopped early.", code="reason_required", field="reason"
+        )
+    with transaction.atomic():
+        locked = Pilot.objects.select_for_update().select_related("partnership").get(pk=pilot.pk)
+        first, end = locked.starts_on, locked.effective_ends_on
+        if not first <= stopped_on < end:
+            raise DomainError(
+                f"A pilot stops early on a day from its start ({first:%d %B %Y}) to before its "
+                f"planned end ({end:%d %B %Y}).",
+                code="stop_outside_pilot",
+                field="stopped_on",
+            )
+        if stopped_on > timezone.localdate():
+            raise DomainError(
+                "The date cannot be in the future: record the stop once it has happened.",
+                code="future_date",
+                field="stopped_on",
+            )
+        for what, latest in (
+            ("Delivery records", _latest(locked.records, "delivered_on")),
+            ("Feedback", _latest(locked.feedback, "received_on")),
+        ):
+            if latest and latest > stopped_on:
+                raise DomainError(
+                    f"{what} run to {latest:%d %B %Y}, after {stopped_on:%d %B %Y}: the pilot "
+                    "cannot stop before them. Correct or remove them first.",
+                    code="records_outside_pilot",
+                    field="stopped_on",
+                )
+        before = [str(locked.stopped_on or ""), locked.stop_reason]
+        locked.stopped_on = stopped_on
+        locked.stop_reason = reason.strip()
+        locked.save(update_fields=["stopped_on", "stop_reason", "updated_at"])
+        rollups.touch(locked.pk)
+        audit.log(
+            actor=actor,
+            action="pilots.pilot.stopped",
+            obj=locked,
+            partnership=locked.partnership,
+            data={"stopped_on": stopped_on, "reason": locked.stop_reason, "before": before},
+        )
+    pilot.refresh_from_db()
+    return pilot
