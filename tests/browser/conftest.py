@@ -158,3 +158,18 @@ def assert_accessible(page, tags=AXE_TAGS) -> None:
     message = "\n".join(lines)
     print(message)
     pytest.fail(message, pytrace=False)
+
+
+def assert_error_summary(page, message) -> None:
+    """The GOV.UK error summary shows ``message`` as a link that, followed, puts the focus on
+    the field in error (GOV.UK Frontend's script does that, so it also ran under the CSP)."""
+    from playwright.sync_api import expect
+
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    link = summary.get_by_role("link", name=message)
+    expect(link).to_have_count(1)
+    target = link.get_attribute("href")
+    assert target and target.startswith("#"), f"the error links to {target!r}, not a field"
+    link.click()
+    expect(page.locator(target)).to_be_focused()

@@ -2,6 +2,7 @@
 and nothing blocked by the Content Security Policy."""
 
 import datetime as dt
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -11,8 +12,15 @@ from playwright.sync_api import expect
 from coplan.benefits import domain
 from coplan.partnerships.enums import Role
 from tests.benefits.conftest import build_analysis, build_contract
-from tests.browser.conftest import assert_accessible, assert_no_csp_violations, login, submit
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_error_summary,
+    assert_no_csp_violations,
+    login,
+    submit,
+)
 from tests.factories import PartnershipFactory, UserFactory, member
+from tests.tendering.test_spec_requirement import specification
 
 pytestmark = [pytest.mark.xdist_group("browser")]
 
@@ -181,3 +189,58 @@ def test_the_evidence_pack_with_the_golden_thread(page, live_server, w):
     check(page, "Evidence pack")
     expect(page.get_by_role("heading", name="The golden thread", level=2)).to_be_visible()
     expect(page.get_by_text("Contract commitment: 3")).to_be_visible()
+
+
+def test_evidence_upload_error_and_thread_items(page, live_server, w):
+    """The contractor's evidence upload from the return page, refused (a web page named .pdf),
+    and the golden thread items of a specification requirement and of the pilot KPI testing it,
+    the tender's requirement recording the specification requirement it delivers."""
+    from coplan.pilots.models import Kpi, Pilot
+
+    cb1 = specification(w.partnership, 1, ["CB-1", "SL-1"])["CB-1"]
+    w.requirement.spec_requirement = cb1
+    w.requirement.save(update_fields=["spec_requirement"])
+    pilot = Pilot.objects.create(
+        partnership=w.partnership,
+        title="Homereach furniture pilot",
+        starts_on=dt.date(2006, 10, 1),
+        ends_on=dt.date(2007, 3, 31),
+    )
+    kpi = Kpi.objects.create(
+        pilot=pilot,
+        name="Trainees started",
+        definition="Count",
+        unit="people",
+        target=D(6),
+        source="Log",
+        requirement_key="CB-1",
+    )
+
+    login(page, live_server, w.people["se_partner"])
+    page.goto(f"{base(w)}/returns/{w.ret.pk}/")
+    page.get_by_role("link", name="Add evidence for Tonnes diverted from landfill").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add evidence")
+    page.get_by_label("Evidence file").set_input_files(
+        files=[
+            {
+                "name": "transfer-notes.pdf",
+                "mimeType": "application/pdf",
+                "buffer": b"<!DOCTYPE html><html><script>alert(1)</script></html>",
+            }
+        ]
+    )
+    submit(page, "Upload the file")
+    check(page, "Add evidence")
+    assert_error_summary(page, re.compile(r"does not look like a \.pdf file"))
+
+    page.context.clear_cookies()
+    login(page, live_server, w.people["commissioner"])
+    page.goto(f"{base(w)}/thread/requirement/{cb1.pk}/")
+    check(page, "Specification requirement")
+    # downstream: the KPI, the tender's requirement recording CB-1 and the contract commitment
+    requirement = page.get_by_role("link", name=re.compile(r"^Trainees from priority groups"))
+    expect(requirement).to_be_visible()
+    page.get_by_role("link", name="Trainees started").click()
+    expect(page).to_have_url(re.compile(rf"/thread/kpi/{kpi.pk}/$"))
+    check(page, "Pilot KPI")
+    expect(page.get_by_role("link", name=re.compile(r"^CB-1: "))).to_be_visible()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from coplan.bidding import domain
+from coplan.bidding import domain, receipts
 from coplan.core.models import Affiliation
 from coplan.partnerships.enums import Role
 from coplan.tendering.models import (
@@ -23,7 +23,13 @@ from coplan.tendering.models import (
     QualityCriterion,
     Tender,
 )
-from tests.browser.conftest import assert_accessible, assert_no_csp_violations, login, submit
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_error_summary,
+    assert_no_csp_violations,
+    login,
+    submit,
+)
 from tests.factories import OrganisationFactory, PartnershipFactory, UserFactory, member
 
 pytestmark = [pytest.mark.xdist_group("browser")]
@@ -161,6 +167,26 @@ def test_verification_page_is_accessible(page, live_server):
         f"{live_server.url}/partnerships/{partnership.pk}/bids/{tender.pk}/mine/{bid.uuid}/verify/"
     )
     assert "matches its receipt" in page.content()
+    check(page)
+    # the receipt upload form: a file that is not a receipt, then the real receipt
+    page.get_by_label("Your receipt").set_input_files(
+        files=[{"name": "receipt.txt", "mimeType": "text/plain", "buffer": b"My shopping list"}]
+    )
+    submit(page, "Check my receipt")
+    assert page.title().startswith("Error: ")
+    check(page)
+    assert_error_summary(page, "This is not a Coplan bid receipt")
+    page.get_by_label("Your receipt").set_input_files(
+        files=[
+            {
+                "name": f"receipt-{bid.receipt_number}.txt",
+                "mimeType": "text/plain",
+                "buffer": receipts.text(bid).encode(),
+            }
+        ]
+    )
+    submit(page, "Check my receipt")
+    assert "Your receipt matches the opened bid" in page.content()
     check(page)
     page.goto(f"{live_server.url}/partnerships/{partnership.pk}/bids/{tender.pk}/mine/")
     check(page)

@@ -3,6 +3,7 @@ violations. The pages service users use (the board, sharing, an item, "you said,
 their consent and the open engagement link) are also checked on a 375 px wide phone."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -350,6 +351,7 @@ def spec_detail_draft(page, live_server):
     world = build_world()
     go(page, live_server, world, "commissioner", "specification/1/")
     assert page.get_by_role("button", name="Approve version 1").is_visible()
+    expect(page.get_by_role("link", name="Golden thread of SL-1")).to_be_visible()
     return "Specification version 1"
 
 
@@ -358,6 +360,8 @@ def spec_detail_approved(page, live_server):
     world = build_world()
     domain.approve_version(version=world.version, actor=world.people["commissioner"])
     go(page, live_server, world, "service_user", "specification/1/")
+    # each requirement links to its golden thread (the latest version the person sees)
+    expect(page.get_by_role("link", name=re.compile(r"^Golden thread of "))).to_have_count(2)
     return "Specification version 1"
 
 

@@ -2,6 +2,7 @@
 nothing blocked by the Content Security Policy (charts are inline SVG without inline styles)."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -190,6 +191,10 @@ def extension_new_errors(page, live_server):
 def framework(page, live_server):
     world = build_world()
     go(page, live_server, world, "observer", "kpis/")
+    # a member may follow each KPI into the golden thread
+    expect(page.get_by_role("link", name=re.compile(r"^Golden thread of "))).to_have_count(
+        len(world.kpis)
+    )
     return "Monitoring framework"
 
 
@@ -423,3 +428,38 @@ def test_pilot_page_is_accessible(scenario, page, live_server):
     expect(page.locator("h1")).to_have_text(expected_h1)
     assert_accessible(page)
     assert_no_csp_violations(page)
+
+
+def test_dashboard_served_from_the_page_cache_is_accessible(page, live_server, monkeypatch):
+    """Loaded twice in a row by the same signed-in browser, the dashboard comes the second time
+    from the page cache with a fresh CSP nonce: nothing is blocked and it is as accessible."""
+    from django.core.cache import caches
+
+    from coplan.core import pagecache
+
+    caches["pages"].clear()
+    hits = []
+    serve = pagecache._serve
+
+    def counted(request, entry, **kwargs):
+        hits.append(request.path)
+        return serve(request, entry, **kwargs)
+
+    monkeypatch.setattr(pagecache, "_serve", counted)
+    world = build_world()
+    login(page, live_server, world.people["commissioner"])
+    address = f"/partnerships/{world.partnership.pk}/pilot/dashboard/"
+    nonces = []
+    for load in (1, 2):
+        response = page.goto(address)
+        assert len(hits) == load - 1, f"load {load}: {len(hits)} page cache hit(s)"
+        header = response.headers["content-security-policy"]
+        nonce = re.search(r"'nonce-([^']+)'", header).group(1)
+        used = page.evaluate("[...document.querySelectorAll('script[nonce]')].map((s) => s.nonce)")
+        assert used and set(used) == {nonce}, f"load {load}: scripts carry {used}, not {nonce}"
+        nonces.append(nonce)
+        expect(page.locator("h1")).to_have_text("Pilot dashboard")
+        assert page.locator("svg[role=img]").count() >= 3
+        assert_accessible(page)
+        assert_no_csp_violations(page)
+    assert nonces[0] != nonces[1]

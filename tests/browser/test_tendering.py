@@ -2,6 +2,8 @@
 violations and nothing blocked by the CSP: the tender workspace, the public notice (no
 login), registration and clarifications, and the shared clause library."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -9,9 +11,16 @@ from coplan.core.models import Affiliation
 from coplan.partnerships.enums import Role
 from coplan.tendering import domain
 from coplan.tendering.models import Clause
-from tests.browser.conftest import assert_accessible, assert_no_csp_violations, login, submit
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_error_summary,
+    assert_no_csp_violations,
+    login,
+    submit,
+)
 from tests.factories import OrganisationFactory, PartnershipFactory, UserFactory, member
 from tests.tendering.conftest import build_world
+from tests.tendering.test_spec_requirement import specification
 
 pytestmark = [pytest.mark.xdist_group("browser")]
 
@@ -298,3 +307,79 @@ def test_tendering_page_is_accessible(scenario, page, live_server):
     expect(page.locator("h1")).to_have_text(expected_h1)
     assert_accessible(page)
     assert_no_csp_violations(page)
+
+
+def check(page, expected_h1):
+    expect(page.locator("h1")).to_have_text(expected_h1)
+    assert_accessible(page)
+    assert_no_csp_violations(page)
+
+
+def test_clause_library_forms_are_accessible(page, live_server):
+    """The staff's clause library forms: a new clause (blank and with its error summary), a
+    clause's settings, a new measure and a new proxy value."""
+    library()
+    login(page, live_server, UserFactory(is_staff=True))
+    clause = Clause.objects.get(type="environmental")
+    measure = clause.measures.order_by("pk").first()
+    page.goto(f"{live_server.url}/tenders/clauses/new/")
+    check(page, "Add a clause")
+    page.get_by_label("Title").fill("")
+    submit(page, "Add the clause")
+    check(page, "Add a clause")
+    assert_error_summary(page, "Enter a title")
+    page.goto(f"{live_server.url}/tenders/clauses/{clause.pk}/settings/")
+    expect(page.get_by_label("Offer this clause for new tenders")).to_be_checked()
+    check(page, f"Change the details of “{clause.title}”")
+    page.goto(f"{live_server.url}/tenders/clauses/{clause.pk}/measures/add/")
+    check(page, f"Add a measure to “{clause.title}”")
+    page.goto(f"{live_server.url}/tenders/clauses/{clause.pk}/measures/{measure.pk}/proxies/add/")
+    check(page, f"Add a proxy value for “{measure.name}”")
+
+
+def test_golden_thread_and_upload_pages_are_accessible(page, live_server):
+    """The tender linked to the signed-off specification: its page with the "Specification
+    requirement" column and "Golden thread" links, the benefit requirement and criterion forms
+    with the specification requirement select, and a refused upload's error summary."""
+    w = world()
+    spec = specification(w.partnership, 1, ["CB-1", "SL-1"])
+    officer = w.people["procurement"]
+    domain.update_requirement(requirement=w.tonnes, actor=officer, spec_requirement=spec["CB-1"])
+    domain.update_criterion(criterion=w.delivery, actor=officer, spec_requirement=spec["SL-1"])
+    choice = re.compile(r"^\s*Specification requirement")
+
+    as_officer(page, live_server, w, tpath(w))
+    expect(page.get_by_role("columnheader", name="Specification requirement")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(r"^Golden thread"))).to_have_count(2)
+    check(page, w.tender.title)
+
+    page.goto(live_server.url + tpath(w, f"requirements/{w.tonnes.pk}/"))
+    expect(page.get_by_label(choice)).to_have_value(str(spec["CB-1"].pk))
+    check(page, "Change the requirement “Tonnes diverted from landfill”")
+
+    page.goto(live_server.url + tpath(w, "model/criteria/add/"))
+    expect(page.get_by_label(choice).locator("option")).to_have_count(3)  # None, CB-1, SL-1
+    check(page, "Add a quality criterion")
+
+    page.goto(live_server.url + tpath(w, f"model/criteria/{w.delivery.pk}/"))
+    expect(page.get_by_label(choice)).to_have_value(str(spec["SL-1"].pk))
+    check(page, "Change “Service delivery”")
+
+    page.goto(live_server.url + tpath(w, "model/"))
+    expect(page.get_by_role("columnheader", name="Specification requirement")).to_be_visible()
+    check(page, "Criteria and scoring model")
+
+    page.goto(live_server.url + tpath(w, "documents/add/"))
+    page.get_by_label("Title").fill("Specification")
+    page.get_by_label("File").set_input_files(
+        files=[
+            {
+                "name": "specification.pdf",
+                "mimeType": "application/pdf",
+                "buffer": b"<!DOCTYPE html><html><script>alert(1)</script></html>",
+            }
+        ]
+    )
+    submit(page, "Add the document")
+    check(page, "Add a tender document")
+    assert_error_summary(page, re.compile(r"does not look like a \.pdf file"))
