@@ -9,6 +9,28 @@ from coplan.benefits import domain, ocds
 from tests.tendering.test_ocds import validate
 
 
+def awarded(w):
+    """The contract's tender as the bidding app leaves it after the award."""
+    from django.utils import timezone
+
+    from coplan.bidding.models import Award
+
+    now = timezone.now()
+    award = Award.objects.create(
+        tender=w.tender,
+        bid=w.contract.bid,
+        approved_by=w.people["commissioner"],
+        approved_at=now,
+        reasons="Most advantageous",
+        letters_sent_at=now,
+        standstill_days=10,
+        standstill_ends_at=now,
+    )
+    w.tender.awarded_at = now
+    w.tender.save(update_fields=["awarded_at"])
+    return award
+
+
 def test_the_implementation_release_validates(contract):
     w = contract
     ret = domain.submit_return(
@@ -38,24 +60,8 @@ def test_the_implementation_release_validates(contract):
 def test_the_implementation_merges_into_the_awarded_contract(contract):
     """With the bidding app's award and contract releases in the package, the implementation
     release names the same contract and award ids, so OCDS merges them into one contract."""
-    from django.utils import timezone
-
-    from coplan.bidding.models import Award
-
     w = contract
-    now = timezone.now()
-    award = Award.objects.create(
-        tender=w.tender,
-        bid=w.contract.bid,
-        approved_by=w.people["commissioner"],
-        approved_at=now,
-        reasons="Most advantageous",
-        letters_sent_at=now,
-        standstill_days=10,
-        standstill_ends_at=now,
-    )
-    w.tender.awarded_at = now
-    w.tender.save(update_fields=["awarded_at"])
+    award = awarded(w)
     package = ocds.release_package(w.tender)
     assert validate(package)["validation_errors"] == []
     tags = [r["tag"] for r in package["releases"]]
@@ -96,24 +102,9 @@ def test_the_tenders_stable_public_url_publishes_every_release(client, contract)
     """The tender's own open-data address (no login) carries the award, contract and
     implementation releases that the bidding and benefits apps add to its package."""
     from django.urls import reverse
-    from django.utils import timezone
-
-    from coplan.bidding.models import Award
 
     w = contract
-    now = timezone.now()
-    Award.objects.create(
-        tender=w.tender,
-        bid=w.contract.bid,
-        approved_by=w.people["commissioner"],
-        approved_at=now,
-        reasons="Most advantageous",
-        letters_sent_at=now,
-        standstill_days=10,
-        standstill_ends_at=now,
-    )
-    w.tender.awarded_at = now
-    w.tender.save(update_fields=["awarded_at"])
+    awarded(w)
 
     response = client.get(reverse("tenders_public:ocds", args=[w.tender.reference]))
 
