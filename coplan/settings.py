@@ -273,6 +273,7 @@ COPLAN_RETENTION_MONTHS = {
     "engagement_contacts": int(os.environ.get("COPLAN_RETENTION_ENGAGEMENT_MONTHS", "12")),
     "pilot_feedback": int(os.environ.get("COPLAN_RETENTION_FEEDBACK_MONTHS", "12")),
     "api_tokens": int(os.environ.get("COPLAN_RETENTION_TOKEN_MONTHS", "12")),
+    "pilot_uploads": int(os.environ.get("COPLAN_RETENTION_UPLOAD_MONTHS", "1")),
 }
 # Requests per minute per API token (0: unlimited).
 COPLAN_API_RATE_LIMIT = int(os.environ.get("COPLAN_API_RATE_LIMIT", "600"))

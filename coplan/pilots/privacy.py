@@ -11,7 +11,8 @@ from coplan.ops.privacy import (
     retention_months,
 )
 
-from .models import Evaluation, Feedback
+from .enums import BatchStatus
+from .models import Evaluation, Feedback, ImportBatch
 
 
 def export_feedback(person):
@@ -62,6 +63,49 @@ register(
         notice="If you give feedback on the pilot service, we keep your rating and comment. "
         "You can give it anonymously; if you do not, your name is removed 12 months after the "
         "partnership ends.",
+    )
+)
+
+
+def retain_upload_files(today, dry_run):
+    """An uploaded delivery-records file holds the raw client identifiers (Coplan keeps only
+    keyed codes): the file, its preview rows and its error details are removed N months
+    (default 1) after the upload was imported, reverted or failed. The batch keeps its name,
+    size, counts and checksum, so the same file is still recognised if uploaded again."""
+    cutoff = months_ago(today, retention_months("pilot_uploads", 1))
+    done = (
+        ImportBatch.objects.filter(
+            status__in=[BatchStatus.IMPORTED, BatchStatus.REVERTED, BatchStatus.FAILED],
+            finished_at__date__lt=cutoff,
+        )
+        .exclude(file="")
+        .order_by("pk")
+    )
+    if dry_run:
+        return done.count()
+    count = 0
+    for batch in done:
+        batch.file.delete(save=False)
+        batch.preview = []
+        batch.errors = []
+        batch.save(update_fields=["file", "preview", "errors"])
+        count += 1
+    return count
+
+
+register(
+    Category(
+        key="pilots.upload_files",
+        title="Uploaded delivery-record files",
+        holds="The files partners upload, as they sent them: these may hold their own client "
+        "identifiers, which Coplan turns into keyed codes when it imports them.",
+        about="Service users of the pilot.",
+        purpose="To check and import the delivery records, and to show what went wrong.",
+        lawful_basis="Public task (UK GDPR Art. 6(1)(e)).",
+        retention="The file, its preview and its error details are deleted 1 month after the "
+        "upload was imported, reverted or failed; the upload's name, size, counts and "
+        "checksum stay.",
+        retain=retain_upload_files,
     )
 )
 register(

@@ -94,6 +94,7 @@ def test_the_register_holds_every_app_s_categories(db):
         "partnerships.members",
         "pilots.delivery_records",
         "pilots.feedback",
+        "pilots.upload_files",
         "tendering.clarifications",
         "tendering.registrations",
     ]

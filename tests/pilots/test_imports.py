@@ -5,10 +5,12 @@ import datetime as dt
 import io
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from openpyxl import Workbook
 
 from coplan.core.errors import DomainError
@@ -526,3 +528,35 @@ def test_formula_search_ignores_files_that_are_not_workbooks(tmp_path):
     path = tmp_path / "junk.xlsx"
     path.write_bytes(b"PK\x03\x04 not really")
     assert list(formula_cells(path)) == []
+
+
+def test_an_uploaded_file_and_its_raw_rows_are_deleted_a_month_after_the_import(
+    pilot, personas, own_org, other_org
+):
+    """The file (with the provider's raw client identifiers) goes; the batch keeps its counts
+    and checksum, so uploading the same file again is still caught."""
+    from coplan.ops import privacy
+
+    content = csv_bytes(sample_rows(own_org.name, other_org.name))
+    batch = upload(pilot, personas["facilitator"], content)
+    assert batch.status == "imported" and batch.file and batch.preview
+    path = Path(batch.file.path)
+    finished = timezone.localdate(batch.finished_at)
+
+    soon = privacy.apply_retention(today=finished + dt.timedelta(days=20))
+    assert dict((c.key, n) for c, n in soon.results)["pilots.upload_files"] == 0
+    later = finished + dt.timedelta(days=40)
+    dry = privacy.apply_retention(today=later, dry_run=True)
+    assert dict((c.key, n) for c, n in dry.results)["pilots.upload_files"] == 1
+    assert path.exists()
+
+    run = privacy.apply_retention(today=later)
+
+    assert dict((c.key, n) for c, n in run.results)["pilots.upload_files"] == 1
+    batch.refresh_from_db()
+    assert not batch.file and batch.preview == [] and not path.exists()
+    assert batch.imported_rows == len(sample_rows(own_org.name, other_org.name))
+    rerun = privacy.apply_retention(today=later)
+    assert dict((c.key, n) for c, n in rerun.results)["pilots.upload_files"] == 0
+    with pytest.raises(DomainError, match="already uploaded"):
+        upload(pilot, personas["facilitator"], content)
