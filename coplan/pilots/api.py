@@ -112,6 +112,13 @@ class PilotOut(Schema):
     services: list[ServiceOut]
     providers: list[Ref]
     extensions: list[ExtensionOut]
+    stopped_on: dt.date | None = None
+    stop_reason: str = ""
+
+
+class StopIn(Schema):
+    stopped_on: dt.date
+    reason: str
 
 
 class PilotIn(Schema):
@@ -157,6 +164,8 @@ def _pilot_out(pilot, show_costs: bool) -> dict:
             for p in pilot.providers.select_related("organisation")
         ],
         "extensions": list(pilot.extensions.all()),
+        "stopped_on": pilot.stopped_on,
+        "stop_reason": pilot.stop_reason,
     }
 
 
@@ -518,6 +527,16 @@ def add_service(request, pk: int, payload: ServiceIn):
 def request_extension(request, pk: int, payload: ExtensionIn):
     _, pilot = _pilot(request, pk, "pilots.manage_pilot")
     return Respond(201, domain.request_extension(pilot=pilot, actor=request.user, **payload.dict()))
+
+
+@router.post(BASE + "/stop", response=PilotOut)
+def stop_pilot(request, pk: int, payload: StopIn):
+    """The commissioner records that the pilot stopped early (again, to correct it)."""
+    _, pilot = _pilot(request, pk, "pilots.stop_pilot")
+    pilot = domain.stop_pilot(
+        pilot=pilot, actor=request.user, stopped_on=payload.stopped_on, reason=payload.reason
+    )
+    return _pilot_out(pilot, request.user.has_perm("pilots.view_costs", pilot.partnership))
 
 
 @router.post(BASE + "/extensions/{int:extension_id}/decision", response=ExtensionOut)

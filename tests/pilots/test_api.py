@@ -279,9 +279,48 @@ def test_extensions_through_the_api(api, pilot):
     assert not ImportBatch.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "persona",
+    [
+        "facilitator",
+        "commissioner",
+        "procurement",
+        "steering",
+        "se_partner",
+        "service_user",
+        "evaluator",
+        "observer",
+        "outsider",
+    ],
+)
+def test_who_stops_a_pilot_through_the_api(api, pilot, persona):
+    response = api(persona).post(
+        base(pilot) + "/stop", {"stopped_on": "2007-01-31", "reason": "The provider closed"}
+    )
+    if persona == "commissioner":
+        assert response.status_code == 200
+        assert (response.json()["stopped_on"], response.json()["stop_reason"]) == (
+            "2007-01-31",
+            "The provider closed",
+        )
+    else:
+        assert response.status_code == (404 if persona == "outsider" else 403)
+        assert Pilot.objects.get().stopped_on is None
+
+
+def test_a_stop_outside_the_pilot_is_a_problem_naming_the_field(api, pilot):
+    refused = api("commissioner").post(
+        base(pilot) + "/stop", {"stopped_on": "2008-01-31", "reason": "Late"}
+    )
+    body = assert_problem(refused, 422, REFUSED)
+    assert body["field"] == "stopped_on"
+    assert Pilot.objects.get().stopped_on is None
+
+
 def test_openapi_documents_the_pilot_endpoints(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     paths = {p for p in schema["paths"] if "/pilot" in p}
     assert "/api/v1/partnerships/{pk}/pilot/uploads" in paths
     assert "/api/v1/partnerships/{pk}/pilot/dashboard" in paths
+    assert "/api/v1/partnerships/{pk}/pilot/stop" in paths
     assert len(paths) >= 20
