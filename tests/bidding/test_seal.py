@@ -297,3 +297,27 @@ def test_opening_time_is_set_by_officers_only_before_the_deadline(tender, person
         domain.set_opening_time(tender=tender, actor=personas["procurement"], opening_at=new)
     assert refused.value.code == "after_deadline"
     assert AuditEvent.objects.filter(action="bidding.opening_time.refused").count() == 2
+
+
+def test_a_database_error_mid_submission_leaves_no_bid_and_no_sealed_file(
+    homereach, requirement, personas, media
+):
+    """The failure is real (a trigger refuses the bid's audit event, its last write): every
+    row is rolled back, and the sealed files already written are removed too."""
+    from django.db import DatabaseError
+
+    from tests.ops.test_atomic_actions import fail_on, snapshot
+
+    fail_on("bidding.bid.submitted")
+    before = snapshot()
+
+    with pytest.raises(DatabaseError, match="injected failure"):
+        domain.submit_bid(
+            registration=homereach,
+            actor=personas["se_partner"],
+            **bid_data(requirement.pk, documents=[("a.txt", b"Method A"), ("b.txt", b"Method B")]),
+        )
+
+    after = snapshot()
+    assert [table for table in before if before[table] != after[table]] == []
+    assert [p for p in Path(media).rglob("*") if p.is_file()] == []

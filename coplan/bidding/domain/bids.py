@@ -190,6 +190,20 @@ def submit_bid(
         documents=documents,
     )
     canonical = seal.canonical(content)
+    stored: list[str] = []
+    try:
+        bid = _store_bid(tender, registration, actor, content, canonical, documents, now, stored)
+    except BaseException:
+        # The sealed files written before a failure would outlive the rolled-back rows.
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    return bid
+
+
+def _store_bid(tender, registration, actor, content, canonical, documents, now, stored) -> Bid:
+    """The bid's rows, sealed files and audit event, in one transaction; each stored file's
+    name goes into ``stored`` as it is written."""
     with transaction.atomic():
         previous = (
             Bid.objects.select_for_update()
@@ -222,6 +236,7 @@ def submit_bid(
                 f"sealed/{tender.pk}/{uuid.uuid4().hex}",
                 ContentFile(seal.seal(tender, d.data, aad)),
             )
+            stored.append(name)
             BidDocument.objects.create(
                 uuid=doc_uuid,
                 bid=bid,
