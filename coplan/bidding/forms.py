@@ -78,6 +78,9 @@ class BidForm(GovukForm):
             "quality": self.quality_fields,
             "quantities": self.quantity_fields,
         }.get(kind)
+        if kind == "documents" and key.isdigit():
+            present = [i for i in range(1, DOCUMENTS + 1) if self.cleaned_data.get(f"document_{i}")]
+            return f"document_{present[int(key)]}" if int(key) < len(present) else None
         if table is None:
             return domain_field if domain_field in self.fields else None
         return next((name for name, value in table.items() if value == key), None)

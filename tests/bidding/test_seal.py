@@ -236,6 +236,8 @@ def test_a_later_bid_replaces_the_earlier_and_withdrawal_until_the_deadline(
         ({"prices": {"Storage": "1", "Packs": "-3"}}, "prices.Packs"),
         ({"prices": {"Storage": "x", "Packs": "3"}}, "prices.Storage"),
         ({"quality": {"Method": "Yes"}}, "quality.Partnership working"),
+        ({"documents": [("a.txt", b"A"), ("empty.txt", b"")]}, "documents.1"),
+        ({"documents": [("huge.pdf", b"%PDF" + b"0" * (25 * 1024 * 1024))]}, "documents.0"),
     ],
 )
 def test_an_incomplete_bid_names_the_field(homereach, requirement, personas, overrides, field):

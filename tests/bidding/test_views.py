@@ -274,3 +274,29 @@ def test_an_officer_api_token_alone_cannot_reach_sealed_bids(role, personas, ten
         headers={"Authorization": f"Bearer {raw}"},
     )
     assert response.status_code == 403
+
+
+def test_an_oversized_document_is_named_on_its_field(
+    client, outside_bidder, clearway, requirement, tender
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(outside_bidder)
+    response = client.post(
+        page("mine", tender),
+        {
+            "price_0": "39000",
+            "price_1": "150000",
+            "quality_0": "Vans",
+            "quality_1": "Meetings",
+            f"quantity_{requirement.pk}": "40",
+            "document_1": SimpleUploadedFile("plan.txt", b"Clearway plan"),
+            "document_3": SimpleUploadedFile("scan.pdf", b"%PDF" + b"0" * (25 * 1024 * 1024)),
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["document_3"] == [
+        "“scan.pdf” is 25.0 MB: each document of a bid must be 25 MB or smaller."
+    ]
+    assert not Bid.objects.exists()

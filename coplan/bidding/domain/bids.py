@@ -25,11 +25,30 @@ from .. import seal
 from ..enums import BidStatus
 from ..models import Bid, BidDocument
 
+MAX_DOCUMENT_BYTES = 25 * 1024 * 1024  # each document of a bid
+
 
 @dataclass(frozen=True)
 class Document:
     name: str
     data: bytes
+
+
+def _check_documents(documents: list[Document]) -> None:
+    for i, d in enumerate(documents):
+        if len(d.data) > MAX_DOCUMENT_BYTES:
+            raise DomainError(
+                f"“{d.name[:80]}” is {len(d.data) / 1024 / 1024:.1f} MB: each document of a bid "
+                f"must be {MAX_DOCUMENT_BYTES // 1024 // 1024} MB or smaller.",
+                code="file_too_large",
+                field=f"documents.{i}",
+            )
+        if not d.data:
+            raise DomainError(
+                f"“{d.name[:80]}” is empty: attach the document itself.",
+                code="empty_file",
+                field=f"documents.{i}",
+            )
 
 
 def _log(actor, action, tender, obj=None, **data):
@@ -166,6 +185,7 @@ def submit_bid(
     tender = registration.tender
     now = now or timezone.now()
     documents = [d if isinstance(d, Document) else Document(*d) for d in documents]
+    _check_documents(documents)
     if not tender.published_at:
         raise DomainError("The tender is not published.", code="not_published")
     if tender.opened_at or (tender.submission_deadline and now >= tender.submission_deadline):
