@@ -44,7 +44,7 @@ def _notify_owner(action, actor, base_url, *, reassigned: bool = False) -> None:
     mail_on_commit(
         f"{'Action passed to you' if reassigned else 'New action for you'}: "
         f"{action.partnership.title}",
-        f"{actor} has given you an action in {action.partnership.title}, due "
+        f"{actor or 'Coplan'} has given you an action in {action.partnership.title}, due "
         f"{_day(action.due_on)}:\n\n{action.description}\n\n"
         + (f"From: {action.meeting}\n\n" if action.meeting_id else "")
         + f"See your actions and report progress: {link}\n",
