@@ -40,3 +40,23 @@ def foundation_gates(monkeypatch):
 
     monkeypatch.setattr(gates, "_CRITERIA", {s: list(c) for s, c in gates.FOUNDATION.items()})
     monkeypatch.setattr(gates, "_RETIRED", set())
+
+
+DATA_MIGRATIONS = (
+    "coplan.core.migrations.0003_seed_statutory_rules",
+    "coplan.core.migrations.0009_seed_standstill_rules",
+    "coplan.tendering.migrations.0002_seed_clause_library",
+)
+
+
+@pytest.fixture
+def seeded():
+    """The rows the data migrations seed (statutory rules, the clause library), again: a
+    transactional test flushes them, and pytest-django runs those tests last, one after
+    another, so a later transactional test cannot count on them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module in DATA_MIGRATIONS:
+        import_module(module).seed(apps, None)

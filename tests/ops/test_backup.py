@@ -69,7 +69,7 @@ def world(partnership, personas):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_backup_restores_into_an_empty_database_exactly(media, tmp_path):
+def test_a_backup_restores_into_an_empty_database_exactly(seeded, media, tmp_path):
     """The whole demo (every app's records, sealed bids, the audit chain) plus uploaded files:
     after a restore into an emptied database every table and every file is exactly as it was,
     and Coplan carries on writing (sequences restored, the audit chain continues)."""
