@@ -132,7 +132,8 @@ def test_each_task_is_logged_when_it_starts_and_finishes(db, caplog):
     assert events == [("enqueued", None), ("started", None), ("finished", "SUCCESSFUL")]
 
 
-def test_a_task_queued_in_a_request_is_traced_to_it(db, caplog, settings):
+@pytest.mark.django_db(transaction=True)  # the worker needs the queued row committed
+def test_a_task_queued_in_a_request_is_traced_to_it(caplog, settings):
     """The ``enqueued`` line carries the request id and the task id; the worker's lines carry
     the same task id, so a task run later in ``coplan worker`` traces back to its request."""
     from django.core.management import call_command
