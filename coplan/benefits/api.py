@@ -664,12 +664,10 @@ def get_thread_item(request, pk: int, kind: str, item_id: int):
     """One item (``kind`` is insight, requirement, kpi, benefit_requirement, criterion,
     commitment, contract_kpi or evidence) with everything upstream and downstream of it."""
     partnership = get_for(request.user, pk, "benefits.view_thread")
-    if kind not in thread.KINDS:
-        raise Http404("No such kind of item")
-    graph = thread.build(partnership, request.user)
-    node = graph.nodes.get(f"{kind}:{item_id}")
-    if node is None:
+    found = thread.find(partnership, request.user, kind, item_id)
+    if found is None:
         raise Http404("No such item in this partnership's thread")
+    graph, node = found
     upstream, downstream = graph.around(node.key)
     return {
         "item": _node(graph, node),

@@ -466,3 +466,13 @@ def summaries(partnerships, user, *, tenders=()) -> list[tuple[object, list, lis
         for p in partnerships
         for graph in [build(p, user, tenders=tenders)]
     ]
+
+
+def find(partnership, user, kind: str, item_id: int):
+    """(thread, node) for one item of ``partnership``'s thread as ``user`` may see it, or
+    None when there is no such kind or no such item in it."""
+    if kind not in KINDS:
+        return None
+    graph = build(partnership, user)
+    node = graph.nodes.get(f"{kind}:{item_id}")
+    return None if node is None else (graph, node)

@@ -332,12 +332,10 @@ def thread_view(request, pk):
 @login_required
 def thread_item(request, pk, kind, item_pk):
     partnership = _get(request, pk, "benefits.view_thread")
-    if kind not in thread.KINDS:
-        raise Http404("No such kind of item")
-    graph = thread.build(partnership, request.user)
-    node = graph.nodes.get(f"{kind}:{item_pk}")
-    if node is None:
+    found = thread.find(partnership, request.user, kind, item_pk)
+    if found is None:
         raise Http404("No such item in this partnership's thread")
+    graph, node = found
     upstream, downstream = graph.around(node.key)
     return render(
         request,

@@ -368,7 +368,9 @@ class AddendumForm(GovukForm):
     )
 
 
-class ClauseForm(GovukForm):
+class _ClauseFields(GovukForm):
+    """What describes a clause in the library: its type, title and guidance."""
+
     type = forms.ChoiceField(label="Type", choices=ClauseType.choices)
     title = forms.CharField(
         label="Title", max_length=200, error_messages={"required": "Enter a title"}
@@ -376,6 +378,9 @@ class ClauseForm(GovukForm):
     guidance = forms.CharField(
         label="Guidance", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ClauseForm(_ClauseFields):
     wording = forms.CharField(
         label="Model wording",
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -383,17 +388,10 @@ class ClauseForm(GovukForm):
     )
 
 
-class ClauseSettingsForm(GovukForm):
+class ClauseSettingsForm(_ClauseFields):
     """A clause's type, title, guidance and whether it is offered (the wording has its own,
     versioned form)."""
 
-    type = forms.ChoiceField(label="Type", choices=ClauseType.choices)
-    title = forms.CharField(
-        label="Title", max_length=200, error_messages={"required": "Enter a title"}
-    )
-    guidance = forms.CharField(
-        label="Guidance", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
     is_active = forms.BooleanField(
         label="Offer this clause for new tenders",
         required=False,
