@@ -175,6 +175,14 @@ def pilot_edit(page, live_server):
     return "Change the pilot"
 
 
+def stop_errors(page, live_server):
+    world = build_world()
+    go(page, live_server, world, "commissioner", "stop/")
+    submit(page, "Record the stop")
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    return "Stop the pilot early"
+
+
 def services(page, live_server):
     world = build_world()
     go(page, live_server, world, "facilitator", "services/")
@@ -389,6 +397,7 @@ SCENARIOS = [
     pilot_new_errors,
     overview,
     pilot_edit,
+    stop_errors,
     services,
     extension_new_errors,
     framework,
