@@ -23,6 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
+from . import sensitivity
 from .models import AuditChainHead, AuditEvent
 
 GENESIS = ""
@@ -121,12 +122,16 @@ def log(*, actor, action: str, obj=None, partnership=None, data=None) -> AuditEv
     """Record ``action`` (a dotted code such as ``partnership.stage.advanced``).
 
     Must be called inside ``transaction.atomic()`` so that the event and the change it describes
-    are committed together or not at all.
+    are committed together or not at all. ``action`` must have a declared sensitivity
+    (:mod:`coplan.core.sensitivity`); an event about a person other than the actor names them
+    in ``data["person_id"]`` (their user id), and an event about a tender names it in
+    ``data["tender"]``.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError(f"audit.log({action!r}) must run inside the change's transaction")
     if "." not in action:
         raise ValueError(f"Audit action codes are dotted, got {action!r}")
+    sensitivity.of(action)  # who may see it is declared, or nothing is written
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     head = _locked_head()

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
-from coplan.core import audit
+from coplan.core import audit, sensitivity
 from coplan.core.errors import DomainError
 
 
@@ -243,12 +243,26 @@ def _export_account(person):
 
 
 def _export_audit(person):
+    """The person's own actions, less those still sealed (coplan.core.sensitivity): who bid for
+    a tender is told to no one, a staff member answering a subject-access request included,
+    until its bids are opened."""
     from coplan.core.models import AuditEvent
 
+    reached = sensitivity.reached(None)
+    events = AuditEvent.objects.filter(actor=person).order_by("created_at", "id")
     return [
         {"at": e.created_at, "action": e.action, "about": e.object_repr}
-        for e in AuditEvent.objects.filter(actor=person).order_by("created_at", "id")
+        for e in events
+        if not _sealed(e, reached)
     ]
+
+
+def _sealed(event, reached) -> bool:
+    until = sensitivity.of(event.action).sealed_until
+    if until is None:
+        return False
+    tender = event.data.get("tender") if isinstance(event.data, dict) else None
+    return tender not in reached[until]
 
 
 def _retain_tokens(today, dry_run):

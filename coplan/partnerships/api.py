@@ -312,7 +312,8 @@ def invite(request, pk: int, payload: InvitationIn):
 @paginate(LimitOffsetPagination)
 def activity(request, pk: int, action: str = ""):
     """The audit trail, newest first; ``action`` filters by code prefix."""
-    qs = queries.activity_of(queries.get_for(request.user, pk, "partnerships.view_activity"))
+    partnership = queries.get_for(request.user, pk, "partnerships.view_activity")
+    qs = queries.activity_of(partnership, request.user)
     return qs.filter(action__startswith=action) if action else qs
 
 

@@ -4,9 +4,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 
+from coplan.core import sensitivity as declared
 from coplan.core.models import AuditEvent
 
 from .models import Membership, Partnership
+from .rules import roles_of
+from .sensitivity import visible_to
 
 
 def partnerships_for(user, search: str = ""):
@@ -50,9 +53,14 @@ def members_of(partnership):
     )
 
 
-def activity_of(partnership):
+def activity_of(partnership, user):
+    """The partnership's audit trail as ``user`` may see it, newest first: only the events
+    whose declared sensitivity lets ``user``'s roles see them now, and ``user``'s own
+    (coplan.core.sensitivity). What ``user`` may not see is absent."""
+    allowed = visible_to(user, roles_of(user, partnership), declared.reached(partnership))
     return (
         AuditEvent.objects.filter(partnership=partnership)
+        .filter(allowed)
         .select_related("actor", "content_type")
         .order_by("-created_at", "-id")
     )

@@ -95,7 +95,7 @@ def dashboard(request, pk):
             health=health.health_check(partnership),
             panels=render_panels(request, partnership),
             members_by_role=by_role,
-            activity=queries.activity_of(partnership)[:8],
+            activity=queries.activity_of(partnership, request.user)[:8],
             my_roles=[Role(r).label for r in sorted(roles_of(request.user, partnership))],
         ),
     )
@@ -336,12 +336,15 @@ def invitation(request, token):
 @login_required
 def activity(request, pk):
     partnership = queries.get_for(request.user, pk, "partnerships.view_activity")
-    qs = queries.activity_of(partnership)
+    qs = queries.activity_of(partnership, request.user)
     action = request.GET.get("action", "").strip()
     if action:
         qs = qs.filter(action__startswith=action)
+    page = _page(request, qs, 50)
+    for event in page:  # not ``data.items`` in the template: the data may have a key "items"
+        event.pairs = list((event.data or {}).items())
     return render(
         request,
         "partnerships/activity.html",
-        _ctx(partnership, request.user, page_obj=_page(request, qs, 50), action=action),
+        _ctx(partnership, request.user, page_obj=page, action=action),
     )

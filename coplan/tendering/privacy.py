@@ -9,6 +9,8 @@ from .models import BidderRegistration, Clarification
 
 
 def export_registrations(person):
+    """Registrations for tenders whose bids are opened: before that, who means to bid is sealed
+    (coplan/tendering/sensitivity.py)."""
     return [
         {
             "registered_for": str(r.tender),
@@ -16,9 +18,9 @@ def export_registrations(person):
             "consortium": str(r.consortium) if r.consortium_id else "",
             "at": r.registered_at,
         }
-        for r in BidderRegistration.objects.filter(user=person).select_related(
-            "tender", "organisation", "consortium"
-        )
+        for r in BidderRegistration.objects.filter(
+            user=person, tender__opened_at__isnull=False
+        ).select_related("tender", "organisation", "consortium")
     ]
 
 

@@ -60,7 +60,7 @@ def world(partnership, personas):
     with transaction.atomic():
         audit.log(
             actor=personas["commissioner"],
-            action="partnerships.note.added",
+            action="partnership.updated",
             obj=partnership,
             partnership=partnership,
             data={"text": "Café £5 ✓"},

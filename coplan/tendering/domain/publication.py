@@ -172,7 +172,11 @@ def register_bidder(
             action="tendering.bidder.registered",
             obj=registration,
             partnership=tender.partnership,
-            data={"organisation": organisation.name, "consortium": getattr(consortium, "pk", None)},
+            data={
+                "tender": tender.pk,
+                "organisation": organisation.name,
+                "consortium": getattr(consortium, "pk", None),
+            },
         )
     return registration
 

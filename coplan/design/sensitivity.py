@@ -1,0 +1,41 @@
+"""Who sees this app's audit events (:mod:`coplan.core.sensitivity`)."""
+
+from coplan.core.sensitivity import Audience, declare
+
+declare(
+    Audience.MEMBERS,
+    [
+        "design.activity.created",
+        "design.activity.updated",
+        "design.activity.link_opened",
+        "design.activity.link_closed",
+        "design.attachment.added",
+        "design.attendance.added",
+        "design.attendance.removed",
+        "design.consent.recorded",
+        "design.consent.withdrawn",
+        "design.disclosure.classified",
+        "design.import.uploaded",
+        "design.import.rejected",
+        "design.import.completed",
+        "design.item.posted",
+        "design.item.posted_openly",
+        "design.item.recorded",
+        "design.item.commented",
+        "design.item.curated",
+        "design.item.merged",
+        "design.item.responded",
+        "design.item.supported",
+        "design.item.support_withdrawn",
+        "design.spec.draft_created",
+        "design.spec.draft_discarded",
+        "design.spec.updated",
+        "design.spec.approved",
+        "design.spec.frozen",
+        "design.spec.requirement.added",
+        "design.spec.requirement.updated",
+        "design.spec.requirement.removed",
+        "design.theme.created",
+        "design.theme.updated",
+    ],
+)
