@@ -31,6 +31,9 @@ from .models import (
 
 
 def export_bid_contacts(person):
+    """The bids the person submitted or withdrew, once each tender's bids are opened: before
+    that, who bid is sealed from everyone, the staff answering the request included
+    (coplan/bidding/sensitivity.py)."""
     return [
         {
             "tender": str(b.tender),
@@ -43,6 +46,7 @@ def export_bid_contacts(person):
             "withdrawn_at": b.withdrawn_at,
         }
         for b in Bid.objects.filter(Q(submitted_by=person) | Q(withdrawn_by=person))
+        .filter(tender__opened_at__isnull=False)
         .select_related("tender", "organisation", "consortium")
         .order_by("submitted_at", "pk")
     ]
