@@ -1,7 +1,7 @@
 import pytest
 
 from coplan.partnerships.enums import Role
-from tests.factories import PartnershipFactory, UserFactory, member
+from tests.factories import PartnershipFactory, SiteAdminFactory, UserFactory, member
 
 
 @pytest.fixture
@@ -11,11 +11,12 @@ def partnership(db):
 
 @pytest.fixture
 def personas(partnership):
-    """One person per role in ``partnership``, plus an outsider and a staff user
-    (healthchecks ``hc/test.py`` role personas)."""
+    """One person per role in ``partnership``, plus an outsider and a member of the site's
+    staff — a site administrator (staff, in the Site administrators group, not a superuser)
+    who is not a member either (healthchecks ``hc/test.py`` role personas)."""
     people = {role.value: member(partnership, role) for role in Role}
     people["outsider"] = UserFactory()
-    people["staff"] = UserFactory(is_staff=True)
+    people["staff"] = SiteAdminFactory()
     return people
 
 

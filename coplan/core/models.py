@@ -4,19 +4,45 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+    _auser_has_perm,
+    _user_has_perm,
+)
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+# The Django group of the people who run the site: statutory rules, the clause library,
+# organisations and accounts, in the site's pages and in /admin/ (created by the data migrations
+# core 0011 and tendering 0004). Being in it gives nothing inside any partnership.
+SITE_ADMINISTRATORS = "Site administrators"
+
 
 class UserManager(BaseUserManager):
+    """Email addresses are case-insensitive, as invitations are: stored in lower case, and
+    ``Alice@Example.org`` signs in the account ``alice@example.org``."""
+
     use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email):
+        return (email or "").strip().lower()
+
+    def get_by_natural_key(self, email):
+        """The account for ``email`` whatever its case (every sign-in looks people up here)."""
+        try:
+            return self.get(email__iexact=email)
+        except self.model.MultipleObjectsReturned:
+            # two old accounts differing only in case: only the exact address signs in
+            return self.get(email=email)
 
     def create_user(self, email, password=None, **extra):
         if not email:
             raise ValueError("Every user needs an email address.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=self.normalize_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -34,7 +60,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=200)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
-        default=False, help_text="Staff can edit the statutory rules table and use the admin."
+        default=False,
+        help_text="Staff may sign in to the admin site; what they may do there comes from their "
+        "groups (Site administrators).",
+    )
+    is_superuser = models.BooleanField(
+        "superuser status",
+        default=False,
+        help_text="Superusers hold every site-wide permission but nothing inside a partnership: "
+        "they see a partnership, its bids and its evaluation only as a member with a role.",
     )
     date_joined = models.DateTimeField(default=timezone.now)
     organisations = models.ManyToManyField(
@@ -58,6 +92,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    # No superpowers inside partnerships. Django's PermissionsMixin answers True to every check
+    # of an active superuser before asking a backend; an object-level check (a partnership, a
+    # tender, a bid...) goes to the backends (the ``rules`` predicates) only, so a superuser
+    # who is not a member gets the outsider's 404 like anyone else. Model-level checks (no
+    # object: the admin, site-wide pages) keep Django's behaviour.
+
+    def has_perm(self, perm, obj=None):
+        if obj is None:
+            return super().has_perm(perm)
+        return self.is_active and _user_has_perm(self, perm, obj)
+
+    async def ahas_perm(self, perm, obj=None):
+        if obj is None:
+            return await super().ahas_perm(perm)
+        return self.is_active and await _auser_has_perm(self, perm, obj)
 
 
 class OrganisationType(models.TextChoices):

@@ -9,12 +9,13 @@ import datetime as dt
 from contextlib import contextmanager
 from importlib import import_module
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from coplan.core.dates import add_months
-from coplan.core.models import Affiliation, AuditEvent, Organisation, User
+from coplan.core.models import SITE_ADMINISTRATORS, Affiliation, AuditEvent, Organisation, User
 from coplan.partnerships import domain, gates
 from coplan.partnerships.enums import Role, Stage
 from coplan.partnerships.models import Membership, Partnership, StageChange
@@ -119,6 +120,10 @@ def _people(orgs) -> dict[str, User]:
                 full_name=person.full_name,
                 is_staff=person.role == ADMIN,
             )
+        if person.role == ADMIN:
+            # staff (so /admin/ opens) in the Site administrators group (what it may do there),
+            # never a superuser: nothing inside a partnership
+            user.groups.add(Group.objects.get_or_create(name=SITE_ADMINISTRATORS)[0])
         if person.org:
             Affiliation.objects.get_or_create(
                 user=user, organisation=orgs[person.org], defaults={"job_title": person.job_title}

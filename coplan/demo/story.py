@@ -247,4 +247,7 @@ RENFREWSHIRE = Story(
 STORIES = [NORTH_LANARKSHIRE, RENFREWSHIRE]
 
 SITE_ADMIN = Person("Priya Sandhu", ADMIN, None, "Site administrator")
-SITE_ADMIN_LABEL = "Site administrator (staff; edits the statutory rules, not a member)"
+SITE_ADMIN_LABEL = (
+    "Site administrator (statutory rules, clause library, organisations and accounts, also in "
+    "/admin/; not a member of any partnership)"
+)

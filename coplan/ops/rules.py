@@ -1,5 +1,8 @@
 import rules
 
-# The data protection register, subject access, erasure and retention are for Coplan's staff
-# (the people who run the site for the council), not for partnership roles.
-rules.add_perm("ops.manage_privacy", rules.is_staff)
+from coplan.partnerships.rules import is_site_admin
+
+# The data protection register, subject access, erasure and retention are for the site
+# administrators (the people who run the site for the council: accounts are theirs), not for
+# partnership roles, and not for anyone merely marked staff.
+rules.add_perm("ops.manage_privacy", is_site_admin)

@@ -1,12 +1,17 @@
 """Who may do what in a partnership, as named ``rules`` predicates (pretalx ``rules.py``).
 
 Views and the API resolve a partnership with :func:`coplan.partnerships.queries.get_for`:
-a person who is not a member gets 404; a member without the permission gets 403.
+a person who is not a member gets 404; a member without the permission gets 403. Only roles
+count inside a partnership: neither ``is_staff`` nor ``is_superuser`` opens one (the user model
+sends every object-level check to these predicates, superuser or not).
+
+Site-level things (the statutory rules table, organisations, starting a partnership) are for
+:func:`is_site_admin`: the "Site administrators" group, or a superuser.
 """
 
 import rules
 
-from coplan.core.models import OrganisationType
+from coplan.core.models import SITE_ADMINISTRATORS, OrganisationType
 
 from .enums import Role
 
@@ -41,8 +46,16 @@ is_manager = has_role(Role.COMMISSIONER, Role.FACILITATOR)
 
 
 @rules.predicate
-def is_staff(user):
-    return bool(getattr(user, "is_staff", False))
+def is_site_admin(user):
+    """In the "Site administrators" group, or a superuser: for site-level pages only (no
+    partnership predicate uses it). ``is_staff`` alone is not enough: it only opens /admin/."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if "_is_site_admin" not in user.__dict__:
+        user._is_site_admin = user.groups.filter(name=SITE_ADMINISTRATORS).exists()
+    return user._is_site_admin
 
 
 @rules.predicate
@@ -66,9 +79,9 @@ rules.add_perm("partnerships.advance_stage", is_commissioner)
 rules.add_perm("partnerships.view_members", is_member)
 rules.add_perm("partnerships.manage_members", is_manager)
 rules.add_perm("partnerships.view_activity", is_member)
-rules.add_perm("partnerships.add_partnership", is_staff | works_for_public_body)
+rules.add_perm("partnerships.add_partnership", is_site_admin | works_for_public_body)
 
 rules.add_perm("core.view_statutoryrule", rules.is_authenticated)
-rules.add_perm("core.change_statutoryrule", is_staff)
+rules.add_perm("core.change_statutoryrule", is_site_admin)
 rules.add_perm("core.view_organisation", rules.is_authenticated)
-rules.add_perm("core.add_organisation", is_staff | manages_any_partnership)
+rules.add_perm("core.add_organisation", is_site_admin | manages_any_partnership)

@@ -167,12 +167,13 @@ def _staff(request):
 
 @login_required
 def clause_list(request):
+    can_edit = request.user.has_perm("tendering.change_clause")
     return render(
         request,
         "tendering/clauses/list.html",
         {
-            "clauses": list(queries.clauses(include_inactive=request.user.is_staff)),
-            "can_edit": request.user.has_perm("tendering.change_clause"),
+            "clauses": list(queries.clauses(include_inactive=can_edit)),
+            "can_edit": can_edit,
             "f6_rule": domain.F6_RULE,
         },
     )

@@ -10,13 +10,13 @@ predicates look at ``tender.partnership``).
   public notice like anyone else).
 * Social enterprise partners (who may bid) and the facilitator never see the evaluation model
   — criteria, weights, scoring method, simulator — before it is published (F1, F4).
-* The clause library is shared: everyone signed in reads it, staff edit it.
+* The clause library is shared: everyone signed in reads it, site administrators edit it.
 """
 
 import rules
 
 from coplan.partnerships.enums import Role
-from coplan.partnerships.rules import has_role, is_member, is_staff
+from coplan.partnerships.rules import has_role, is_member, is_site_admin
 
 
 def _partnership(obj):
@@ -69,4 +69,4 @@ rules.add_perm("tendering.view_clarifications", is_publisher)
 
 # The shared clause library.
 rules.add_perm("tendering.view_clause", rules.is_authenticated)
-rules.add_perm("tendering.change_clause", is_staff)
+rules.add_perm("tendering.change_clause", is_site_admin)

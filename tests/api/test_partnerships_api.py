@@ -16,7 +16,13 @@ from coplan.partnerships.enums import Role, Stage, StageChangeKind
 from coplan.partnerships.health import ELEMENTS
 from coplan.partnerships.models import Invitation, Membership, Partnership, StageChange
 from tests.conftest import ALL_ROLES, PERSONAS
-from tests.factories import CouncilFactory, PartnershipFactory, UserFactory, member
+from tests.factories import (
+    CouncilFactory,
+    PartnershipFactory,
+    SiteAdminFactory,
+    UserFactory,
+    member,
+)
 
 from .helpers import FORBIDDEN, INVALID, NOT_FOUND, REFUSED, api_as, assert_problem
 
@@ -284,7 +290,8 @@ def _council_officer():
 @pytest.mark.parametrize(
     ("who", "make_user", "may"),
     [
-        ("staff", lambda: UserFactory(is_staff=True), True),
+        ("site administrator", SiteAdminFactory, True),
+        ("staff outside the Site administrators group", lambda: UserFactory(is_staff=True), False),
         ("council officer", _council_officer, True),
         ("no public-sector affiliation", UserFactory, False),
     ],

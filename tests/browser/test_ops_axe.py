@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from coplan.partnerships.enums import Role
 from tests.browser.conftest import assert_accessible, assert_no_csp_violations, login, submit
-from tests.factories import PartnershipFactory, UserFactory, member
+from tests.factories import PartnershipFactory, SiteAdminFactory, member
 
 pytestmark = [pytest.mark.xdist_group("browser")]
 
@@ -21,7 +21,7 @@ def test_the_privacy_notice_is_accessible_without_signing_in(page, live_server):
 def test_the_staff_pages_are_accessible_and_erasure_works(page, live_server):
     partnership = PartnershipFactory(title="Furniture reuse PSP")
     ann = member(partnership, Role.SERVICE_USER, full_name="Ann Tenant")
-    staff = UserFactory(is_staff=True, full_name="Stef Staff")
+    staff = SiteAdminFactory(full_name="Stef Staff")
     login(page, live_server, staff)
 
     for path in ["/privacy/register/", "/privacy/people/", "/privacy/retention/"]:

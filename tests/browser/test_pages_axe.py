@@ -18,6 +18,7 @@ from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     PartnershipFactory,
+    SiteAdminFactory,
     UserFactory,
     member,
 )
@@ -56,7 +57,7 @@ def build_world(stage: Stage = Stage.FEASIBILITY) -> World:
         ),
         service_user=member(partnership, Role.SERVICE_USER, full_name="Sam User"),
         observer=member(partnership, Role.OBSERVER, full_name="Oli Observer"),
-        staff=UserFactory(is_staff=True, full_name="Stella Staff"),
+        staff=SiteAdminFactory(full_name="Stella Staff"),
     )
     # The commissioner also sits on the other partnership, so their list has two cards.
     MembershipFactory(partnership=other, user=world.commissioner, role=Role.STEERING)

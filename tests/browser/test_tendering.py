@@ -18,7 +18,13 @@ from tests.browser.conftest import (
     login,
     submit,
 )
-from tests.factories import OrganisationFactory, PartnershipFactory, UserFactory, member
+from tests.factories import (
+    OrganisationFactory,
+    PartnershipFactory,
+    SiteAdminFactory,
+    UserFactory,
+    member,
+)
 from tests.tendering.conftest import build_world
 from tests.tendering.test_spec_requirement import specification
 
@@ -38,7 +44,7 @@ def world(*, published=False, asked=False):
     partnership = PartnershipFactory(title="Furniture reuse PSP")
     people = {role.value: member(partnership, role) for role in Role}
     people["outsider"] = UserFactory()
-    people["staff"] = UserFactory(is_staff=True)
+    people["staff"] = SiteAdminFactory()
     w = build_world(partnership, people)
     if published or asked:
         domain.publish(tender=w.tender, actor=people["commissioner"])
@@ -254,7 +260,7 @@ def clause_library(page, live_server):
 
 def clause_detail(page, live_server):
     library()
-    login(page, live_server, UserFactory(is_staff=True))
+    login(page, live_server, SiteAdminFactory())
     clause = Clause.objects.get(type="environmental")
     page.goto(f"{live_server.url}/tenders/clauses/{clause.pk}/")
     return clause.title
@@ -262,7 +268,7 @@ def clause_detail(page, live_server):
 
 def clause_edit_warns_on_residence(page, live_server):
     library()
-    login(page, live_server, UserFactory(is_staff=True))
+    login(page, live_server, SiteAdminFactory())
     clause = Clause.objects.get(type="targeted_recruitment")
     page.goto(f"{live_server.url}/tenders/clauses/{clause.pk}/edit/")
     page.get_by_label("Model wording").fill("Recruit local people only.")
@@ -319,7 +325,7 @@ def test_clause_library_forms_are_accessible(page, live_server):
     """The staff's clause library forms: a new clause (blank and with its error summary), a
     clause's settings, a new measure and a new proxy value."""
     library()
-    login(page, live_server, UserFactory(is_staff=True))
+    login(page, live_server, SiteAdminFactory())
     clause = Clause.objects.get(type="environmental")
     measure = clause.measures.order_by("pk").first()
     page.goto(f"{live_server.url}/tenders/clauses/new/")

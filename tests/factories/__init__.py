@@ -1,11 +1,20 @@
 """Factories for tests (pretalx ``src/tests/factories``)."""
 
 import datetime as dt
+from importlib import import_module
 
 import factory
+from django.apps import apps
+from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
-from coplan.core.models import Affiliation, Organisation, OrganisationType, User
+from coplan.core.models import (
+    SITE_ADMINISTRATORS,
+    Affiliation,
+    Organisation,
+    OrganisationType,
+    User,
+)
 from coplan.partnerships.enums import Role
 from coplan.partnerships.models import Membership, Partnership
 
@@ -25,6 +34,31 @@ class UserFactory(DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+def site_administrators() -> Group:
+    """The group the data migrations make (made again if a transactional test flushed it)."""
+    group = Group.objects.filter(name=SITE_ADMINISTRATORS).first()
+    if group is None:
+        for module in (
+            "coplan.core.migrations.0011_site_administrators",
+            "coplan.tendering.migrations.0004_site_administrators_clause_library",
+        ):
+            import_module(module).seed(apps, None)
+        group = Group.objects.get(name=SITE_ADMINISTRATORS)
+    return group
+
+
+class SiteAdminFactory(UserFactory):
+    """A site administrator: staff (the admin site opens) in the Site administrators group,
+    not a superuser."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def site_admin_group(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(site_administrators())
 
 
 class OrganisationFactory(DjangoModelFactory):

@@ -23,7 +23,13 @@ from coplan.core.models import AuditEvent
 from coplan.partnerships.enums import Role, Stage
 from coplan.partnerships.models import Invitation, Membership, Partnership, StageChange
 from tests.conftest import ALL_ROLES, PERSONAS
-from tests.factories import CouncilFactory, OrganisationFactory, UserFactory, member
+from tests.factories import (
+    CouncilFactory,
+    OrganisationFactory,
+    SiteAdminFactory,
+    UserFactory,
+    member,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -441,7 +447,8 @@ def _charity_worker():
 # fmt: off
 WHO_MAY_START = [
     # who                                                   may start a partnership
-    ("staff",          lambda: UserFactory(is_staff=True),  True),
+    ("site admin",     SiteAdminFactory,                    True),
+    ("staff only",     lambda: UserFactory(is_staff=True),  False),
     ("council",        _council_officer,                    True),
     ("nhs",            _health_officer,                     True),
     ("charity",        _charity_worker,                     False),

@@ -9,7 +9,7 @@ import pytest
 from coplan.core.models import Affiliation, AuditEvent
 from coplan.tendering.models import Clause
 from tests.api.helpers import FORBIDDEN, INVALID, NOT_FOUND, REFUSED, Api, api_as, assert_problem
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, SiteAdminFactory, UserFactory
 
 
 @pytest.fixture
@@ -187,7 +187,7 @@ def test_the_evidence_pack_and_criteria_through_the_api(world, api):
 
 def test_staff_withdraw_a_clause(api):
     clause = Clause.objects.get(type="education")
-    staff = api_as(UserFactory(is_staff=True))
+    staff = api_as(SiteAdminFactory())
     assert staff.patch(f"/clauses/{clause.pk}", {"is_active": False}).json()["is_active"] is False
     assert clause.pk not in [c["id"] for c in staff.get("/clauses").json()]
     assert_problem(

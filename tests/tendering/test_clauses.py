@@ -14,7 +14,7 @@ from coplan.tendering.enums import ClauseType
 from coplan.tendering.models import Clause
 from tests.api.helpers import FORBIDDEN, api_as, assert_problem
 from tests.conftest import ALL_ROLES
-from tests.factories import UserFactory
+from tests.factories import SiteAdminFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,7 @@ def test_f6_residence_wording_is_spotted(wording, found):
 
 
 def test_the_editor_warns_but_does_not_block_residence_wording(client):
-    staff = UserFactory(is_staff=True)
+    staff = SiteAdminFactory()
     client.force_login(staff)
     clause = Clause.objects.get(type="targeted_recruitment")
     url = reverse("tenders_public:clause.edit", args=[clause.pk])
@@ -109,10 +109,12 @@ def test_the_library_needs_a_sign_in(client):
 
 
 @pytest.mark.parametrize("name", ["clause.new"])
-def test_only_staff_edit_the_library(client, name):
+def test_only_site_administrators_edit_the_library(client, name):
     client.force_login(UserFactory())
     assert client.get(reverse(f"tenders_public:{name}")).status_code == 403
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory(is_staff=True))  # staff, not in the group: the admin only
+    assert client.get(reverse(f"tenders_public:{name}")).status_code == 403
+    client.force_login(SiteAdminFactory())
     assert client.get(reverse(f"tenders_public:{name}")).status_code == 200
 
 
@@ -155,7 +157,7 @@ def test_staff_add_a_clause_a_measure_and_a_proxy():
 
 
 def test_the_library_api():
-    reader, staff = api_as(UserFactory()), api_as(UserFactory(is_staff=True))
+    reader, staff = api_as(UserFactory()), api_as(SiteAdminFactory())
     clauses = reader.get("/clauses").json()
     assert len(clauses) == 8
     recruit = next(c for c in clauses if c["type"] == "targeted_recruitment")
@@ -218,7 +220,7 @@ def test_withdrawing_a_clause_by_role(client, personas, persona):
 
 
 def test_the_settings_page_changes_the_details_and_refuses_a_duplicate_title(client):
-    staff = UserFactory(is_staff=True)
+    staff = SiteAdminFactory()
     client.force_login(staff)
     clause = Clause.objects.get(type="education")
     other = Clause.objects.get(type="apprenticeships")
