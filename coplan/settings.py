@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "coplan.ops.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "coplan.core.middleware.PrivacyHeadersMiddleware",
     "coplan.api.middleware.ApiProblemMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -166,14 +167,29 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "partnerships:list"
 LOGOUT_REDIRECT_URL = "core:login"
 
-# Login throttling (django-axes): five failures lock the username + IP pair for 15 minutes.
-AXES_FAILURE_LIMIT = 5
+# Sign-in throttling (django-axes with coplan.core.signin): failed sign-ins within 15 minutes,
+# counted per account from one address, per account from anywhere (a brute force spread over
+# many addresses) and per address across accounts (password spraying), each with its limit.
+COPLAN_SIGN_IN_LIMITS = [
+    (["username", "ip_address"], 5),
+    (["username"], 10),
+    (["ip_address"], 20),
+]
+AXES_LOCKOUT_PARAMETERS = [group for group, _limit in COPLAN_SIGN_IN_LIMITS]
+AXES_FAILURE_LIMIT = 5  # what axes compares; ThrottleHandler measures each group by its own
+AXES_HANDLER = "coplan.core.signin.ThrottleHandler"
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # so the page's "wait N minutes" holds
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_USERNAME_CALLABLE = "coplan.core.signin.username"  # lower case: Alice@ is alice@
+AXES_CLIENT_IP_CALLABLE = "coplan.core.signin.client_ip"
+AXES_LOCKOUT_CALLABLE = "coplan.core.signin.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind proxies (the TLS-terminating one of the deployment), how many of them append the
+# caller's address to X-Forwarded-For: without it every sign-in would come from the proxy's
+# address and the per-address limit would pause everyone's.
+COPLAN_TRUSTED_PROXIES = int(os.environ.get("COPLAN_TRUSTED_PROXIES", "0"))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

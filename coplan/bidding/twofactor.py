@@ -1,7 +1,8 @@
 """Two-factor sign-in (TOTP, django-otp) for the people who reach sealed bids and their
 evaluation: the session must be verified with a confirmed TOTP device. A person without one
 enrols first (the QR code is an inline SVG drawn by segno; the secret is shown too, for typing),
-then enters a current code. Verification lasts for the session."""
+then enters a current code. Verification lasts for the session. After a wrong code django-otp
+refuses to check codes for a while (doubling each time); the page then says how long to wait."""
 
 import base64
 import functools
@@ -11,12 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coplan.core import audit
 from coplan.core.forms import GovukForm
+from coplan.core.signin import wait_phrase
 from coplan.partnerships import queries as partnerships
 
 
@@ -57,6 +60,16 @@ class TokenForm(GovukForm):
         )
 
 
+def throttled(refusal) -> str:
+    """What to say when django-otp refuses to check a code: after each wrong code the next
+    check waits twice as long (1, 2, 4, 8 … seconds), and answers nothing until then."""
+    locked_until = (refusal or {}).get("locked_until")
+    if locked_until is None:
+        return "Too many wrong codes. Wait a few minutes, then try again."
+    wait = wait_phrase((locked_until - timezone.now()).total_seconds())
+    return f"Too many wrong codes. Wait {wait}, then try again."
+
+
 def _qr_svg(device) -> str:
     import segno
 
@@ -81,7 +94,10 @@ def two_factor(request, pk):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"].replace(" ", "")
-        if device.verify_token(token):
+        allowed, refusal = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", throttled(refusal))
+        elif device.verify_token(token):
             with transaction.atomic():
                 if enrolling:
                     device.confirmed = True
@@ -96,7 +112,8 @@ def two_factor(request, pk):
                 )
             otp_login(request, device)
             return redirect(next_url)
-        form.add_error("token", "The code is not right: enter the code the app shows now")
+        else:
+            form.add_error("token", "The code is not right: enter the code the app shows now")
     return render(
         request,
         "bidding/two_factor.html",

@@ -106,8 +106,8 @@ class GovukModelForm(GovukFormMixin, forms.ModelForm):
 
 class LoginForm(GovukFormMixin, AuthenticationForm):
     error_messages = {
-        "invalid_login": "Enter a correct email address and password. Both are case-sensitive "
-        "for the password.",
+        "invalid_login": "Enter a correct email address and password. The password is "
+        "case-sensitive.",
         "inactive": "This account is inactive.",
     }
 
