@@ -101,9 +101,16 @@ class BidContentOut(Schema):
 
 
 class ReceiptOut(Schema):
+    """The bidder's own receipt: the only place the API gives the bid's salt."""
+
     receipt_number: str
     submitted_at: dt.datetime
     digest: str
+    salt: str | None = Field(
+        description="The bid's salt (32 random bytes, hex): the digest is the SHA-256 of the "
+        'canonical bid with it as "salt". Only on the bidder\'s own receipt; null for bids '
+        "sealed before salts."
+    )
     documents: list[DocumentOut]
     text: str
 
@@ -237,6 +244,7 @@ def _receipt(bid):
         "receipt_number": bid.receipt_number,
         "submitted_at": bid.submitted_at,
         "digest": bid.digest,
+        "salt": receipts.salt_of(bid),
         "documents": list(bid.documents.all()),
         "text": receipts.text(bid),
     }

@@ -3,8 +3,9 @@ seal key (wrapped, see :mod:`coplan.bidding.seal`), the four-eyes opening, and t
 with its community benefit commitments and KPIs (which the benefits app builds on).
 
 Before opening, a bid row holds only: who bid, when, its status, the sealed content
-(``nonce || AES-GCM ciphertext``) and the SHA-256 digests of its receipt. Prices, quality
-responses, commitment quantities and document names and bytes are all inside ciphertext.
+(``nonce || AES-GCM ciphertext``), its sealed salt and the SHA-256 digests of its receipt.
+Prices, quality responses, commitment quantities, the salt and document names and bytes are
+all inside ciphertext.
 """
 
 import uuid
@@ -64,6 +65,12 @@ class Bid(models.Model):
     )
     sealed = models.BinaryField(help_text="nonce || AES-GCM ciphertext of the canonical bid.")
     digest = models.CharField("SHA-256 of the canonical bid", max_length=64)
+    sealed_salt = models.BinaryField(
+        null=True,
+        blank=True,
+        help_text="nonce || AES-GCM ciphertext of the bid's salt (also inside the sealed bid), "
+        "for its bidder's receipt; empty for bids sealed before salts.",
+    )
     replaces = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaced_by"
     )

@@ -34,12 +34,27 @@ Digests (receipts) are SHA-256 over the plaintext: of each document's bytes, and
 whitespace (``separators=(",", ":")``), UTF-8, non-ASCII characters kept, numbers written as
 strings (Decimals normalised by the caller). The bid's canonical form includes its documents'
 names, sizes and digests, so the whole-bid digest covers the documents too.
+
+**The salt.** A bid's content is guessable: its structure is public and a price has few
+plausible values, so a bare SHA-256 of it could be reversed by trying every candidate (a price
+was recovered from a digest that way in 30 seconds). Every bid therefore carries a **salt** of
+32 random bytes (:func:`new_salt`, from ``secrets``), written into its canonical form as
+``"salt"``: the whole-bid digest commits to the bid *and* its salt, and without the salt no
+candidate can be checked against it. The salt is sealed twice with the tender's data key: inside
+the bid's content, and alone (associated data ``coplan-salt:<tender pk>:<bid uuid>``, in
+``Bid.sealed_salt``) so that the bidder's receipt can print it before the opening.
+:func:`open_salt` is the one decryption allowed before the opening, and it can decrypt nothing
+but a salt: its associated data is fixed, so a bid's content or a document handed to it fails
+its AES-GCM tag. The salt is shown only on the bidder's own receipt (page, download, API),
+never to officers and never in audit data; the digest alone proves nothing about the content.
+Documents' digests stay unsalted, so that a bidder can check its own copies with ``sha256sum``.
 """
 
 import base64
 import hashlib
 import json
 import os
+import secrets
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
@@ -48,6 +63,7 @@ from django.core.exceptions import ImproperlyConfigured
 from coplan.core.errors import DomainError
 
 NONCE = 12
+SALT_BYTES = 32
 DEV_MASTER_KEY = base64.urlsafe_b64encode(b"coplan-development-seal-key-32by").decode()
 
 
@@ -114,7 +130,7 @@ def seal(tender, plaintext: bytes, aad: str) -> bytes:
 
 def open_key(tender) -> bytes:
     """The data key for reading: refused until the tender has been opened."""
-    from .models import OpeningConfirmation, SealKey
+    from .models import OpeningConfirmation
 
     officers = set(
         OpeningConfirmation.objects.filter(tender=tender).values_list("officer", flat=True)
@@ -126,6 +142,12 @@ def open_key(tender) -> bytes:
             "The bids are sealed until the tender is opened by two authorised officers.",
             code="sealed",
         )
+    return _unwrap(tender)
+
+
+def _unwrap(tender) -> bytes:
+    from .models import SealKey
+
     row = SealKey.objects.filter(tender=tender).first()
     if row is None:
         raise DomainError("Nothing was sealed for this tender.", code="no_key")
@@ -139,6 +161,25 @@ def unseal(tender, blob: bytes, aad: str, *, key: bytes | None = None) -> bytes:
 
 def bid_aad(tender, bid_uuid) -> str:
     return f"coplan-bid:{tender.pk}:{bid_uuid}"
+
+
+def salt_aad(tender, bid_uuid) -> str:
+    return f"coplan-salt:{tender.pk}:{bid_uuid}"
+
+
+def new_salt() -> str:
+    """A bid's salt: :data:`SALT_BYTES` random bytes, as lowercase hex."""
+    return secrets.token_hex(SALT_BYTES)
+
+
+def seal_salt(tender, bid_uuid, salt: str) -> bytes:
+    return seal(tender, salt.encode("ascii"), salt_aad(tender, bid_uuid))
+
+
+def open_salt(tender, bid_uuid, blob: bytes, *, key: bytes | None = None) -> str:
+    """The bid's salt, for its bidder's receipt (allowed before opening, see the module
+    docstring): only a message sealed as this bid's salt decrypts."""
+    return _decrypt(key or _unwrap(tender), blob, salt_aad(tender, bid_uuid)).decode("ascii")
 
 
 def document_aad(tender, bid_uuid, document_uuid) -> str:

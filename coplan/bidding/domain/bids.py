@@ -52,12 +52,14 @@ def _check_documents(documents: list[Document]) -> None:
 
 
 def _log(actor, action, tender, obj=None, **data):
+    """Audit ``action`` on ``tender``: the event names its tender, so that who may see it can
+    follow the tender's moments (coplan/bidding/sensitivity.py)."""
     audit.log(
         actor=actor,
         action=action,
         obj=obj if obj is not None else tender,
         partnership=tender.partnership,
-        data=data,
+        data={"tender": tender.pk, **data},
     )
 
 
@@ -93,8 +95,11 @@ def scored_requirements(tender):
     return list(tender.benefit_requirements.filter(mode="scored").select_related("measure"))
 
 
-def _content(tender, registration, *, submitted_at, price, prices, quality, quantities, documents):
-    """Validate the bid against the tender and build its canonical content."""
+def _content(
+    tender, registration, *, submitted_at, salt, price, prices, quality, quantities, documents
+):
+    """Validate the bid against the tender and build its canonical content (with its salt:
+    see :mod:`coplan.bidding.seal`)."""
     elements = list(tender.price_elements.all())
     schedule = {}
     single = None
@@ -148,6 +153,7 @@ def _content(tender, registration, *, submitted_at, price, prices, quality, quan
         "bidder": registration.organisation.name,
         "consortium": registration.consortium.name if registration.consortium_id else None,
         "submitted_at": submitted_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "salt": salt,
         "price": single,
         "prices": schedule,
         "quality": responses,
@@ -203,6 +209,7 @@ def submit_bid(
         tender,
         registration,
         submitted_at=now,
+        salt=seal.new_salt(),
         price=price,
         prices=prices,
         quality=quality,
@@ -246,6 +253,7 @@ def _store_bid(tender, registration, actor, content, canonical, documents, now, 
             submitted_at=now,
             submitted_by=actor,
             sealed=seal.seal(tender, canonical, seal.bid_aad(tender, bid_uuid)),
+            sealed_salt=seal.seal_salt(tender, bid_uuid, content["salt"]),
             digest=seal.sha256(canonical),
             replaces=previous,
         )
@@ -363,6 +371,14 @@ def read_document(document, *, key: bytes | None = None) -> tuple[str, bytes]:
     return name, data
 
 
+def _receipt_salt(bid, key) -> str | None:
+    """The salt the bid's receipt prints (``None`` when its sealed copy does not decrypt)."""
+    try:
+        return seal.open_salt(bid.tender, bid.uuid, bid.sealed_salt, key=key)
+    except DomainError:
+        return None
+
+
 def verify_bid(bid, *, key: bytes | None = None) -> Verification:
     """Check the opened bid against its receipt: the canonical content's digest and every
     document's bytes. A document altered in storage fails (its AES-GCM tag no longer matches,
@@ -378,6 +394,8 @@ def verify_bid(bid, *, key: bytes | None = None) -> Verification:
     if digest != bid.digest:
         problems.append("The bid's content does not match its receipt digest.")
     content = _loads(raw)
+    if bid.sealed_salt is not None and _receipt_salt(bid, key) != content.get("salt"):
+        problems.append("The salt printed on the receipt differs from the one in the bid.")
     manifest = {d["position"]: d for d in content.get("documents", [])}
     opened = []
     for doc in bid.documents.all():
@@ -422,8 +440,9 @@ class ReceiptCheck:
 
 
 def check_receipt(*, bid, actor, receipt: str) -> ReceiptCheck:
-    """Compare the digests on the receipt the bidder downloaded (its text) with the SHA-256
-    recomputed from the opened bid and documents; audited (the check is on the record)."""
+    """Compare the digests and the salt on the receipt the bidder downloaded (its text) with
+    the SHA-256 recomputed from the opened bid and documents and the salt sealed in the bid;
+    audited (the check is on the record, never the salt)."""
     from .. import receipts
 
     parsed = receipts.parse(receipt)
@@ -443,6 +462,8 @@ def check_receipt(*, bid, actor, receipt: str) -> ReceiptCheck:
     problems = list(check.problems)
     if parsed.digest != check.digest:
         problems.append("The SHA-256 of the opened bid differs from the one on your receipt.")
+    if parsed.salt is not None and parsed.salt != (check.content or {}).get("salt"):
+        problems.append("The salt of the opened bid differs from the one on your receipt.")
     opened = {d.document.position: d for d in check.documents}
     if set(parsed.documents) != set(opened):
         problems.append("The documents listed on your receipt differ from the opened bid's.")

@@ -6,7 +6,8 @@ different officers, each confirming in Coplan at or after the opening time; a co
 before the opening time, by someone not authorised, or a second one by the same officer is
 refused and audited. The second confirmation opens the tender: ``tender.opened_at`` is set,
 the seal key is released, every current bid is decrypted and checked against its receipt, and
-the opening record lists each bid with its receipt digest.
+the opening record lists each bid with its receipt digest. Confirmations of one tender are
+serialised on its row, so two officers confirming at the same instant open it exactly once.
 """
 
 import datetime as dt
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coplan.core.errors import DomainError
+from coplan.tendering.models import Tender
 
 from .. import seal
 from ..enums import BidStatus
@@ -67,7 +69,14 @@ def set_opening_time(*, tender, actor, opening_at: dt.datetime, now: dt.datetime
 
 def confirm_opening(*, tender, actor, now: dt.datetime | None = None):
     """Record ``actor``'s confirmation; the second officer's confirmation opens the tender.
-    Returns the opening record once opened, else ``None``."""
+    Returns the opening record once opened, else ``None``.
+
+    Two officers may confirm at the same instant: the tender's row is locked
+    (``select_for_update``) before anything is read or counted, so confirmations of one
+    tender run one after the other and each counts the ones committed before it. The second
+    opens the tender exactly once; a later one finds it opened; a double click finds the
+    officer's own confirmation (and the unique constraint on tender and officer stands behind
+    that)."""
     now = now or timezone.now()
     _officer(actor, tender, "bidding.opening.refused")
     if tender.opened_at:
@@ -83,25 +92,31 @@ def confirm_opening(*, tender, actor, now: dt.datetime | None = None):
             at=now,
             opening_at=tender.opening_at,
         )
-    if OpeningConfirmation.objects.filter(tender=tender, officer=actor).exists():
-        refuse(
-            actor=actor,
-            tender=tender,
-            action="bidding.opening.refused_same_officer",
-            error=DomainError(
-                "You have already confirmed: a second, different officer must confirm.",
-                code="same_officer",
-            ),
-        )
     with transaction.atomic():
-        OpeningConfirmation.objects.create(tender=tender, officer=actor, confirmed_at=now)
-        _log(actor, "bidding.opening.confirmed", tender, at=now)
-        officers = list(
-            OpeningConfirmation.objects.filter(tender=tender).values_list("officer", flat=True)
-        )
-        if len(set(officers)) < 2:
-            return None
-        return _open(tender, actor, officers, now)
+        locked = Tender.objects.select_for_update().only("opened_at").get(pk=tender.pk)
+        tender.opened_at = locked.opened_at
+        if tender.opened_at:
+            raise DomainError("The bids have already been opened.", code="already_opened")
+        again = OpeningConfirmation.objects.filter(tender=tender, officer=actor).exists()
+        if not again:
+            OpeningConfirmation.objects.create(tender=tender, officer=actor, confirmed_at=now)
+            _log(actor, "bidding.opening.confirmed", tender, at=now)
+            officers = list(
+                OpeningConfirmation.objects.filter(tender=tender).values_list("officer", flat=True)
+            )
+            if len(set(officers)) < 2:
+                return None
+            return _open(tender, actor, officers, now)
+    # Audited in its own transaction, outside the one above (which saved nothing).
+    refuse(
+        actor=actor,
+        tender=tender,
+        action="bidding.opening.refused_same_officer",
+        error=DomainError(
+            "You have already confirmed: a second, different officer must confirm.",
+            code="same_officer",
+        ),
+    )
 
 
 def _open(tender, actor, officers, now):
