@@ -19,15 +19,19 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from coplan.core.errors import DomainError
+from coplan.core.tables import write_csv
+from coplan.core.uploads import NOT_TEXT, SAVE_AS_CSV_UTF8, utf8_problem
 
 BLOCK = 1024 * 1024
-FORMULA_PATTERN = r"^(?:[=+@\t\r]|-[^0-9.\s])"
+# A cell a spreadsheet would run (OWASP's CSV injection rule): it starts with ``=``, ``@``, a
+# tab, CR or LF, or with ``+`` or ``-`` and is not a plain number — ``-2`` and ``+3.5`` pass,
+# ``-2+3+cmd|' /C calc'!A0`` and ``+1+1`` do not.
+FORMULA_PATTERN = r"(?s)^(?:[=@\t\r\n]|[+-].*[^0-9.,\s])"
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt")
 
@@ -147,14 +151,12 @@ def _inspect_csv(path: Path, size: int, preview_rows: int) -> FileInfo:
     with path.open("rb") as handle:
         first = True
         while block := handle.read(BLOCK):
-            if first and block.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                raise _problem(
-                    "The file is saved as UTF-16 (“Unicode text”). Save it as “CSV UTF-8 "
-                    "(comma delimited)” and upload it again.",
-                    "wrong_encoding",
-                )
+            if first and (problem := utf8_problem(block[:8192], final=False)):
+                raise _problem(problem, "wrong_encoding")  # UTF-16, binary, Latin-1 at the top
             first = False
             digest.update(block)
+            if b"\x00" in block:  # valid UTF-8, but no text file has it
+                raise _problem(NOT_TEXT, "wrong_encoding")
             try:
                 decoder.decode(block)
             except UnicodeDecodeError as error:
@@ -162,8 +164,7 @@ def _inspect_csv(path: Path, size: int, preview_rows: int) -> FileInfo:
                 line = newlines + block[: error.start].count(b"\n") + 1
                 raise _problem(
                     f"The file is not UTF-8 text: byte {at + 1} (on line {line}) is "
-                    f"0x{block[error.start]:02X}. Save it as “CSV UTF-8 (comma delimited)” and "
-                    "upload it again.",
+                    f"0x{block[error.start]:02X}. {SAVE_AS_CSV_UTF8}",
                     "wrong_encoding",
                 ) from None
             newlines += block.count(b"\n")
@@ -172,8 +173,8 @@ def _inspect_csv(path: Path, size: int, preview_rows: int) -> FileInfo:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             raise _problem(
-                "The file is not UTF-8 text: it ends in the middle of a character. Save it as "
-                "“CSV UTF-8 (comma delimited)” and upload it again.",
+                f"The file is not UTF-8 text: it ends in the middle of a character. "
+                f"{SAVE_AS_CSV_UTF8}",
                 "wrong_encoding",
             ) from None
     with path.open(encoding="utf-8-sig", newline="") as text:
@@ -387,23 +388,19 @@ class Checks:
 
 
 def errors_csv(errors: list[dict]) -> bytes:
-    """The errors as a CSV people can open next to their file."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["Row", "Column", "Column letter", "Header", "Value", "Problem"])
-    for e in errors:
-        column = e.get("column") or 0
-        value = e.get("value", "")
-        if value[:1] in ("=", "+", "-", "@"):
-            value = "'" + value  # never hand a formula back to a spreadsheet
-        writer.writerow(
+    """The errors as a CSV people can open next to their file (the bad values, formulas
+    among them, written as text by :func:`coplan.core.tables.write_csv`)."""
+    return write_csv(
+        ["Row", "Column", "Column letter", "Header", "Value", "Problem"],
+        (
             [
                 e.get("row", ""),
-                column or "",
-                column_letter(column) if column else "",
+                e.get("column") or "",
+                column_letter(e["column"]) if e.get("column") else "",
                 e.get("header", ""),
-                value,
+                e.get("value", ""),
                 e.get("message", ""),
             ]
-        )
-    return buffer.getvalue().encode("utf-8-sig")
+            for e in errors
+        ),
+    )

@@ -6,8 +6,14 @@ scripts, executables — whatever the name says) and serves them with :func:`att
 (always a download, a fixed content type per extension, ``X-Content-Type-Options: nosniff`` and
 a sandboxing CSP, and a file name cleaned of anything but safe characters). The name a person
 gave a file is never used as a path.
+
+An *import* (a table Coplan reads, not a document it keeps) also calls :func:`check_utf8_text`
+first: a .csv or .txt file must be UTF-8 text (a byte order mark is fine), and anything else —
+Latin-1 or UTF-16 text, a picture or a workbook under a text name — is refused with a message
+that says how to save the file. :func:`delete_stored` removes files a refused upload wrote.
 """
 
+import codecs
 import re
 import unicodedata
 from pathlib import PurePath
@@ -63,6 +69,16 @@ ACTIVE = re.compile(
     re.IGNORECASE,
 )
 SNIFF_BYTES = 8192
+
+
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+SAVE_AS_CSV_UTF8 = (
+    "In Excel choose File > Save As > “CSV UTF-8 (Comma delimited)” and upload that file."
+)
+NOT_TEXT = (
+    "The file is not UTF-8 text: it holds binary data, like a picture or a workbook with a "
+    f"text file's name. {SAVE_AS_CSV_UTF8}"
+)
 
 
 def safe_filename(name: str, *, default: str = "file") -> str:
@@ -149,6 +165,47 @@ def check_upload(
             field="file",
         )
     return name
+
+
+def utf8_problem(data: bytes, *, final: bool = True) -> str | None:
+    """Why ``data`` is not UTF-8 text (with or without a byte order mark), saying how to save
+    it, or None. ``final=False`` for the first bytes of a longer file: a character cut off at
+    the end of them is not an error."""
+    if data.startswith(UTF16_BOMS):
+        return f"The file is saved as UTF-16 (“Unicode text”), not UTF-8. {SAVE_AS_CSV_UTF8}"
+    if b"\x00" in data:
+        return NOT_TEXT
+    try:
+        codecs.getincrementaldecoder("utf-8")("strict").decode(data, final=final)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return (
+            f"The file is not UTF-8 text: byte {error.start + 1} (on line {line}) is "
+            f"0x{data[error.start]:02X}. {SAVE_AS_CSV_UTF8}"
+        )
+    return None
+
+
+def check_utf8_text(file, *, name: str | None = None) -> None:
+    """For an import: refuse a .csv or .txt file whose first bytes are not UTF-8 text, with
+    ``code="wrong_encoding"`` on ``field="file"``. Other types pass (their own checks follow);
+    the reader checks the rest of the file."""
+    name = name if name is not None else getattr(file, "name", "") or ""
+    if extension(safe_filename(name)) not in TEXT:
+        return
+    head = _head(file)
+    problem = utf8_problem(head, final=len(head) < SNIFF_BYTES)
+    if problem:
+        raise DomainError(problem, code="wrong_encoding", field="file")
+
+
+def delete_stored(*fieldfiles) -> None:
+    """Remove files an upload has written, when it is refused or its transaction rolls back:
+    a refused upload leaves no file behind. Takes ``FieldFile``s or ``(storage, name)``."""
+    for item in fieldfiles:
+        storage, name = item if isinstance(item, tuple) else (item.storage, item.name)
+        if name:
+            storage.delete(name)
 
 
 def attachment_response(fieldfile, filename: str) -> FileResponse:

@@ -4,6 +4,10 @@ costs), a **Pools and drivers** sheet (overhead pools with their drivers, then f
 custom driver values) and a **Summary** sheet (the service, units, surplus, the denominator
 choice and the activities; on export also the results).
 
+Every row is written with :func:`coplan.core.tables.put_row`, so the names people typed stay
+text (a post called ``=HYPERLINK(…)`` is exported as ``'=HYPERLINK(…)``, and read back without
+the quote) while numbers stay numbers.
+
 Import is all or nothing: the workbook is read with python-calamine, every cell checked, and
 the calculator's own rules applied; any problem is reported with its cell reference
 ("Direct costs!C7") and nothing is written.
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from coplan.core.errors import DomainError
+from coplan.core.tables import put_row, unquote
 
 from . import calc
 from .domain import Contents
@@ -44,6 +49,10 @@ STAFF_HEADER = ["Post", "Salary", "Employer's NI", "Pension"]
 COST_HEADER = ["Item", "Category", "Activity", "Amount"]
 POOL_HEADER = ["Pool", "Category", "Amount", "Driver", "Denominator (optional)"]
 MAX_ROWS = 2000
+UNREADABLE = (
+    "The file is not an Excel workbook, so nothing was imported. Open it in Excel, choose "
+    "File > Save As > “Excel Workbook (.xlsx)” and upload that file."
+)
 
 
 @dataclass(frozen=True)
@@ -58,11 +67,12 @@ class CellError:
 class WorkbookRejected(DomainError):
     """The workbook had errors; nothing was written."""
 
-    def __init__(self, errors: list[CellError]):
+    def __init__(self, errors: list[CellError], message: str = ""):
         shown = errors[:50]
         more = f" (and {len(errors) - 50} more)" if len(errors) > 50 else ""
         super().__init__(
-            f"The workbook has {len(errors)} error{'s' if len(errors) != 1 else ''}{more}; "
+            message
+            or f"The workbook has {len(errors)} error{'s' if len(errors) != 1 else ''}{more}; "
             "nothing was imported. Fix them and upload it again.",
             code="import_rejected",
             field="file",
@@ -123,9 +133,9 @@ def export(version, result: calc.Result | None = None) -> bytes:
 
     summary = book.active
     summary.title = SUMMARY
-    summary.append(["Full cost recovery model"])
+    put_row(summary, ["Full cost recovery model"])
     summary["A1"].font = title
-    summary.append([])
+    put_row(summary, [])
     rows = [
         (LABEL_ORGANISATION, model.organisation.name),
         (LABEL_SERVICE, model.service),
@@ -138,18 +148,18 @@ def export(version, result: calc.Result | None = None) -> bytes:
         (LABEL_VERSION, f"{version.number} ({version.get_status_display().lower()})"),
     ]
     for label, value in rows:
-        summary.append([label, value])
+        put_row(summary, [label, value])
         summary.cell(row=summary.max_row, column=1).font = bold
     summary.cell(row=8, column=2).number_format = "0.0%"
-    summary.append([])
-    summary.append([ACTIVITIES])
+    put_row(summary, [])
+    put_row(summary, [ACTIVITIES])
     summary.cell(row=summary.max_row, column=1).font = bold
-    summary.append(["Activity", "Kind"])
+    put_row(summary, ["Activity", "Kind"])
     for activity in activities:
-        summary.append([activity.name, activity.get_kind_display()])
+        put_row(summary, [activity.name, activity.get_kind_display()])
     if result is not None:
-        summary.append([])
-        summary.append([RESULTS])
+        put_row(summary, [])
+        put_row(summary, [RESULTS])
         summary.cell(row=summary.max_row, column=1).font = bold
         for label, value, fmt in [
             ("Denominator used", result.denominator_label, None),
@@ -161,15 +171,17 @@ def export(version, result: calc.Result | None = None) -> bytes:
             ("Overhead recovery rate", result.overhead_recovery_rate, "0.0%"),
             ("Unallocated overheads", result.total_unallocated, "£#,##0.00"),
         ]:
-            summary.append([label, value])
+            put_row(summary, [label, value])
             if fmt:
                 summary.cell(row=summary.max_row, column=2).number_format = fmt
-        summary.append([])
-        summary.append(
-            ["Pool", "Driver", "Denominator", "Service's share", "Service's amount", "Unallocated"]
+        put_row(summary, [])
+        put_row(
+            summary,
+            ["Pool", "Driver", "Denominator", "Service's share", "Service's amount", "Unallocated"],
         )
         for pool in result.pools:
-            summary.append(
+            put_row(
+                summary,
                 [
                     pool.name,
                     pool.driver_label,
@@ -177,53 +189,55 @@ def export(version, result: calc.Result | None = None) -> bytes:
                     pool.service_share,
                     pool.service_amount,
                     pool.unallocated,
-                ]
+                ],
             )
     summary.column_dimensions["A"].width = 34
     summary.column_dimensions["B"].width = 44
 
     direct = book.create_sheet(DIRECT)
-    direct.append([STAFF])
+    put_row(direct, [STAFF])
     direct["A1"].font = bold
-    direct.append(STAFF_HEADER + [f"{a.name} (% time)" for a in activities])
+    put_row(direct, STAFF_HEADER + [f"{a.name} (% time)" for a in activities])
     for line in version.staff_lines.all():
         times = {t.activity_id: t.fraction for t in line.times.all()}
-        direct.append(
+        put_row(
+            direct,
             [line.name, line.salary, line.employer_ni, line.pension]
-            + [times.get(a.pk, Decimal(0)) for a in activities]
+            + [times.get(a.pk, Decimal(0)) for a in activities],
         )
         for col in range(5, 5 + len(activities)):
             direct.cell(row=direct.max_row, column=col).number_format = "0.0%"
-    direct.append([])
-    direct.append([NON_STAFF])
+    put_row(direct, [])
+    put_row(direct, [NON_STAFF])
     direct.cell(row=direct.max_row, column=1).font = bold
-    direct.append(COST_HEADER)
+    put_row(direct, COST_HEADER)
     for cost in version.direct_costs.all():
-        direct.append([cost.name, cost.get_category_display(), cost.activity.name, cost.amount])
+        put_row(direct, [cost.name, cost.get_category_display(), cost.activity.name, cost.amount])
     direct.column_dimensions["A"].width = 34
 
     pools = book.create_sheet(POOLS)
-    pools.append([OVERHEADS])
+    put_row(pools, [OVERHEADS])
     pools["A1"].font = bold
-    pools.append(POOL_HEADER)
+    put_row(pools, POOL_HEADER)
     for pool in version.pools.all():
-        pools.append(
+        put_row(
+            pools,
             [
                 pool.name,
                 pool.get_category_display(),
                 pool.amount,
                 pool.get_driver_display(),
                 pool.denominator,
-            ]
+            ],
         )
-    pools.append([])
-    pools.append([DRIVER_VALUES])
+    put_row(pools, [])
+    put_row(pools, [DRIVER_VALUES])
     pools.cell(row=pools.max_row, column=1).font = bold
-    pools.append(["Driver"] + [a.name for a in activities])
+    put_row(pools, ["Driver"] + [a.name for a in activities])
     values = {(v.driver, v.activity_id): v.value for v in version.driver_values.all()}
     for driver in Driver.entered():
         if any(d == driver for d, _ in values):
-            pools.append([driver.label] + [values.get((driver, a.pk)) for a in activities])
+            put_row(pools, [driver.label] + [values.get((driver, a.pk)) for a in activities])
     pools.column_dimensions["A"].width = 34
 
     buffer = io.BytesIO()
@@ -238,8 +252,8 @@ def blank() -> bytes:
     book = Workbook()
     summary = book.active
     summary.title = SUMMARY
-    summary.append(["Full cost recovery model"])
-    summary.append([])
+    put_row(summary, ["Full cost recovery model"])
+    put_row(summary, [])
     for label, value in [
         (LABEL_ORGANISATION, ""),
         (LABEL_SERVICE, ""),
@@ -250,22 +264,22 @@ def blank() -> bytes:
         (LABEL_BASIS, "All activities"),
         (LABEL_UNALLOCATED, "No"),
     ]:
-        summary.append([label, value])
-    summary.append([])
-    summary.append([ACTIVITIES])
-    summary.append(["Activity", "Kind"])
+        put_row(summary, [label, value])
+    put_row(summary, [])
+    put_row(summary, [ACTIVITIES])
+    put_row(summary, ["Activity", "Kind"])
     direct = book.create_sheet(DIRECT)
-    direct.append([STAFF])
-    direct.append(STAFF_HEADER)
-    direct.append([])
-    direct.append([NON_STAFF])
-    direct.append(COST_HEADER)
+    put_row(direct, [STAFF])
+    put_row(direct, STAFF_HEADER)
+    put_row(direct, [])
+    put_row(direct, [NON_STAFF])
+    put_row(direct, COST_HEADER)
     pools = book.create_sheet(POOLS)
-    pools.append([OVERHEADS])
-    pools.append(POOL_HEADER)
-    pools.append([])
-    pools.append([DRIVER_VALUES])
-    pools.append(["Driver"])
+    put_row(pools, [OVERHEADS])
+    put_row(pools, POOL_HEADER)
+    put_row(pools, [])
+    put_row(pools, [DRIVER_VALUES])
+    put_row(pools, ["Driver"])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -297,7 +311,7 @@ class _Reader:
             return ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return str(value).strip()
+        return unquote(str(value).strip())  # "'-Packs" as exported reads back as "-Packs"
 
     def blank_row(self, sheet, row, stop: str = "") -> bool:
         """The end of a table: an empty row, or the title of the next table."""
@@ -374,10 +388,8 @@ def _read_sheets(data: bytes) -> dict[str, list[list]]:
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception:
-        raise WorkbookRejected(
-            [CellError("file", "The file could not be read as an XLSX workbook.")]
-        ) from None
+    except Exception:  # a CSV, a picture, any other file: say how to make a workbook of it
+        raise WorkbookRejected([CellError("file", UNREADABLE)], message=UNREADABLE) from None
     names = {name.casefold(): name for name in book.sheet_names}
     missing = [s for s in SHEETS if s.casefold() not in names]
     if missing:

@@ -595,7 +595,9 @@ def import_survey(
 
     ``mapping`` is JSON: ``{"text_columns": [...], "kind": "feedback", "user_group_column": "",
     "user_group_id": null, "name_column": "", "consent_column": "", "theme_column": ""}``.
-    A file with errors is rejected (422) with every error's row and column; nothing is written.
+    A file with errors is rejected (422) with every error's row and column; a file that is not
+    UTF-8 text or not a readable table is refused (422, ``field: "file"``). A refused import
+    writes nothing and keeps no copy of the file.
     """
     partnership = _partnership(request, pk, "design.manage_engagement")
     activity = _one(EngagementActivity, partnership, activity_id, "activity_id")
@@ -603,10 +605,13 @@ def import_survey(
         mapping_data = json.loads(mapping)
     except ValueError:
         raise DomainError("mapping must be JSON.", code="invalid", field="mapping") from None
-    survey = domain.upload_survey(
-        partnership=partnership, activity=activity, actor=request.user, file=file
+    survey, items = domain.import_survey(
+        partnership=partnership,
+        activity=activity,
+        actor=request.user,
+        file=file,
+        mapping=mapping_data,
     )
-    items = domain.run_import(survey_import=survey, actor=request.user, mapping=mapping_data)
     return Status(
         201,
         {

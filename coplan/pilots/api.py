@@ -107,8 +107,8 @@ class PilotOut(Schema):
     effective_ends_on: dt.date
     months: int
     status: str
-    funding_amount: Decimal | None = None
-    funding_route: str
+    funding_amount: Decimal | None = None  # None also for roles that do not see costs
+    funding_route: str | None = None  # likewise
     services: list[ServiceOut]
     providers: list[Ref]
     extensions: list[ExtensionOut]
@@ -157,7 +157,7 @@ def _pilot_out(pilot, show_costs: bool) -> dict:
         "months": months_inclusive(pilot.starts_on, pilot.effective_ends_on),
         "status": pilot.status.value,
         "funding_amount": pilot.funding_amount if show_costs else None,
-        "funding_route": pilot.funding_route,
+        "funding_route": pilot.funding_route if show_costs else None,
         "services": list(pilot.services.all()),
         "providers": [
             {"id": p.organisation_id, "name": p.organisation.name}
@@ -170,12 +170,16 @@ def _pilot_out(pilot, show_costs: bool) -> dict:
 
 
 class KpiOut(Schema):
+    """A KPI of the monitoring framework. For a KPI about money (its unit is £, or it measures
+    or filters on cost), roles that do not see costs get no figures: ``baseline``, ``target``
+    and ``condition_value`` are null."""
+
     id: int
     name: str
     definition: str
     unit: str
     baseline: Decimal | None
-    target: Decimal
+    target: Decimal | None
     direction: Direction
     amber_tolerance: Decimal
     frequency: Frequency
@@ -188,9 +192,17 @@ class KpiOut(Schema):
     filter_outcomes: str
     condition_field: str
     condition_op: str
-    condition_value: str
+    condition_value: str | None
     requirement_id: int | None
     requirement_key: str
+
+
+def _kpi_out(kpi, hidden: set[int]):
+    """``kpi`` as the API answers it: without its figures when they are ``hidden``."""
+    if kpi.pk not in hidden:
+        return kpi
+    data = {name: getattr(kpi, name) for name in KpiOut.model_fields}
+    return data | {"baseline": None, "target": None, "condition_value": None}
 
 
 class KpiIn(Schema):
@@ -584,8 +596,10 @@ def _kpi_fields(pilot, data: dict) -> dict:
 @router.get(BASE + "/kpis", response=list[KpiOut])
 def list_kpis(request, pk: int):
     """The monitoring framework."""
-    _, pilot = _pilot(request, pk)
-    return list(Kpi.objects.filter(pilot=pilot))
+    partnership, pilot = _pilot(request, pk)
+    kpis = list(Kpi.objects.filter(pilot=pilot))
+    hidden = rules.hidden_kpis(request.user, partnership, kpis)
+    return [_kpi_out(kpi, hidden) for kpi in kpis]
 
 
 @router.post(BASE + "/kpis", response={201: KpiOut})
@@ -597,8 +611,9 @@ def create_kpi(request, pk: int, payload: KpiIn):
 
 @router.get(BASE + "/kpis/{int:kpi_id}", response=KpiOut)
 def get_kpi(request, pk: int, kpi_id: int):
-    _, pilot = _pilot(request, pk)
-    return get_object_or_404(Kpi, pilot=pilot, pk=kpi_id)
+    partnership, pilot = _pilot(request, pk)
+    kpi = get_object_or_404(Kpi, pilot=pilot, pk=kpi_id)
+    return _kpi_out(kpi, rules.hidden_kpis(request.user, partnership, [kpi]))
 
 
 @router.patch(BASE + "/kpis/{int:kpi_id}", response=KpiOut)
@@ -711,27 +726,41 @@ def upload(request, pk: int, file: File[UploadedFile], mapping: Form[str] = ""):
     """Upload a CSV or XLSX file of delivery records. With ``mapping`` (JSON: ``columns`` —
     field → column index —, ``fixed`` and ``extra``), or when every required column is
     recognised by name, the import starts at once; otherwise match the columns with
-    ``PUT …/batches/{id}/mapping``. Returns the batch and its status: poll it for progress."""
+    ``PUT …/batches/{id}/mapping``. Returns the batch and its status: poll it for progress.
+    A refused file, or a refused ``mapping``, keeps nothing: no batch, no preview, no file."""
     partnership, pilot = _pilot(request, pk, "pilots.record_deliveries")
     scope = rules.provider_scope(request.user, partnership)
-    batch = domain.upload_file(
-        pilot=pilot, actor=request.user, file=file, filename=file.name, via="api"
-    )
     try:
         chosen = importer.Mapping.from_json(json.loads(mapping)) if mapping else None
     except (ValueError, TypeError, AttributeError):
         raise DomainError(
             "mapping must be a JSON object.", code="invalid_mapping", field="mapping"
         ) from None
-    chosen = chosen or importer.Mapping.from_json(batch.mapping)
-    try:
-        domain.queue_import(batch=batch, actor=request.user, mapping=chosen, scope=scope)
-    except DomainError:
-        if mapping:
-            raise
+    if chosen is not None:
+        batch = domain.upload_and_queue(
+            pilot=pilot,
+            actor=request.user,
+            file=file,
+            filename=file.name,
+            mapping=chosen,
+            scope=scope,
+            via="api",
+        )
     else:
-        tasks.start_import(batch)
-        batch.refresh_from_db()
+        batch = domain.upload_file(
+            pilot=pilot, actor=request.user, file=file, filename=file.name, via="api"
+        )
+        try:
+            domain.queue_import(
+                batch=batch,
+                actor=request.user,
+                mapping=importer.Mapping.from_json(batch.mapping),
+                scope=scope,
+            )
+        except DomainError:  # not every column recognised: match them with PUT …/mapping
+            return Respond(202, _batch_out(batch))
+    tasks.start_import(batch)
+    batch.refresh_from_db()
     return Respond(202, _batch_out(batch))
 
 
@@ -964,8 +993,7 @@ def _evaluation_out(evaluation, show_costs: bool) -> dict:
     results = list(
         evaluation.results.all() if prefetched else evaluation.results.select_related("kpi")
     )
-    if not show_costs:
-        results = [r for r in results if r.kind != "unit_cost" and not (r.kpi and r.kpi.uses_costs)]
+    results = rules.shown_results(results, show_costs)
     data = {f: getattr(evaluation, f) for f in EvaluationOut.model_fields if f != "results"}
     data["results"] = results
     return data

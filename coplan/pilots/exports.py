@@ -1,11 +1,10 @@
 """Monthly returns (CSV, XLSX, PDF) and the evaluation report (tagged PDF)."""
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 from coplan.core.pdf import render_pdf
-from coplan.core.tables import write_csv
+from coplan.core.tables import write_csv, write_workbook
 
 from . import dashboard
 from .enums import Rag
@@ -25,10 +24,11 @@ DELIVERY_COLUMNS = [
 KPI_COLUMNS = ["KPI", "Period", "Value", "Unit", "Target", "Direction", "Status"]
 
 
-def _n(value, places=2):
+def _n(value, places=2) -> Decimal | None:
+    """A figure rounded for the return, still a number (so a spreadsheet can add it up)."""
     if value is None:
-        return ""
-    return f"{Decimal(value):.{places}f}"
+        return None
+    return Decimal(value).quantize(Decimal(1).scaleb(-places))
 
 
 def monthly_return(pilot, month: dt.date) -> dict:
@@ -146,36 +146,22 @@ def return_csv(data) -> bytes:
 
 
 def return_xlsx(data) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheets = [
-        ("Deliveries", DELIVERY_COLUMNS, list(_delivery_rows(data))),
-        ("KPIs", KPI_COLUMNS, list(_kpi_rows(data))),
-        (
-            "Feedback and issues",
-            ["Measure", "Value"],
-            [
-                ["Feedback responses", data["feedback_count"]],
-                ["Average feedback rating", _n(data["feedback_average"])],
-                ["Issues raised", data["issues_raised"]],
-                ["Issues resolved", data["issues_resolved"]],
-            ],
-        ),
-    ]
-    for index, (title, columns, rows) in enumerate(sheets):
-        sheet = book.active if index == 0 else book.create_sheet()
-        sheet.title = title
-        sheet.append(columns)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return write_workbook(
+        [
+            ("Deliveries", DELIVERY_COLUMNS, _delivery_rows(data)),
+            ("KPIs", KPI_COLUMNS, _kpi_rows(data)),
+            (
+                "Feedback and issues",
+                ["Measure", "Value"],
+                [
+                    ["Feedback responses", data["feedback_count"]],
+                    ["Average feedback rating", _n(data["feedback_average"])],
+                    ["Issues raised", data["issues_raised"]],
+                    ["Issues resolved", data["issues_resolved"]],
+                ],
+            ),
+        ]
+    )
 
 
 def return_pdf(data) -> bytes:

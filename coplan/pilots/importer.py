@@ -37,6 +37,7 @@ from django.utils import timezone
 from coplan.core import audit
 from coplan.core.columnar import FORMULA_PATTERN, CellError, Checks, internal, iter_chunks
 from coplan.core.errors import DomainError
+from coplan.core.uploads import delete_stored
 
 from . import compute, rollups
 from .enums import BatchStatus
@@ -445,12 +446,12 @@ class _Context:
         )
 
     def _number_checks(self, checks, index, value, digits, what, example):
-        checks.add(index, value.str.contains(r"^-\s*\d"), f"is negative: a {what} is never below 0")
         checks.add(
             index,
-            value.str.contains(r"^[=+@]"),
+            value.str.contains(r"^[=+@]") | value.str.contains(FORMULA_PATTERN),
             "looks like a spreadsheet formula: enter the number itself, not a formula",
         )
+        checks.add(index, value.str.contains(r"^-\s*\d"), f"is negative: a {what} is never below 0")
         checks.add(
             index,
             value.is_not_null() & ~value.str.contains(rf"^\d{{1,{digits}}}(\.\d{{1,2}})?$"),
@@ -669,23 +670,22 @@ def live_progress(batch: ImportBatch) -> tuple[int, int]:
 
 
 def _finish(batch: ImportBatch, outcome: Outcome, actor=None) -> Outcome:
+    """Record a batch that was not imported. A rejected file is never used again: the file and
+    its preview rows (raw client identifiers) go; the errors stay, to fix the file by."""
     batch.status = outcome.status
     batch.error_count = outcome.error_count
     batch.errors = outcome.errors
     batch.message = outcome.message
     batch.finished_at = timezone.now()
+    fields = ["status", "error_count", "errors", "message", "finished_at"]
+    fields += ["processed_rows", "total_rows"]
     with transaction.atomic():
-        batch.save(
-            update_fields=[
-                "status",
-                "error_count",
-                "errors",
-                "message",
-                "finished_at",
-                "processed_rows",
-                "total_rows",
-            ]
-        )
+        if outcome.status == BatchStatus.REJECTED and batch.file:
+            stored = (batch.file.storage, batch.file.name)
+            transaction.on_commit(lambda: delete_stored(stored))
+            batch.file, batch.preview = "", []
+            fields += ["file", "preview"]
+        batch.save(update_fields=fields)
         audit.log(
             actor=actor,
             action=f"pilots.batch.{outcome.status}",

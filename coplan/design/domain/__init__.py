@@ -17,7 +17,7 @@ from .engagement import (
     remove_attendance,
     update_activity,
 )
-from .imports import run_import, upload_survey
+from .imports import import_survey, run_import, upload_survey
 from .items import (
     comment,
     create_theme,
@@ -58,6 +58,7 @@ __all__ = [
     "discard_draft",
     "ensure_user_groups",
     "freeze_version",
+    "import_survey",
     "merge_items",
     "new_draft",
     "open_link",

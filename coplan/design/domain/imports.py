@@ -1,6 +1,10 @@
 """Survey results from CSV or XLSX, one row per response, in two passes (pretix
 ``modelimport``): every row is validated first and errors are reported by spreadsheet row;
-only a file without errors is written, in one transaction. A rejected file writes no items."""
+only a file without errors is written, in one transaction. A rejected file writes no items.
+
+The uploaded file holds respondents' names, so it is kept only while it is needed: a file that
+cannot be read is never stored, and the stored copy is deleted once the answers are imported
+or the file is rejected (the import keeps its row-numbered errors to fix the file by)."""
 
 from dataclasses import dataclass, field
 
@@ -10,7 +14,8 @@ from django.utils import timezone
 
 from coplan.core import audit
 from coplan.core.errors import DomainError
-from coplan.core.tables import ImportRejected, RowError, read_table
+from coplan.core.tables import MAX_UPLOAD_BYTES, ImportRejected, RowError, read_table
+from coplan.core.uploads import check_upload, check_utf8_text, delete_stored, extension
 
 from ..enums import ImportStatus, ItemKind, ItemSource
 from ..models import Consent, Item, SurveyImport, Theme
@@ -19,6 +24,7 @@ from .consent import SURVEY_COVERS
 from .engagement import ensure_user_groups
 from .items import MAX_TEXT
 
+FORMATS = {"csv", "txt", "xlsx", "xlsm", "xls", "ods"}  # as core.tables reads them
 YES = {"yes", "y", "true", "1", "agreed", "agree", "x"}
 NO = {"no", "n", "false", "0", ""}
 
@@ -54,33 +60,65 @@ class Response:
 
 
 def upload_survey(*, partnership, activity, actor, file) -> SurveyImport:
-    """Keep the uploaded file and its columns until the columns are matched."""
+    """Keep the uploaded file and its columns until the columns are matched. A file that is
+    not UTF-8 text, not what its name says, or not a readable table is refused before
+    anything is stored."""
     same_partnership(activity, partnership, field="activity", what="activity")
-    data, filename = file.read(), getattr(file, "name", "survey.csv")
+    filename = getattr(file, "name", "") or "survey.csv"
+    if extension(filename) in FORMATS:  # else read_table says "Upload a CSV or XLSX file."
+        check_utf8_text(file, name=filename)
+        filename = check_upload(file, allowed=FORMATS, max_bytes=MAX_UPLOAD_BYTES)
+    file.seek(0)
+    data = file.read()
     table = read_table(data, filename)
     if not table.rows:
         raise DomainError(
             "The file has a header row but no responses.", code="empty_file", field="file"
         )
-    with transaction.atomic():
-        survey = SurveyImport(
-            partnership=partnership,
-            activity=activity,
-            filename=filename[-200:],
-            columns=table.columns,
-            row_count=len(table.rows),
-            created_by=actor,
-        )
-        survey.file.save(filename, ContentFile(data), save=False)
-        survey.save()
-        audit.log(
-            actor=actor,
-            action="design.import.uploaded",
-            obj=survey,
-            partnership=partnership,
-            data={"file": survey.filename, "rows": survey.row_count, "activity": activity.pk},
-        )
+    stored = None
+    try:
+        with transaction.atomic():
+            survey = SurveyImport(
+                partnership=partnership,
+                activity=activity,
+                filename=filename[-200:],
+                columns=table.columns,
+                row_count=len(table.rows),
+                created_by=actor,
+            )
+            survey.file.save(filename, ContentFile(data), save=False)
+            stored = (survey.file.storage, survey.file.name)
+            survey.save()
+            audit.log(
+                actor=actor,
+                action="design.import.uploaded",
+                obj=survey,
+                partnership=partnership,
+                data={"file": survey.filename, "rows": survey.row_count, "activity": activity.pk},
+            )
+    except BaseException:  # no import record, so no file either
+        if stored is not None:
+            delete_stored(stored)
+        raise
     return survey
+
+
+def import_survey(*, partnership, activity, actor, file, mapping) -> tuple[SurveyImport, list]:
+    """Upload and import in one step (the API): all or nothing. A refused file, mapping or
+    row leaves nothing behind — no import record, no audit event, no file on disk."""
+    stored = None
+    try:
+        with transaction.atomic():
+            survey = upload_survey(
+                partnership=partnership, activity=activity, actor=actor, file=file
+            )
+            stored = (survey.file.storage, survey.file.name)
+            items = run_import(survey_import=survey, actor=actor, mapping=mapping)
+    except BaseException:  # the transaction rolled back the import record
+        if stored is not None:
+            delete_stored(stored)
+        raise
+    return survey, items
 
 
 def _check_mapping(survey, mapping: Mapping):
@@ -189,6 +227,11 @@ def run_import(*, survey_import, actor, mapping) -> list[Item]:
     survey = survey_import
     if survey.status == ImportStatus.IMPORTED:
         raise DomainError("This file was already imported.", code="already_imported")
+    if survey.status == ImportStatus.REJECTED or not survey.file:
+        raise DomainError(
+            "This file was rejected and deleted: fix the problems listed and upload it again.",
+            code="rejected_file",
+        )
     mapping = mapping if isinstance(mapping, Mapping) else Mapping.from_dict(mapping)
     group = _check_mapping(survey, mapping)
     with survey.file.open("rb") as handle:
@@ -200,7 +243,10 @@ def run_import(*, survey_import, actor, mapping) -> list[Item]:
             survey.errors = [
                 {"row": e.row, "column": e.column, "message": e.message} for e in errors[:200]
             ]
-            survey.save(update_fields=["status", "mapping", "errors"])
+            stored = (survey.file.storage, survey.file.name)  # names go with it
+            transaction.on_commit(lambda: delete_stored(stored))
+            survey.file = ""
+            survey.save(update_fields=["status", "mapping", "errors", "file"])
             audit.log(
                 actor=actor,
                 action="design.import.rejected",

@@ -1,7 +1,7 @@
 """Business actions of the pilots app: one keyword-only function per action, which guards,
 changes, saves and audits in one transaction (pretalx ``submission/domain``)."""
 
-from .batches import queue_import, revert_batch, upload_file
+from .batches import queue_import, revert_batch, upload_and_queue, upload_file
 from .evaluations import (
     approve_evaluation,
     classify,
@@ -54,5 +54,6 @@ __all__ = [
     "update_evaluation",
     "update_issue",
     "update_pilot",
+    "upload_and_queue",
     "upload_file",
 ]

@@ -1,6 +1,5 @@
 """Bulk uploads: store and inspect the file, match its columns, queue the import, revert."""
 
-import codecs
 from pathlib import Path
 
 from django.core.files import File
@@ -10,7 +9,7 @@ from django.utils import timezone
 from coplan.core import audit
 from coplan.core.columnar import file_format, inspect_file
 from coplan.core.errors import DomainError
-from coplan.core.uploads import check_upload, extension, safe_filename
+from coplan.core.uploads import check_upload, check_utf8_text, delete_stored
 
 from .. import importer, rollups
 from ..enums import BatchStatus
@@ -29,7 +28,6 @@ def _duplicate(pilot: Pilot, sha256: str) -> ImportBatch | None:
 
 ALLOWED_FORMATS = {"csv", "txt", "xlsx", "xlsm", "xls", "ods"}  # as core.columnar reads them
 TOO_LARGE = "The file is larger than 1 GB: split it, or import it with `coplan import-deliveries`."
-UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def upload_file(*, pilot: Pilot, actor, file, filename: str, via: str = "web") -> ImportBatch:
@@ -48,17 +46,8 @@ def upload_file(*, pilot: Pilot, actor, file, filename: str, via: str = "web") -
 def _check(file, filename: str, via: str) -> str:
     """The safe name to store ``file`` under, or a :class:`DomainError` saying what is wrong."""
     file_format(filename)  # "Upload a CSV or XLSX file." rather than the generic list of types
-    if extension(safe_filename(filename)) in ("csv", "txt"):
-        file.seek(0)
-        head = file.read(2)
-        file.seek(0)
-        if head in UTF16_BOMS:  # before the sniffing, which would only say "not a text file"
-            raise DomainError(
-                "The file is saved as UTF-16 (“Unicode text”). Save it as “CSV UTF-8 "
-                "(comma delimited)” and upload it again.",
-                code="wrong_encoding",
-                field="file",
-            )
+    # Latin-1, UTF-16 or binary: how to save it, before the sniffing says "not a text file"
+    check_utf8_text(file, name=filename)
     return check_upload(
         file,
         allowed=ALLOWED_FORMATS,
@@ -73,6 +62,7 @@ def _store(pilot: Pilot, actor, file, filename: str, via: str) -> ImportBatch:
     batch = ImportBatch(pilot=pilot, uploaded_by=actor, filename=name[:255], via=via)
     file.seek(0)
     batch.file.save(name, file, save=False)
+    stored = (batch.file.storage, batch.file.name)
     try:
         info = inspect_file(batch.file.path, name)
         earlier = _duplicate(pilot, info.sha256)
@@ -87,31 +77,52 @@ def _store(pilot: Pilot, actor, file, filename: str, via: str) -> ImportBatch:
                 field="file",
                 data={"batch": earlier.pk},
             )
-    except DomainError:
-        batch.file.delete(save=False)
+        batch.format = info.format
+        batch.size = info.size
+        batch.sha256 = info.sha256
+        batch.columns = info.columns
+        batch.preview = info.preview
+        batch.estimated_rows = info.estimated_rows
+        batch.mapping = importer.guess_mapping(info.columns).as_json()
+        with transaction.atomic():
+            batch.save()
+            audit.log(
+                actor=actor,
+                action="pilots.batch.uploaded",
+                obj=batch,
+                partnership=pilot.partnership,
+                data={
+                    "filename": batch.filename,
+                    "size": batch.size,
+                    "sha256": batch.sha256,
+                    "rows": batch.estimated_rows,
+                    "via": via,
+                },
+            )
+    except BaseException:  # refused, or failed: no batch, so no file either
+        delete_stored(stored)
         raise
-    batch.format = info.format
-    batch.size = info.size
-    batch.sha256 = info.sha256
-    batch.columns = info.columns
-    batch.preview = info.preview
-    batch.estimated_rows = info.estimated_rows
-    batch.mapping = importer.guess_mapping(info.columns).as_json()
-    with transaction.atomic():
-        batch.save()
-        audit.log(
-            actor=actor,
-            action="pilots.batch.uploaded",
-            obj=batch,
-            partnership=pilot.partnership,
-            data={
-                "filename": batch.filename,
-                "size": batch.size,
-                "sha256": batch.sha256,
-                "rows": batch.estimated_rows,
-                "via": via,
-            },
-        )
+    return batch
+
+
+def upload_and_queue(
+    *, pilot: Pilot, actor, file, filename: str, mapping, scope=None, via: str = "api"
+) -> ImportBatch:
+    """Upload a file and queue its import in one step (the API with a mapping, the command
+    line): if the file or the column matching is refused, nothing is kept — no batch, no
+    preview rows, no file. ``mapping``: an :class:`importer.Mapping`, or a function making one
+    from the stored batch's columns."""
+    stored = None
+    try:
+        with transaction.atomic():
+            batch = upload_file(pilot=pilot, actor=actor, file=file, filename=filename, via=via)
+            stored = (batch.file.storage, batch.file.name)
+            chosen = mapping(batch) if callable(mapping) else mapping
+            queue_import(batch=batch, actor=actor, mapping=chosen, scope=scope)
+    except BaseException:  # the transaction rolled back the batch and its audit event
+        if stored is not None:
+            delete_stored(stored)
+        raise
     return batch
 
 

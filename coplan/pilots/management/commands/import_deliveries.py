@@ -86,12 +86,15 @@ class Command(BaseCommand):
             actor = User.objects.filter(email=options["actor"].lower()).first()
             if actor is None:
                 raise CommandError(f"No user with the email address {options['actor']}.")
-        try:
-            batch = domain.upload_file(
-                pilot=pilot, actor=actor, file=path, filename=path.name, via="cli"
+        try:  # a refused file or matching keeps nothing: no batch, no preview, no copy
+            batch = domain.upload_and_queue(
+                pilot=pilot,
+                actor=actor,
+                file=path,
+                filename=path.name,
+                mapping=lambda stored: self._mapping(stored, pilot, options),
+                via="cli",
             )
-            mapping = self._mapping(batch, pilot, options)
-            domain.queue_import(batch=batch, actor=actor, mapping=mapping)
         except DomainError as error:
             raise CommandError(error.message) from None
         self.stdout.write(
