@@ -11,9 +11,11 @@ import rules
 
 from coplan.partnerships.enums import Role
 from coplan.partnerships.rules import has_role, is_member
+from coplan.pilots.rules import sees_costs
 
 R = Role
-sees_commercial = has_role(*(r for r in Role if r != Role.SERVICE_USER))
+# Contract values, social value and SROI are money: the one rule of ``pilots.view_costs``.
+sees_commercial = sees_costs
 builds_sroi = has_role(R.FACILITATOR, R.COMMISSIONER, R.PROCUREMENT, R.SE_PARTNER)
 manages_contract = has_role(R.COMMISSIONER, R.PROCUREMENT)
 may_submit = has_role(R.SE_PARTNER)

@@ -51,6 +51,7 @@ class Node:
     broken: str = ""  # why the thread breaks here, if it does
     ref: str = ""  # a requirement's stable key, e.g. SL-2
     section: str = ""  # a requirement's section kind
+    costs_hidden: bool = False  # a KPI about money, its target left out for this reader
 
     @property
     def key(self) -> str:
@@ -79,6 +80,11 @@ class Thread:
 
     def of_kind(self, kind: str) -> list[Node]:
         return [n for n in self.nodes.values() if n.kind == kind]
+
+    @property
+    def costs_hidden(self) -> bool:
+        """Whether figures about money were left out for the reader (see :func:`_pilots`)."""
+        return any(n.costs_hidden for n in self.nodes.values())
 
     def downstream_of(self, key: str) -> list[Node]:
         return [self.nodes[k] for k in self.down.get(key, [])]
@@ -193,13 +199,26 @@ def _flag_insights(thread: Thread) -> None:
             node.broken = "No response: it shaped no requirement and was not declined."
 
 
-def _pilots(thread: Thread, partnership) -> None:
+def _pilots(thread: Thread, partnership, user) -> None:
+    """The pilot's KPIs, each with its target, except a KPI about money for a reader who does
+    not see costs (``pilots.view_costs``): that one is in the thread without its target."""
     from coplan.pilots.models import Kpi
+    from coplan.pilots.rules import hidden_kpis
 
     by_ref = _requirement_by_ref(thread)
-    kpis = Kpi.objects.filter(pilot__partnership=partnership).only(
-        "pk", "name", "unit", "target", "requirement_id", "requirement_key"
+    kpis = list(
+        Kpi.objects.filter(pilot__partnership=partnership).only(
+            "pk",
+            "name",
+            "unit",
+            "target",
+            "measure",
+            "condition_field",
+            "requirement_id",
+            "requirement_key",
+        )
     )
+    hidden = hidden_kpis(user, partnership, kpis)
     for kpi in kpis:
         node = thread.add(
             Node(
@@ -207,7 +226,10 @@ def _pilots(thread: Thread, partnership) -> None:
                 kpi.pk,
                 kpi.name,
                 _url("pilots:kpis", partnership.pk),
-                detail=f"Target {kpi.target.normalize():f} {kpi.unit}".strip(),
+                detail=""
+                if kpi.pk in hidden
+                else f"Target {kpi.target.normalize():f} {kpi.unit}".strip(),
+                costs_hidden=kpi.pk in hidden,
             )
         )
         upstream = None
@@ -431,7 +453,7 @@ def build(partnership, user, *, today: dt.date | None = None, tenders=()) -> Thr
     today = today or timezone.localdate()
     thread = Thread()
     _design(thread, partnership, user)
-    _pilots(thread, partnership)
+    _pilots(thread, partnership, user)
     _tendering(thread, partnership, user, tenders)
     _bidding(thread, partnership, today)
     _flag_requirements(thread)

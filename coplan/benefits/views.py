@@ -325,6 +325,7 @@ def thread_view(request, pk):
             broken=graph.broken,
             broken_counts=graph.broken_counts(),
             counts=graph.counts(),
+            costs_hidden=graph.costs_hidden,
         ),
     )
 
@@ -340,7 +341,14 @@ def thread_item(request, pk, kind, item_pk):
     return render(
         request,
         "benefits/thread_item.html",
-        _ctx(request, partnership, node=node, upstream=upstream, downstream=downstream),
+        _ctx(
+            request,
+            partnership,
+            node=node,
+            upstream=upstream,
+            downstream=downstream,
+            costs_hidden=any(n.costs_hidden for n in (node, *upstream, *downstream)),
+        ),
     )
 
 

@@ -292,8 +292,10 @@ class Kpi(models.Model):
 
     @property
     def uses_costs(self) -> bool:
-        """Service user representatives never see costs."""
-        return Measure.COST in (self.measure, self.condition_field)
+        """Its figures are money, or reveal it: it measures cost, counts deliveries by their
+        cost, or is entered in pounds (a unit with £). Only those who see costs
+        (``pilots.view_costs``) see its baseline, target and values."""
+        return Measure.COST in (self.measure, self.condition_field) or "£" in self.unit
 
     @property
     def condition_text(self) -> str:

@@ -9,13 +9,15 @@ organisation (:func:`provider_scope`).
 
 import rules
 
+from coplan.costing.rules import sees_costs
 from coplan.partnerships.enums import Role
 from coplan.partnerships.rules import has_role, is_commissioner, is_manager, is_member, roles_of
 
+from .enums import ResultKind
+
 R = Role
-sees_costs = has_role(
-    R.FACILITATOR, R.COMMISSIONER, R.PROCUREMENT, R.STEERING, R.SE_PARTNER, R.EVALUATOR, R.OBSERVER
-)
+# ``sees_costs`` (every role but service user representatives) is the costing app's rule, the
+# one rule for money across the apps: pilots, golden thread, benefits.
 records_deliveries = has_role(R.FACILITATOR, R.SE_PARTNER)
 enters_kpi_values = has_role(R.FACILITATOR, R.COMMISSIONER, R.EVALUATOR)
 gives_feedback = has_role(R.SERVICE_USER, R.FACILITATOR, R.SE_PARTNER)
@@ -43,6 +45,29 @@ rules.add_perm("pilots.view_evaluations", is_member)
 rules.add_perm("pilots.write_evaluation", writes_evaluations)
 rules.add_perm("pilots.approve_evaluation", is_commissioner)
 rules.add_perm("pilots.classify", classifies)
+
+
+def hidden_kpis(user, partnership, kpis) -> set[int]:
+    """Ids of the KPIs among ``kpis`` whose figures (baseline, target, values) ``user`` may not
+    see: the ones about money (:attr:`Kpi.uses_costs`), for anyone without ``view_costs``."""
+    if user.has_perm("pilots.view_costs", partnership):
+        return set()
+    return {kpi.pk for kpi in kpis if kpi.uses_costs}
+
+
+def shown_results(results, show_costs: bool) -> list:
+    """Evaluation results as a reader sees them: without actual costs per unit and the results
+    of KPIs about money (by their KPI, or by their £ unit once the KPI is gone) unless
+    ``show_costs``."""
+    if show_costs:
+        return list(results)
+    return [
+        r
+        for r in results
+        if r.kind != ResultKind.UNIT_COST
+        and "£" not in r.unit
+        and not (r.kpi_id and r.kpi and r.kpi.uses_costs)
+    ]
 
 
 def provider_scope(user, partnership) -> set[int] | None:

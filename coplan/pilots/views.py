@@ -22,7 +22,7 @@ from coplan.partnerships.timeline import CONVENTION
 
 from . import dashboard, domain, exports, forms, importer, queries, rules, tasks
 from .domain.kpis import period_start
-from .enums import BatchStatus, Disclosure, Method, ResultKind
+from .enums import BatchStatus, Disclosure, Method
 from .models import (
     DeliveryRecord,
     Evaluation,
@@ -387,7 +387,10 @@ def kpis(request, pk):
             "filter_service", "filter_provider", "requirement"
         )
     )
-    return render(request, "pilots/kpis.html", _ctx(request, partnership, pilot, kpis=items))
+    hidden = rules.hidden_kpis(request.user, partnership, items)
+    return render(
+        request, "pilots/kpis.html", _ctx(request, partnership, pilot, kpis=items, hidden=hidden)
+    )
 
 
 def _kpi_form(request, pk, kpi_pk=None):
@@ -432,6 +435,8 @@ def kpi_delete(request, pk, kpi_pk):
 def kpi_values(request, pk, kpi_pk):
     partnership, pilot = queries.get_pilot(request.user, pk)
     kpi = get_object_or_404(Kpi, pilot=pilot, pk=kpi_pk, method=Method.MANUAL)
+    if rules.hidden_kpis(request.user, partnership, [kpi]):
+        raise PermissionDenied("Costs are not shown to your role.")
     periods = []
     for month in dashboard.pilot_months(pilot):
         start = period_start(month, kpi.frequency)
@@ -966,13 +971,9 @@ def _evaluation(request, pk, evaluation_pk, perm="pilots.view_evaluations"):
     )
     evaluation.pilot = pilot
     show_costs = request.user.has_perm("pilots.view_costs", partnership)
-    results = list(evaluation.results.select_related("kpi", "service", "provider"))
-    if not show_costs:
-        results = [
-            r
-            for r in results
-            if r.kind != ResultKind.UNIT_COST and not (r.kpi and r.kpi.uses_costs)
-        ]
+    results = rules.shown_results(
+        evaluation.results.select_related("kpi", "service", "provider"), show_costs
+    )
     return partnership, pilot, evaluation, results, show_costs
 
 
