@@ -70,6 +70,16 @@ def database():
 
 
 def setup_django(database_url: str) -> None:
+    """Django for this process, on ``database_url``. Once per process: settings and database
+    connections cannot be pointed elsewhere afterwards (``bench/run.py`` gives each benchmark
+    its own process)."""
+    from django.conf import settings
+
+    if settings.configured and os.environ.get("DATABASE_URL") != database_url:
+        raise RuntimeError(
+            "Django is already set up on another database in this process; run each "
+            "benchmark in its own process (bench/run.py does)"
+        )
     os.environ.update(bench_env(database_url))
     sys.path.insert(0, str(ROOT))
     import django
@@ -81,29 +91,16 @@ def setup_django(database_url: str) -> None:
 
 @contextlib.contextmanager
 def server(database_url: str, *, workers: int = 1, threads: int = 8):
-    """Serve the project with granian on a free loopback port for the duration."""
+    """Serve the project with ``coplan serve`` (granian, configured as in production) on a
+    free loopback port for the duration."""
     port = free_port()
+    env = bench_env(database_url)
+    env.update(
+        COPLAN_BIND=f"127.0.0.1:{port}", COPLAN_WORKERS=str(workers), COPLAN_THREADS=str(threads)
+    )
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "granian",
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--blocking-threads",
-            str(threads),
-            "--no-ws",
-            "--log-level",
-            "warning",
-            "coplan.wsgi:application",
-        ],
-        env=bench_env(database_url),
+        [sys.executable, "-m", "coplan.cli", "serve", "--no-collectstatic"],
+        env=env,
         cwd=ROOT,
     )
     try:

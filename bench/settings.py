@@ -9,7 +9,12 @@ os.environ.setdefault("COPLAN_EMAIL_BACKEND", "django.core.mail.backends.locmem.
 # the demo story seals bids; a bench-only master key (32 bytes, urlsafe base64)
 os.environ.setdefault("COPLAN_SEAL_MASTER_KEY", "YmVuY2gtb25seS1zZWFsLWtleS0zMi1ieXRlcy4uLi4=")
 
+import warnings
+
 from coplan.settings import *  # noqa: F403
+
+# served without collectstatic: WhiteNoise finds the files through the finders instead
+warnings.filterwarnings("ignore", message="No directory at: ")
 
 ROOT_URLCONF = "bench.urls"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

@@ -128,9 +128,20 @@ DATABASES = {
 # COPLAN_WORKERS x COPLAN_THREADS (+ 1 per task worker); serve refuses more than the budget.
 COPLAN_DB_CONNECTION_BUDGET = int(os.environ.get("COPLAN_DB_CONNECTION_BUDGET", "80"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default, tuned for many concurrent writers (one per serve thread):
+    # - WAL: readers never block the writer, nor the writer the readers;
+    # - synchronous=NORMAL: in WAL mode still crash-safe (a power cut may lose the last commits,
+    #   never corrupt the file), and no fsync per commit;
+    # - BEGIN IMMEDIATE for every transaction.atomic(): a transaction takes the write lock when it
+    #   starts, so one that reads first (audit.log reads the chain head) never has to upgrade its
+    #   lock mid-way, where SQLite answers "database is locked" at once instead of waiting;
+    # - timeout: a writer waits up to 20 s for the lock (sqlite3's default is 5 s, which 32
+    #   concurrent writers outlasted) — writers queue rather than fail.
+    # tests/ops/test_sqlite_concurrency.py proves it with threads on a file database.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

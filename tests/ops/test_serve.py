@@ -22,12 +22,17 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_defaults():
+    from granian.constants import HTTPModes
+    from granian.http import HTTP1Settings
+
     assert plan({}, budget=80) == {
         "address": "0.0.0.0",
         "port": 8000,
         "workers": 2,
         "blocking_threads": 8,
-        "backpressure": 8,
+        "backpressure": 256,
+        "http": HTTPModes.http1,
+        "http1_settings": HTTP1Settings(header_read_timeout=10_000, keep_alive=True),
     }
 
 
