@@ -25,6 +25,8 @@ def export_registrations(person):
 
 
 def export_clarifications(person):
+    """The questions the person asked, once the tender's bids are opened (a question names
+    whom its asker bids for, sealed until then), and those they answered."""
     return [
         {
             "tender": str(c.tender),
@@ -34,7 +36,9 @@ def export_clarifications(person):
             "answer": c.answer,
             "asked_at": c.asked_at,
         }
-        for c in Clarification.objects.filter(registration__user=person).select_related("tender")
+        for c in Clarification.objects.filter(
+            registration__user=person, tender__opened_at__isnull=False
+        ).select_related("tender")
     ] + [
         {"tender": str(c.tender), "clarification_answered": c.number, "at": c.answered_at}
         for c in Clarification.objects.filter(answered_by=person).select_related("tender")

@@ -42,6 +42,14 @@ def test_the_register_declares_registrations_and_clarifications(db):
 
 def test_subject_access_shows_the_bidder_what_they_registered_and_asked(published):
     colin = asked(published)
+    sealed = {s["category"]: s["records"] for s in privacy.export_person(colin)["categories"]}
+    # Before the bids are opened, who means to bid is sealed from everyone, the staff member
+    # answering the request included.
+    assert sealed["tendering.registrations"] == []
+    assert sealed["tendering.clarifications"] == []
+
+    published.tender.opened_at = published.tender.submission_deadline
+    published.tender.save(update_fields=["opened_at"])
     sections = {s["category"]: s["records"] for s in privacy.export_person(colin)["categories"]}
     [registered] = sections["tendering.registrations"]
     assert registered["registered_for"] == str(published.tender)
