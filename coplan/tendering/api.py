@@ -288,6 +288,11 @@ class CriterionOut(Schema):
     question: str
     weight: str
     scale_max: int
+    minimum_score: int | None = Field(
+        None,
+        description="A bid scoring below this on the question (0 to scale_max) is "
+        "non-compliant: not ranked, and it cannot win. Null for no minimum.",
+    )
     is_group: bool
     spec_requirement_id: int | None = Field(
         None, description="The specification requirement it assesses (the golden thread)."
@@ -315,6 +320,13 @@ class CriterionIn(Schema):
     weight: Decimal = Field(Decimal(0), ge=0, le=100)
     parent_id: int | None = None
     scale_max: int = Field(4, ge=1, le=10)
+    minimum_score: int | None = Field(
+        None,
+        ge=0,
+        le=10,
+        description="The lowest score (0 to scale_max) a compliant bid may have on the "
+        "question; null for no minimum.",
+    )
     spec_requirement_id: int | None = Field(
         None,
         description="The partnership's specification requirement it assesses (the golden "
@@ -327,6 +339,9 @@ class CriterionPatch(Schema):
     question: str | None = None
     weight: Decimal | None = Field(None, ge=0, le=100)
     scale_max: int | None = Field(None, ge=1, le=10)
+    minimum_score: int | None = Field(
+        None, ge=0, le=10, description="The question's minimum score; null for none."
+    )
     parent_id: int | None = Field(
         None, description="The group to put it in; null for the top level."
     )
@@ -424,8 +439,10 @@ class BlockerOut(Schema):
 
 
 class PublicationCheckOut(Schema):
-    can_publish: bool
-    blockers: list[BlockerOut]
+    can_publish: bool = Field(description="Whether Publish would succeed now.")
+    publish_on: dt.date = Field(description="The day checked: today, the day Publish would use.")
+    blockers: list[BlockerOut] = Field(description="Each a reason Publish refuses.")
+    advisories: list[BlockerOut] = Field(description="Worth reading first; they do not refuse.")
 
 
 class ClarificationOut(Schema):
@@ -977,17 +994,28 @@ def evidence(request, pk: int, tender_pk: int):
         ],
         "published_artefacts": [a.label for a in pack["published_artefacts"]],
         "missing": pack["missing"],
-        "unclassified": [b.__dict__ for b in unclassified_artefacts(tender.partnership)],
+        "unclassified": [_blocker_out(b) for b in unclassified_artefacts(tender.partnership)],
         "pdf_url": reverse("tendering:tender.evidence_pdf", args=[pk, tender_pk]),
     }
 
 
 @router.get(TENDER + "/publication-check", response=PublicationCheckOut)
 def publication_check(request, pk: int, tender_pk: int):
-    """Everything that stops publication, including unclassified design and pilot artefacts."""
+    """What Publish would decide now (the same check): every blocking problem, including
+    unclassified design and pilot artefacts and the PSP timeline for publication today, then
+    the advisory ones."""
     tender = _tender(request, pk, tender_pk)
-    blockers = domain.blockers_for(request.user, tender)
-    return {"can_publish": not blockers, "blockers": [b.__dict__ for b in blockers]}
+    check = domain.check_publication(tender, user=request.user)
+    return {
+        "can_publish": check.can_publish,
+        "publish_on": check.publish_on,
+        "blockers": [_blocker_out(b) for b in check.blockers],
+        "advisories": [_blocker_out(b) for b in check.advisories],
+    }
+
+
+def _blocker_out(b) -> dict:
+    return {"code": b.code, "message": b.message, "url": b.url}
 
 
 @router.post(TENDER + "/publish", response=TenderOut)

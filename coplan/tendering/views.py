@@ -144,7 +144,7 @@ def tender_detail(request, pk, tender_pk):
             vat_rate=tender.vat_rate,
             on=tender.strategy_date,
         )
-    blockers = domain.blockers_for(request.user, tender) if not tender.published_at else []
+    check = None if tender.published_at else domain.check_publication(tender, user=request.user)
     return render(
         request,
         "tendering/detail.html",
@@ -155,7 +155,7 @@ def tender_detail(request, pk, tender_pk):
             lots=list(queries.lots_of(tender)),
             requirements=queries.requirement_rows(tender),
             timetable=domain.check_timetable(tender),
-            blockers=blockers,
+            publication=check,
             documents=list(tender.documents.all()),
             addenda=list(tender.addenda.all()),
             rule_keys=StatutoryRuleKey,

@@ -5,6 +5,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.utils import timezone
 
 from coplan.core.models import Affiliation, AuditEvent
 from coplan.tendering.models import Clause
@@ -74,7 +75,12 @@ def test_a_tender_built_and_published_through_the_api(partnership, personas, api
         ),
     ).json()
     assert check["ok"] is True and check["minimum_days"] == 44
-    assert officer.get(f"{path}/publication-check").json() == {"can_publish": True, "blockers": []}
+    assert officer.get(f"{path}/publication-check").json() == {
+        "can_publish": True,
+        "publish_on": timezone.localdate().isoformat(),
+        "blockers": [],
+        "advisories": [],
+    }
     assert_problem(api("steering").post(f"{path}/publish"), 403, FORBIDDEN)
     published = api("commissioner").post(f"{path}/publish").json()
     assert published["status"] == "published"

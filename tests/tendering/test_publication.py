@@ -19,7 +19,7 @@ from tests.pilots.test_views import inflated
 
 
 def codes(tender):
-    return [b.code for b in domain.publication_blockers(tender)]
+    return [b.code for b in domain.check_publication(tender).blockers]
 
 
 def test_a_complete_tender_publishes_and_is_audited(world):
@@ -43,7 +43,7 @@ def test_an_unclassified_design_artefact_blocks_publication(world):
         place="Motherwell Civic Centre",
         participant_count=14,
     )
-    blockers = domain.publication_blockers(world.tender)
+    blockers = domain.check_publication(world.tender).blockers
     assert [b.code for b in blockers] == ["unclassified_artefacts", "unclassified_design"]
     assert blockers[1].message == (
         "Workshop: Workshop with young tenants (17 May 2006) (Engagement activity)"
@@ -176,7 +176,7 @@ def test_an_unclassified_pilot_evaluation_blocks_publication(world):
         period_end=dt.date(2007, 2, 28),
         title="Final evaluation of the furniture pilot",
     )
-    blockers = domain.publication_blockers(world.tender)
+    blockers = domain.check_publication(world.tender).blockers
     pilot_blockers = [b for b in blockers if b.code == "unclassified_pilot"]
     assert "Final evaluation of the furniture pilot" in [b.message for b in pilot_blockers]
     assert "unclassified_artefacts" in [b.code for b in blockers]

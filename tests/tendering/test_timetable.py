@@ -70,7 +70,7 @@ def test_an_incomplete_timetable_cannot_be_published(world):
     check = domain.check_timetable(world.tender, publish_on=world.today)
     assert fields(check) == ["opening_at", "planned_award_on"]
     assert "Timetable: Set the bid opening." in [
-        b.message for b in domain.publication_blockers(world.tender)
+        b.message for b in domain.check_publication(world.tender).blockers
     ]
 
 

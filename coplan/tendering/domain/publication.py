@@ -2,14 +2,17 @@
 
 Publication is refused while any design or pilot artefact is unclassified for bidder
 disclosure (F1), while the community benefit duty applies and the notice neither summarises
-the requirements nor gives reasons for none (s.25), while the scoring model is invalid, or
-while the strategy or timetable is incomplete.
+the requirements nor gives reasons for none (s.25), while the scoring model is invalid, while
+the strategy or timetable is incomplete, or while publishing today would break the PSP
+timeline (T1–T3). One function, :func:`check_publication`, decides it for the checklist, the
+API and Publish alike.
 
 Clarification questions are anonymised by the officer and every answer is published to all
 registered bidders at once (F1); addenda are numbered and notified to every bidder.
 """
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
@@ -27,9 +30,39 @@ from .timetable import check_timetable
 
 @dataclass(frozen=True)
 class Blocker:
+    """One line of the publication checklist. A blocking one (``blocking``) makes Publish
+    refuse; an advisory one is worth reading first but does not stop publication."""
+
     code: str
     message: str
     url: str = ""
+    blocking: bool = True
+
+
+@dataclass
+class PublicationCheck:
+    """What Publish would decide on ``publish_on``: the blocking problems first (each one a
+    reason Publish refuses), then the advisory ones."""
+
+    publish_on: dt.date
+    blockers: list[Blocker] = field(default_factory=list)
+    advisories: list[Blocker] = field(default_factory=list)
+
+    @property
+    def can_publish(self) -> bool:
+        return not self.blockers
+
+    @property
+    def items(self) -> list[Blocker]:
+        return self.blockers + self.advisories
+
+    @property
+    def refusal(self) -> str:
+        """Publish's refusal: every blocking reason, each its own sentence, with the
+        unclassified artefacts counted rather than listed."""
+        shown = [b for b in self.blockers if not b.code.startswith("unclassified_")]
+        shown += [b for b in self.blockers if b.code == "unclassified_artefacts"]
+        return "The tender cannot be published yet: " + " ".join(b.message for b in shown)
 
 
 def unclassified_artefacts(partnership) -> list[Blocker]:
@@ -48,9 +81,16 @@ def unclassified_artefacts(partnership) -> list[Blocker]:
     return found
 
 
-def publication_blockers(tender: Tender, *, publish_on=None) -> list[Blocker]:
-    """Everything that stops ``tender`` being published, each saying what to fix."""
-    blockers = []
+def check_publication(tender: Tender, *, user=None, now=None) -> PublicationCheck:
+    """The one publishability rule: what Publish would decide at ``now`` (default: this
+    moment). The checklist on the tender page, ``GET …/publication-check`` and :func:`publish`
+    all call it, so whatever Publish would refuse the checklist has listed first.
+
+    With ``user``, the check is told as that person may read it: someone who may not see the
+    unpublished evaluation model (a partner who may bid) learns only that it is not valid."""
+    publish_on = timezone.localdate(now or timezone.now())
+    check = PublicationCheck(publish_on=publish_on)
+    blockers, advisories = check.blockers, check.advisories
     if tender.published_at:
         blockers.append(Blocker("already_published", "The tender is already published."))
     if tender.value_ex_vat is None:
@@ -67,10 +107,16 @@ def publication_blockers(tender: Tender, *, publish_on=None) -> list[Blocker]:
                 "the community benefit requirements or give reasons for not including any.",
             )
         )
-    errors, _ = check_model(tender)
+    errors, warnings = check_model(tender)
     blockers += [Blocker("invalid_model", f"Scoring model: {e.message}") for e in errors]
+    advisories += [Blocker(w.code, f"Scoring model: {w.message}", blocking=False) for w in warnings]
     timetable = check_timetable(tender, publish_on=publish_on)
-    blockers += [Blocker("timetable", f"Timetable: {m}") for _, m in timetable.errors]
+    for name, message in timetable.errors:
+        if name == "publication":  # the PSP timeline (T1–T3), already a whole sentence
+            blockers.append(Blocker("psp_timeline", message))
+        else:
+            blockers.append(Blocker("timetable", f"Timetable: {message}"))
+    advisories += [Blocker("psp_timeline", m, blocking=False) for m in timetable.warnings]
     artefacts = unclassified_artefacts(tender.partnership)
     if artefacts:
         blockers.append(
@@ -82,36 +128,35 @@ def publication_blockers(tender: Tender, *, publish_on=None) -> list[Blocker]:
             )
         )
         blockers += artefacts
-    return blockers
+    if user is not None and not user.has_perm("tendering.view_evaluation_model", tender):
+        _hide_model(check)
+    return check
 
 
-def blockers_for(user, tender: Tender) -> list[Blocker]:
-    """The publication blockers as ``user`` may read them: someone who may not see the
-    unpublished evaluation model (a partner who may bid) learns only that it is not valid."""
-    blockers = publication_blockers(tender)
-    if user.has_perm("tendering.view_evaluation_model", tender):
-        return blockers
-    hidden = Blocker("invalid_model", "The scoring model is not complete yet.")
-    shown = [b for b in blockers if b.code != "invalid_model"]
-    if len(shown) < len(blockers):
-        shown.append(hidden)
-    return shown
+MODEL_CODES = {"invalid_model", "rewards_incumbency"}
+
+
+def _hide_model(check: PublicationCheck) -> None:
+    hidden = any(b.code == "invalid_model" for b in check.blockers)
+    check.blockers[:] = [b for b in check.blockers if b.code not in MODEL_CODES]
+    check.advisories[:] = [b for b in check.advisories if b.code not in MODEL_CODES]
+    if hidden:
+        check.blockers.append(Blocker("invalid_model", "The scoring model is not complete yet."))
 
 
 def publish(*, tender: Tender, actor, now=None) -> Tender:
-    """Publish the tender (``now``: the moment of publication, for the historic demo)."""
+    """Publish the tender (``now``: the moment of publication, for the historic demo), unless
+    :func:`check_publication` finds a blocking problem: then refuse with every reason."""
     with transaction.atomic():
         Tender.objects.select_for_update().filter(pk=tender.pk).first()
         tender.refresh_from_db()
         now = now or timezone.now()
-        blockers = publication_blockers(tender, publish_on=timezone.localdate(now))
-        if blockers:
-            shown = [b for b in blockers if not b.code.startswith("unclassified_")]
-            shown += [b for b in blockers if b.code == "unclassified_artefacts"]
+        check = check_publication(tender, now=now)
+        if not check.can_publish:
             raise DomainError(
-                "The tender cannot be published yet: " + " ".join(b.message for b in shown),
+                check.refusal,
                 code="publication_refused",
-                data={"blockers": [{"code": b.code, "message": b.message} for b in blockers]},
+                data={"blockers": [{"code": b.code, "message": b.message} for b in check.blockers]},
             )
         tender.published_at = now
         tender.published_by = actor

@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from coplan.core import audit
+from coplan.core.dates import add_months, whole_months_between
 from coplan.core.errors import DomainError
 from coplan.partnerships.enums import Role
-from coplan.partnerships.timeline import check_timeline
+from coplan.partnerships.timeline import MIN_MONTHS_BEFORE_TENDER, check_timeline
 
 from ..models import Tender
 from .strategy import _guard_draft
@@ -72,6 +73,26 @@ def _d(day) -> str:
         day = timezone.localtime(day)
         return f"{day.day} {day:%B %Y} {day:%H:%M}"
     return f"{day.day} {day:%B %Y}"
+
+
+def _publication_finding(finding, partnership, publish_on: dt.date) -> str:
+    """A PSP timeline error as the publication checklist says it: the rules that depend on the
+    day of publication (T1, T3) say which day was checked and the earliest day that passes."""
+    if finding.code == "tender_before_spec_freeze":
+        freeze = partnership.spec_freeze_on
+        return (
+            f"PSP timeline (T3): published on {_d(publish_on)}, the tender would open before "
+            f"the specification freezes on {_d(freeze)}; publish on or after {_d(freeze)}."
+        )
+    if finding.code == "psp_start_under_12_months":
+        earliest = add_months(partnership.started_on, MIN_MONTHS_BEFORE_TENDER)
+        return (
+            f"PSP timeline (T1): published on {_d(publish_on)}, the tender would open "
+            f"{whole_months_between(partnership.started_on, publish_on)} months after the PSP "
+            f"started on {_d(partnership.started_on)}; it must run at least "
+            f"{MIN_MONTHS_BEFORE_TENDER} months first, so publish on or after {_d(earliest)}."
+        )
+    return f"PSP timeline: {finding.message}"
 
 
 def check_timetable(tender: Tender, *, publish_on: dt.date | None = None) -> TimetableCheck:
@@ -142,7 +163,8 @@ def check_timetable(tender: Tender, *, publish_on: dt.date | None = None) -> Tim
         spec_freeze_on=partnership.spec_freeze_on,
     )
     for finding in psp.errors:
-        result.errors.append(("publication", f"PSP timeline: {finding.message}"))
+        message = _publication_finding(finding, partnership, publish_on)
+        result.errors.append(("publication", message))
     for finding in psp.warnings:
         result.warnings.append(f"PSP timeline: {finding.message}")
     return result
