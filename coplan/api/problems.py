@@ -22,6 +22,11 @@ def _loc(loc) -> str:
     return ".".join(parts) or "body"
 
 
+# Refusals that conflict with the current state rather than break a rule of the request: 409.
+# ``conflict_of_interest``: the evaluator is linked to a bidder; resend with the confirmation.
+CONFLICT_CODES = {"gate_refused", "conflict_of_interest"}
+
+
 def install(api):
     @api.exception_handler(ValidationError)
     def invalid(request, exc):
@@ -47,7 +52,7 @@ def install(api):
         return problem(
             api,
             request,
-            409 if exc.code == "gate_refused" else 422,
+            409 if exc.code in CONFLICT_CODES else 422,
             "Not allowed by the partnership's rules",
             exc.message,
             **extra,

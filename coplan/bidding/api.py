@@ -334,7 +334,14 @@ def withdraw(request, pk: int, tender_pk: int, bid_uuid: uuid.UUID):
 class PanelRowOut(Schema):
     criterion_id: int | None
     criterion: str | None
-    evaluators: list[str]
+    evaluators: list[str] = Field(description="Everyone assigned, recused evaluators too.")
+    recused: list[str] = Field(
+        description="The assigned evaluators recused from the tender: listed, not counted."
+    )
+    counted: int = Field(
+        description="Evaluators who count towards the three a quality question needs: those "
+        "assigned, less the recused."
+    )
     training: dict[str, str]  # evaluator → the evaluation training recorded for them
     shortfall_reason: str | None
     problem: str
@@ -345,6 +352,12 @@ class AssignIn(Schema):
     part: Part
     criterion_id: int | None = None
     training: str = Field("", max_length=200)
+    confirm_conflict: bool = Field(
+        False,
+        description="Assign even though Coplan finds the person linked to a bidder. Without "
+        "it such an assignment is refused with 409 (code conflict_of_interest, field "
+        "confirm_conflict) listing the links in 'conflicts'.",
+    )
 
 
 class ShortfallIn(Schema):
@@ -424,12 +437,28 @@ class ResultRowOut(Schema):
     criterion_scores: dict[str, str]
 
 
+class NonCompliantRowOut(Schema):
+    bidder: str
+    bid: uuid.UUID
+    total_price: str
+    quality_score: str
+    criterion_scores: dict[str, str]
+    reasons: list[str] = Field(
+        description="Why the bid is non-compliant, one sentence per published minimum it "
+        "misses, e.g. 'Quality 13.75 is below the minimum of 20 (of 45).'"
+    )
+
+
 class ResultsOut(Schema):
     complete: bool
     missing: list[str]
-    ranking: list[ResultRowOut]
+    ranking: list[ResultRowOut] = Field(description="The compliant bids, in rank order.")
+    non_compliant: list[NonCompliantRowOut] = Field(
+        description="The bids below a published minimum quality score (overall or on a "
+        "question): not ranked, with no price, benefit or total score, and never awarded."
+    )
     warnings: list[dict]
-    excluded: list[str]
+    excluded: list[str] = Field(description="The bids rejected as abnormally low.")
 
 
 class AwardIn(Schema):
@@ -531,6 +560,8 @@ def get_panel(request, pk: int, tender_pk: int):
             "criterion_id": r.criterion.pk if r.criterion else None,
             "criterion": r.criterion.name if r.criterion else None,
             "evaluators": [str(e) for e in r.evaluators],
+            "recused": [str(e) for e, _, recused in r.members if recused],
+            "counted": len(r.counted),
             "training": {str(e): t for e, t in r.trained if t},
             "shortfall_reason": r.shortfall.reason if r.shortfall else None,
             "problem": r.problem,
@@ -541,6 +572,8 @@ def get_panel(request, pk: int, tender_pk: int):
 
 @router.post(f"{EV}/panel", response={201: dict})
 def assign(request, pk: int, tender_pk: int, payload: AssignIn):
+    """Add an evaluator. Someone Coplan finds linked to a bidder is refused with 409 and the
+    reasons unless ``confirm_conflict`` is true."""
     from coplan.core.models import User
 
     tender = _officer(request, pk, tender_pk, "bidding.manage_evaluation")
@@ -559,6 +592,7 @@ def assign(request, pk: int, tender_pk: int, payload: AssignIn):
         part=payload.part,
         criterion=criterion,
         training=payload.training,
+        confirm_conflict=payload.confirm_conflict,
     )
     return Status(201, {"id": a.pk})
 
@@ -814,6 +848,17 @@ def results(request, pk: int, tender_pk: int):
                 "criterion_scores": {k: f"{v:f}" for k, v in r.criterion_scores.items()},
             }
             for r in found.ranked
+        ],
+        "non_compliant": [
+            {
+                "bidder": r.name,
+                "bid": found.bids[r.name].uuid,
+                "total_price": f"{r.total_price:f}",
+                "quality_score": f"{r.quality_score:f}",
+                "criterion_scores": {k: f"{v:f}" for k, v in r.criterion_scores.items()},
+                "reasons": list(r.reasons),
+            }
+            for r in found.non_compliant
         ],
         "warnings": [
             {"code": w.code, "message": w.message, "bid": w.bid}

@@ -181,6 +181,8 @@ def _evaluate(story, tender, opening):
     quality_panel = [story.person(Role.EVALUATOR), story.person(Role.SERVICE_USER), steering[0]]
     price_evaluator = steering[1] if len(steering) > 1 else officer
     service_user = story.person(Role.SERVICE_USER)
+    # The officer reads the links Coplan finds (a design committee seat, say) and assigns the
+    # panel anyway; each linked evaluator's declaration then waits for the decision below.
     for criterion in domain.scored_criteria(tender):
         for person in quality_panel:
             domain.assign(
@@ -194,8 +196,15 @@ def _evaluate(story, tender, opening):
                     if person == service_user
                     else ""
                 ),
+                confirm_conflict=True,
             )
-    domain.assign(tender=tender, actor=officer, evaluator=price_evaluator, part=Part.PRICE)
+    domain.assign(
+        tender=tender,
+        actor=officer,
+        evaluator=price_evaluator,
+        part=Part.PRICE,
+        confirm_conflict=True,
+    )
     for person in [*quality_panel, price_evaluator]:
         declaration = domain.declare(tender=tender, evaluator=person, kind="none")
         if declaration.decision == ConflictDecision.PENDING:

@@ -139,6 +139,7 @@ class AssignForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.members = {str(u.pk): u for u in members}
         self.criteria = {str(c.pk): c for c in criteria}
+        self.conflicts: list[str] = []
         self.fields["evaluator"].choices = [("", "Choose a person")] + [
             (pk, str(u)) for pk, u in self.members.items()
         ]
@@ -149,6 +150,32 @@ class AssignForm(GovukForm):
         )
         self.fields["evaluator"].error_messages["required"] = "Choose the evaluator"
         self.fields["part"].error_messages["required"] = "Choose what they evaluate"
+        if self.data.get("confirm_conflict"):  # ticked after a warning: keep the box
+            self.fields["confirm_conflict"] = self._confirm_field()
+            self._decorate_widgets()
+
+    @staticmethod
+    def _confirm_field():
+        return forms.BooleanField(
+            label="Assign anyway",
+            help_text="They must still declare their interests, and see no bid until you "
+            "decide on their declaration.",
+            required=False,
+        )
+
+    def warn_conflict(self, error) -> None:
+        """Show the conflict Coplan found (a refused assignment, code
+        ``conflict_of_interest``) with an "Assign anyway" box the officer must tick."""
+        self.conflicts = error.data.get("conflicts", [])
+        if "confirm_conflict" not in self.fields:
+            self.fields["confirm_conflict"] = self._confirm_field()
+        who = self.members[self.cleaned_data["evaluator"]]
+        self.add_error(
+            "confirm_conflict",
+            f"{who} may have a conflict of interest: tick “Assign anyway” to assign them, or "
+            "choose someone else",
+        )
+        self._decorate_widgets()
 
 
 class ShortfallForm(GovukForm):

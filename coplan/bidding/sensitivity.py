@@ -53,6 +53,7 @@ declare(
         "bidding.score.moderated",
         "bidding.conflict.declared",
         "bidding.conflict.decided",
+        "bidding.panel.conflict_confirmed",
     ],
 )
 declare(Audience.MEMBERS, ["bidding.tender.awarded", "bidding.contract.concluded"])

@@ -128,12 +128,24 @@ def assign(request, pk, tender_pk):
                 part=Part.PRICE if part == "price" else Part.QUALITY,
                 criterion=None if part == "price" else form.criteria[part],
                 training=form.cleaned_data["training"],
+                confirm_conflict=form.cleaned_data.get("confirm_conflict", False),
             )
         except DomainError as error:
-            add_domain_error(form, error)
+            if error.code == "conflict_of_interest":
+                form.warn_conflict(error)
+            else:
+                add_domain_error(form, error)
         else:
             return redirect("bidding:evaluation", pk, tender.pk)
-    return _form_page(request, partnership, tender, form, "Add an evaluator", "Add to the panel")
+    return _form_page(
+        request,
+        partnership,
+        tender,
+        form,
+        "Add an evaluator",
+        "Add to the panel",
+        conflicts=form.conflicts,
+    )
 
 
 @login_required
@@ -362,6 +374,7 @@ def results(request, pk, tender_pk):
     partnership, tender = _get(request, pk, tender_pk, "bidding.view_evaluation")
     found = _results(tender)
     criteria = _criteria(tender)
+    compliance = exports.shows_compliance(tender, found, criteria)
     return render(
         request,
         "bidding/results.html",
@@ -370,8 +383,10 @@ def results(request, pk, tender_pk):
             partnership,
             tender=tender,
             results=found,
-            columns=exports.columns(criteria),
-            rows=exports.result_rows(found, criteria) if found.complete else [],
+            columns=exports.columns(criteria, compliance=compliance),
+            rows=exports.result_rows(found, criteria, compliance=compliance)
+            if found.complete
+            else [],
             low=[found.bids[name] for name in domain.abnormally_low(found) if name in found.bids],
             manage=request.user.has_perm("bidding.manage_evaluation", tender),
         ),

@@ -204,6 +204,17 @@ class CriterionForm(SpecRequirementMixin, GovukForm):
         **WEIGHT,
         error_messages={"required": "Enter the weight"},
     )
+    minimum_score = forms.IntegerField(
+        label="Minimum score (optional)",
+        required=False,
+        min_value=0,
+        help_text="A bid scoring below this on the question (scored 0 to 4) is non-compliant: "
+        "it is not ranked and cannot win. Leave empty for no minimum.",
+        error_messages={
+            "invalid": "Enter the minimum score as a whole number, like 2",
+            "min_value": "The minimum score must be 0 or more",
+        },
+    )
     parent = forms.ModelChoiceField(
         queryset=None, label="Group (optional)", required=False, empty_label="None (top level)"
     )
@@ -228,6 +239,7 @@ class CriterionEditForm(CriterionForm):
                 "name": criterion.name,
                 "question": criterion.question,
                 "weight": criterion.weight,
+                "minimum_score": criterion.minimum_score,
                 "parent": criterion.parent_id,
                 "spec_requirement": criterion.spec_requirement_id,
             },
@@ -238,7 +250,11 @@ class CriterionEditForm(CriterionForm):
         super().__init__(*args, groups=groups, spec_requirements=spec_requirements, **kwargs)
         if not criterion.is_scored:
             del self.fields["parent"]
+            del self.fields["minimum_score"]
             self.fields["weight"].help_text = self.GROUP_WEIGHT
+        elif criterion.scale_max != 4:
+            field = self.fields["minimum_score"]
+            field.help_text = field.help_text.replace("0 to 4", f"0 to {criterion.scale_max}")
 
 
 class PriceElementForm(GovukForm):

@@ -251,7 +251,10 @@ class Tender(models.Model):
             price_weight=Decimal(self.price_weight),
             quality_criteria=tuple(
                 engine.QualityCriterion(
-                    name=c.name, weight=Decimal(c.weight), scale_max=c.scale_max
+                    name=c.name,
+                    weight=Decimal(c.weight),
+                    scale_max=c.scale_max,
+                    minimum_score=None if c.minimum_score is None else Decimal(c.minimum_score),
                 )
                 for c in sorted(criteria, key=lambda c: (c.order, c.pk))
             ),
@@ -263,6 +266,7 @@ class Tender(models.Model):
             tie_break=engine.TieBreak(self.tie_break),
             zero_price_rule=engine.ZeroPriceRule(self.zero_price_rule),
             benefit_method=engine.BenefitMethod(self.benefit_method),
+            quality_minimum=None if self.quality_minimum is None else Decimal(self.quality_minimum),
         )
 
 
@@ -295,6 +299,13 @@ class QualityCriterion(models.Model):
     question = models.TextField(blank=True)
     weight = models.DecimalField("weight (% of the total)", **WEIGHT, default=Decimal(0))
     scale_max = models.PositiveSmallIntegerField(default=4)
+    minimum_score = models.PositiveSmallIntegerField(
+        "minimum score",
+        null=True,
+        blank=True,
+        help_text="A bid scoring below this on the question (on its 0 to top-of-scale scale) "
+        "is non-compliant.",
+    )
     order = models.PositiveIntegerField(default=0)
     # The specification requirement it assesses (the golden thread), from the partnership's
     # signed-off specification. Cleared, not blocked, if that requirement goes.

@@ -4,7 +4,8 @@ Only the core schema is used, and no extension is declared (a validator would tr
 it): lots are described as items, and the community benefits — the notice's summary or the
 reasons for none, each requirement with its clause, measure and minimum — go in
 ``tender.description`` (no core field is dedicated to them). The bidding app adds award and
-contract releases to the same package with its own function.
+contract releases to the same package with its own function, and declares the one extension
+they use (bids: which bids were valid and which disqualified, and why).
 """
 
 import datetime as dt

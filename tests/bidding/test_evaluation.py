@@ -104,7 +104,12 @@ def test_a_flagged_evaluator_sees_nothing_until_the_officer_decides(
     method = tender.quality_criteria.get(name="Method")
     officer = personas["procurement"]
     domain.assign(
-        tender=tender, actor=officer, evaluator=linked, part=Part.QUALITY, criterion=method
+        tender=tender,
+        actor=officer,
+        evaluator=linked,
+        part=Part.QUALITY,
+        criterion=method,
+        confirm_conflict=True,  # warned at assignment (test_conflicts_at_assignment)
     )
     assert domain.parts_of(tender, linked) == []  # nothing before declaring
     declaration = domain.declare(tender=tender, evaluator=linked, kind="none")
@@ -143,6 +148,7 @@ def test_a_recused_evaluator_stays_out(opened, tender, personas):
         evaluator=personas["evaluator"],
         part=Part.QUALITY,
         criterion=method,
+        confirm_conflict=True,
     )
     declaration = domain.declare(
         tender=tender,

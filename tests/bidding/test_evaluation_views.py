@@ -75,6 +75,7 @@ def test_a_pending_declaration_shows_nothing(opened, tender, personas, verified)
         evaluator=evaluator,
         part=Part.QUALITY,
         criterion=method,
+        confirm_conflict=True,
     )
     client = verified(evaluator)
     assert client.get(url("score", tender)).status_code == 302  # declare first

@@ -214,6 +214,7 @@ def test_a_flagged_evaluator_gets_the_flags_but_nothing_else(opened, tender, per
         evaluator=evaluator,
         part=Part.QUALITY,
         criterion=tender.quality_criteria.get(name="Method"),
+        confirm_conflict=True,
     )
     client = verified(evaluator)
     before = client.get(f"{base(tender)}/evaluation/mine").json()

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from coplan.bidding import domain, receipts
 from coplan.core.models import Affiliation
@@ -223,9 +224,16 @@ def test_evaluation_and_award_pages_are_accessible(page, live_server):
     evaluator = member(partnership, Role.EVALUATOR, full_name="Eve Evaluator")
     Affiliation.objects.create(user=evaluator, organisation=registration.organisation)
     pricer = member(partnership, Role.STEERING, full_name="Fin Finance")
+    linked = member(partnership, Role.STEERING, full_name="Gil Linked")
+    Affiliation.objects.create(user=linked, organisation=registration.organisation)
     method = tender.quality_criteria.get()
     domain.assign(
-        tender=tender, actor=officer, evaluator=evaluator, part=Part.QUALITY, criterion=method
+        tender=tender,
+        actor=officer,
+        evaluator=evaluator,
+        part=Part.QUALITY,
+        criterion=method,
+        confirm_conflict=True,
     )
     domain.assign(tender=tender, actor=officer, evaluator=pricer, part=Part.PRICE)
     domain.declare(tender=tender, evaluator=pricer, kind="none")
@@ -251,6 +259,16 @@ def test_evaluation_and_award_pages_are_accessible(page, live_server):
     page.goto(f"{base}/evaluation/panel/add/")
     check(page)
     submit(page, "Add to the panel")
+    check(page)
+    # someone linked to a bidder: warned, with an "Assign anyway" box to tick
+    page.get_by_label("Evaluator", exact=True).select_option(label="Gil Linked")
+    page.get_by_label("Evaluates", exact=True).select_option(label="Quality: Method")
+    submit(page, "Add to the panel")
+    assert "Coplan found possible conflicts of interest:" in page.content()
+    check(page)
+    page.get_by_label("Assign anyway").check()
+    submit(page, "Add to the panel")
+    expect(page.locator("h1")).to_have_text("Evaluation")
     check(page)
     page.goto(f"{base}/evaluation/panel/{method.pk}/shortfall/")
     check(page)

@@ -61,3 +61,41 @@ def test_applying_a_template(page, live_server, officer):
         "Service delivery, 7\nStaffing and training, 3"
     )
     assert_accessible(page)
+
+
+def test_the_simulator_shows_the_bids_a_minimum_quality_score_excludes(page, live_server, officer):
+    # The worked example (tests/tendering/scoring/test_engine.py): price 55, quality 45
+    # (Method 35, Staffing 10), minimum 20. Clyde (11.25) and Dee (13.75) are non-compliant and
+    # unranked; Brora 89 ranks above Avon 88.75.
+    login(page, live_server, officer)
+    page.goto(f"{live_server.url}/scoring/simulator/")
+    page.locator("#id_price_weight").fill("55")
+    page.locator("#id_criteria").fill("Method, 35\nStaffing, 10")
+    page.locator("#id_benefit_weight").fill("0")
+    page.locator("#id_quality_minimum").fill("20")
+    page.get_by_text("More bids").click()
+    bids = [
+        ("Avon", "100000", "3", "3"),
+        ("Brora", "125000", "4", "4"),
+        ("Clyde", "80000", "1", "1"),
+        ("Dee", "60000", "1", "2"),
+    ]
+    for i, (name, price, method, staffing) in enumerate(bids):
+        page.locator(f"#id_bid-{i}-name").fill(name)
+        page.locator(f"#id_bid-{i}-price").fill(price)
+        page.locator(f"#id_bid-{i}-score_0").fill(method)
+        page.locator(f"#id_bid-{i}-score_1").fill(staffing)
+    submit(page, "Score the bids")
+
+    expect(page.get_by_role("row", name="1 Brora")).to_be_visible()
+    expect(page.get_by_role("row", name="2 Avon")).to_be_visible()
+    non_compliant = page.locator("#non-compliant")
+    expect(non_compliant.get_by_role("row", name="Dee")).to_contain_text(
+        "Quality 13.75 is below the minimum of 20 (of 45)."
+    )
+    expect(non_compliant.get_by_role("row", name="Clyde")).to_contain_text(
+        "Quality 11.25 is below the minimum of 20 (of 45)."
+    )
+    expect(page.get_by_text("No known anomalies")).to_have_count(0)
+    assert_accessible(page)
+    assert_no_csp_violations(page)

@@ -65,7 +65,7 @@ def test_weights_not_totalling_100_and_price_only_are_refused(world):
     )
     errors, _ = domain.check_model(world.tender)
     assert [e.code for e in errors] == ["price_only"]
-    blockers = domain.publication_blockers(world.tender)
+    blockers = domain.check_publication(world.tender).blockers
     assert "invalid_model" in [b.code for b in blockers]
 
 
@@ -184,10 +184,11 @@ def test_partners_learn_only_that_the_model_is_incomplete(world, client):
         tender=world.tender, actor=world.people["procurement"], price_weight=D(70)
     )
     partner, officer = world.people["se_partner"], world.people["procurement"]
-    assert [b.message for b in domain.blockers_for(partner, world.tender)] == [
+    assert [b.message for b in domain.check_publication(world.tender, user=partner).blockers] == [
         "The scoring model is not complete yet."
     ]
-    assert "weights total 110" in domain.blockers_for(officer, world.tender)[0].message
+    told = domain.check_publication(world.tender, user=officer).blockers
+    assert "weights total 110" in told[0].message
     client.force_login(partner)
     page = client.get(world.tender.get_absolute_url()).content.decode()
     assert "The scoring model is not complete yet." in page

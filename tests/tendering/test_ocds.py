@@ -7,6 +7,7 @@ beside the checkout, and validation skips only when neither exists."""
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,58 @@ BESIDE_CHECKOUT = (
 SCHEMA_ZIP = Path(os.environ.get("COPLAN_OCDS_SCHEMA_ZIP") or BESIDE_CHECKOUT)
 
 
+# The bids extension the award release declares, served offline from the copy beside this
+# file (its README says where it comes from).
+BIDS_EXTENSION_FILES = Path(__file__).resolve().parent / "ocds_bid_extension"
+
+
+def _serve_bids_extension() -> None:
+    """Answer requests for the bids extension from the copy in the tests, on the session
+    ``ocdsextensionregistry`` fetches extensions with: its files under ``BIDS_EXTENSION``'s
+    folder, and the repository archive (a ZIP) it downloads the release schema patch from."""
+    import io
+    import zipfile
+
+    from ocdsextensionregistry.util import session
+    from requests.adapters import HTTPAdapter
+    from urllib3 import HTTPResponse
+
+    from coplan.bidding.ocds import BIDS_EXTENSION
+
+    base = BIDS_EXTENSION.rpartition("/")[0] + "/"
+    archive = "https://github.com/open-contracting-extensions/ocds_bid_extension/archive/"
+    files = sorted(p for p in BIDS_EXTENSION_FILES.rglob("*") if p.is_file())
+
+    def zipped() -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as zip_:
+            zip_.writestr("ocds_bid_extension-1.1.5/", "")  # the archive's top folder first
+            for path in files:
+                name = path.relative_to(BIDS_EXTENSION_FILES).as_posix()
+                zip_.writestr(f"ocds_bid_extension-1.1.5/{name}", path.read_bytes())
+        return buffer.getvalue()
+
+    class LocalFiles(HTTPAdapter):
+        def send(self, request, **kwargs):
+            body = None
+            if request.url == f"{archive}v1.1.5.zip":
+                body = zipped()
+            elif request.url.startswith(base):
+                path = BIDS_EXTENSION_FILES / request.url[len(base) :]
+                body = path.read_bytes() if path.is_file() else None
+            raw = HTTPResponse(
+                body=io.BytesIO(body or b""),
+                status=404 if body is None else 200,
+                reason="Not Found" if body is None else "OK",
+                preload_content=False,
+                request_url=request.url,
+            )
+            return self.build_response(request, raw)
+
+    session.mount(base, LocalFiles())
+    session.mount(archive, LocalFiles())
+
+
 def validate(package: dict) -> dict:
     if not SCHEMA_ZIP.is_file():
         assert not os.environ.get("COPLAN_OCDS_SCHEMA_ZIP"), f"no OCDS schema zip at {SCHEMA_ZIP}"
@@ -28,12 +81,19 @@ def validate(package: dict) -> dict:
     from libcoveocds.api import ocds_json_output
     from libcoveocds.config import LibCoveOCDSConfig
 
+    _serve_bids_extension()
     config = LibCoveOCDSConfig()
     config.config["standard_zip"] = f"file://{SCHEMA_ZIP.resolve()}"
     config.config["context"] = "api"
-    return ocds_json_output(
-        "", json_data=json.loads(json.dumps(package)), lib_cove_ocds_config=config
-    )
+    # With an extension declared, libcoveocds writes the extended schema into the output
+    # folder: a temporary one, not the working directory.
+    with tempfile.TemporaryDirectory() as output:
+        result = ocds_json_output(
+            output, json_data=json.loads(json.dumps(package)), lib_cove_ocds_config=config
+        )
+    # A declared extension that did not load would leave its fields unchecked.
+    assert not (result.get("extensions") or {}).get("invalid_extension")
+    return result
 
 
 @pytest.fixture

@@ -4,7 +4,10 @@
   award-approval decision (governance app) and is recorded by an officer; where there is none,
   the commissioner approves. The ranking must be complete (every question moderated), no
   conflict-of-interest decision may be pending and no explanation of an abnormally low winning
-  price outstanding.
+  price outstanding. Only a compliant bid can win: one below the published minimum quality
+  score (overall or on a question) is never ranked, and with no compliant bid there is no
+  award. The results snapshot keeps every bid, the non-compliant ones with their reasons, for
+  the letters and the open data.
 * **Standstill** (PC(S)R 2015 reg 85; domain.md T4): 10 days when the letters go
   electronically, 15 otherwise (10 either way before 20 December 2009), read from core's
   effective-dated rules table (keys ``standstill_days_electronic`` and
@@ -99,10 +102,28 @@ def _snapshot(results) -> list[dict]:
                 "bid": str(bid.uuid),
                 "name": r.name,
                 "rank": r.rank,
+                "compliant": True,
                 "total": text(r.total),
                 "price_score": text(r.price_score),
                 "quality_score": text(r.quality_score),
                 "benefit_score": text(r.benefit_score),
+                "total_price": text(r.total_price),
+                "criterion_scores": {k: text(v) for k, v in r.criterion_scores.items()},
+            }
+        )
+    for r in results.non_compliant:
+        bid = results.bids[r.name]
+        rows.append(
+            {
+                "bid": str(bid.uuid),
+                "name": r.name,
+                "rank": None,
+                "compliant": False,
+                "reasons": list(r.reasons),
+                "total": None,
+                "price_score": None,
+                "quality_score": text(r.quality_score),
+                "benefit_score": None,
                 "total_price": text(r.total_price),
                 "criterion_scores": {k: text(v) for k, v in r.criterion_scores.items()},
             }
@@ -172,6 +193,14 @@ def approve_award(
             "Moderate every question first: " + "; ".join(results.missing), code="incomplete"
         )
     winner = results.winner
+    if winner is None:
+        raise DomainError(
+            " ".join(
+                ["No bid is compliant, so the contract cannot be awarded."]
+                + [f"{r.name}: {r.reason}" for r in results.non_compliant]
+            ),
+            code="no_compliant_bid",
+        )
     if PriceQuery.objects.filter(bid=winner, outcome=PriceQueryOutcome.OPEN).exists():
         raise DomainError(
             "The winning bid's explanation of its price is outstanding.", code="price_query_open"

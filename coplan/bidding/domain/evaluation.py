@@ -3,7 +3,9 @@ benefits through the tender's published model (the scoring engine), abnormally l
 
 * **Panel.** The procurement officer assigns evaluators per quality question, and one or more
   to price and benefits; nobody scores both quality and price (domain.md §3). Each quality
-  question needs three evaluators unless the officer records why not.
+  question needs three evaluators unless the officer records why not; recused evaluators stay
+  listed but do not count. Assigning someone Coplan finds linked to a bidder (the links below)
+  warns at once and needs the officer's confirmation.
 * **Conflict-of-interest gate (F3).** Before seeing anything an evaluator declares none /
   actual / potential / perceived. Coplan pre-fills flags: the evaluator's organisation bids or is
   a consortium member, the evaluator sat on the design committee, or holds a standing interest
@@ -58,14 +60,35 @@ def _opened(tender):
 
 
 def assign(
-    *, tender, actor, evaluator, part: str, criterion=None, training: str = ""
+    *,
+    tender,
+    actor,
+    evaluator,
+    part: str,
+    criterion=None,
+    training: str = "",
+    confirm_conflict: bool = False,
 ) -> Assignment:
+    """Put ``evaluator`` on the panel for a quality question or for price and benefits.
+
+    A person Coplan finds linked to a bidder (:func:`conflict_links`) is refused at once with
+    the reasons (code ``conflict_of_interest``) unless the officer confirms
+    (``confirm_conflict``); the confirmation is audited, and the evaluator still declares and
+    waits for the officer's decision before seeing anything. Someone recused from this tender
+    cannot be assigned again."""
     _procurement(actor, tender)
     if getattr(tender, "awarded_at", None):
         raise DomainError("The tender has been awarded.", code="awarded")
     if not roles_of(evaluator, tender.partnership):
         raise DomainError(
             "Evaluators must be members of the partnership.", code="not_member", field="evaluator"
+        )
+    declaration = declaration_of(tender, evaluator)
+    if declaration is not None and declaration.decision == ConflictDecision.RECUSED:
+        raise DomainError(
+            f"{evaluator} is recused from this tender's evaluation.",
+            code="recused",
+            field="evaluator",
         )
     mine = Assignment.objects.filter(tender=tender, evaluator=evaluator)
     if part == Part.PRICE:
@@ -89,6 +112,16 @@ def assign(
             )
     if mine.filter(criterion=criterion, part=part).exists():
         raise DomainError("Already on the panel for this.", code="duplicate", field="evaluator")
+    links = [link.they for link in conflict_links(tender, evaluator)]
+    if links and not confirm_conflict:
+        raise DomainError(
+            f"{evaluator} may have a conflict of interest: {' '.join(links)} Confirm to assign "
+            "them anyway: they must still declare their interests, and see no bid until you "
+            "decide on their declaration.",
+            code="conflict_of_interest",
+            field="confirm_conflict",
+            data={"conflicts": links},
+        )
     with transaction.atomic():
         assignment = Assignment.objects.create(
             tender=tender,
@@ -109,6 +142,18 @@ def assign(
             criterion=criterion.name if criterion else None,
             training=assignment.training,
         )
+        if links:
+            _log(
+                actor,
+                "bidding.panel.conflict_confirmed",
+                tender,
+                assignment,
+                person_id=evaluator.pk,
+                evaluator=str(evaluator),
+                part=part,
+                criterion=criterion.name if criterion else None,
+                conflicts=links,
+            )
     return assignment
 
 
@@ -140,10 +185,14 @@ def record_shortfall(*, tender, actor, criterion, reason: str) -> PanelShortfall
 
 @dataclass
 class PanelRow:
+    """One part of the panel: a quality question (``criterion``), or price and benefits
+    (``criterion`` None). Recused evaluators stay listed, marked, and do not count."""
+
     criterion: object  # None for price and benefits
     evaluators: list
     shortfall: PanelShortfall | None
     training: dict = field(default_factory=dict)  # evaluator pk → recorded training
+    recused: set = field(default_factory=set)  # pks of the evaluators recused from the tender
 
     @property
     def trained(self) -> list[tuple]:
@@ -151,17 +200,30 @@ class PanelRow:
         return [(e, self.training.get(e.pk, "")) for e in self.evaluators]
 
     @property
+    def members(self) -> list[tuple]:
+        """(evaluator, training, recused) for each evaluator, in order."""
+        return [(e, t, e.pk in self.recused) for e, t in self.trained]
+
+    @property
+    def counted(self) -> list:
+        """The evaluators who count: everyone assigned but the recused."""
+        return [e for e in self.evaluators if e.pk not in self.recused]
+
+    @property
     def short(self) -> bool:
-        return self.criterion is not None and len(self.evaluators) < PANEL_MINIMUM
+        return self.criterion is not None and len(self.counted) < PANEL_MINIMUM
 
     @property
     def problem(self) -> str:
+        recused = len(self.evaluators) - len(self.counted)
+        aside = f" ({recused} more recused, not counted)" if recused else ""
         if self.criterion is None:
-            return "" if self.evaluators else "Nobody evaluates price and benefits."
+            return "" if self.counted else f"Nobody evaluates price and benefits{aside}."
         if self.short and self.shortfall is None:
+            n = len(self.counted)
             return (
-                f"{self.criterion.name} has {len(self.evaluators)} evaluator"
-                f"{'s' if len(self.evaluators) != 1 else ''}: add more or record why not."
+                f"{self.criterion.name} has {n} evaluator{'s' if n != 1 else ''}{aside}: add "
+                "more or record why not."
             )
         return ""
 
@@ -170,17 +232,29 @@ def panel_of(tender) -> list[PanelRow]:
     assignments = list(Assignment.objects.filter(tender=tender).select_related("evaluator"))
     shortfalls = {s.criterion_id: s for s in PanelShortfall.objects.filter(tender=tender)}
     training = {a.evaluator_id: a.training for a in assignments if a.training}
+    recused = set(
+        ConflictDeclaration.objects.filter(
+            tender=tender, decision=ConflictDecision.RECUSED
+        ).values_list("evaluator_id", flat=True)
+    )
     rows = [
         PanelRow(
             c,
             [a.evaluator for a in assignments if a.criterion_id == c.pk],
             shortfalls.get(c.pk),
             training,
+            recused,
         )
         for c in scored_criteria(tender)
     ]
     rows.append(
-        PanelRow(None, [a.evaluator for a in assignments if a.part == Part.PRICE], None, training)
+        PanelRow(
+            None,
+            [a.evaluator for a in assignments if a.part == Part.PRICE],
+            None,
+            training,
+            recused,
+        )
     )
     return rows
 
@@ -196,45 +270,82 @@ def _organisation_ids(user, partnership) -> set[int]:
     return ids
 
 
-def conflict_flags(tender, evaluator) -> list[str]:
-    """Known links Coplan finds between ``evaluator`` and the bidders (pre-filled)."""
+@dataclass(frozen=True)
+class ConflictLink:
+    """A link Coplan finds between a person and the tender's bidders, told two ways: ``you``
+    to the evaluator declaring their interests, ``they`` to the officer assigning them."""
+
+    you: str
+    they: str
+
+
+def conflict_links(tender, person) -> list[ConflictLink]:
+    """Known links between ``person`` and the bidders: their organisation is a registered
+    bidder or a member of a bidding consortium, they sat on the design committee, or they
+    hold a standing interest in the governance register."""
     from coplan.governance.enums import BodyKind
     from coplan.governance.models import BodyMember
     from coplan.governance.queries import declared_interests
     from coplan.tendering.models import BidderRegistration
 
-    flags = []
-    mine = _organisation_ids(evaluator, tender.partnership)
+    links = []
+    mine = _organisation_ids(person, tender.partnership)
     registrations = BidderRegistration.objects.filter(tender=tender).select_related(
         "organisation", "consortium"
     )
     for r in registrations:
         if r.organisation_id in mine:
-            flags.append(f"Your organisation {r.organisation.name} is a bidder.")
+            links.append(
+                ConflictLink(
+                    f"Your organisation {r.organisation.name} is a bidder.",
+                    f"{person}'s organisation {r.organisation.name} is a registered bidder.",
+                )
+            )
         if r.consortium_id:
             for m in r.consortium.members.select_related("organisation"):
                 if m.organisation_id in mine and m.organisation_id != r.organisation_id:
-                    flags.append(
-                        f"Your organisation {m.organisation.name} is a member of the bidding "
-                        f"consortium {r.consortium.name}."
+                    links.append(
+                        ConflictLink(
+                            f"Your organisation {m.organisation.name} is a member of the "
+                            f"bidding consortium {r.consortium.name}.",
+                            f"{person}'s organisation {m.organisation.name} is a member of "
+                            f"the bidding consortium {r.consortium.name}.",
+                        )
                     )
     if BodyMember.objects.filter(
-        user=evaluator, body__partnership=tender.partnership, body__kind=BodyKind.DESIGN_COMMITTEE
+        user=person, body__partnership=tender.partnership, body__kind=BodyKind.DESIGN_COMMITTEE
     ).exists():
-        flags.append("You sat on the design committee that built the consortium.")
+        links.append(
+            ConflictLink(
+                "You sat on the design committee that built the consortium.",
+                f"{person} sat on the design committee that built the consortium.",
+            )
+        )
     bidder_orgs = {r.organisation_id for r in registrations}
     bidder_names = {r.organisation.name.lower() for r in registrations}
-    for interest in declared_interests(evaluator):
+    for interest in declared_interests(person):
         named = (
             interest.organisation.name if interest.organisation_id else interest.organisation_name
         )
         linked = interest.organisation_id in bidder_orgs or (named or "").lower() in bidder_names
-        flags.append(
-            f"Standing interest in the register: {interest.get_kind_display()}"
-            f"{f' — {named}' if named else ''}: {interest.description}"
-            + (" (a bidder)" if linked else "")
+        what = (
+            f"{interest.get_kind_display()}{f' — {named}' if named else ''}: "
+            f"{interest.description}{' (a bidder)' if linked else ''}"
         )
-    return flags
+        links.append(
+            ConflictLink(
+                f"Standing interest in the register: {what}",
+                f"{person} has a standing interest in the register: {what}"
+                + ("" if what.endswith((".", "!", "?")) else "."),
+            )
+        )
+    return links
+
+
+def conflict_flags(tender, evaluator) -> list[str]:
+    """Known links Coplan finds between ``evaluator`` and the bidders (pre-filled on their
+    declaration; the same links warn the officer at assignment)."""
+    return [link.you for link in conflict_links(tender, evaluator)]
 
 
 def declaration_of(tender, user) -> ConflictDeclaration | None:
@@ -566,10 +677,14 @@ def decide_price_query(*, query, actor, outcome: str, reason: str) -> PriceQuery
 
 @dataclass
 class Results:
+    """The evaluation's outcome. ``ranked`` holds only compliant bids; a bid below the
+    published minimum quality score (overall or on a question) is in ``non_compliant`` with
+    the reasons, unranked, and can never be the ``winner``."""
+
     complete: bool
     missing: list[str] = field(default_factory=list)
     result: engine.Result | None = None
-    bids: dict = field(default_factory=dict)  # engine name → Bid
+    bids: dict = field(default_factory=dict)  # engine name → Bid (compliant or not)
     excluded: list = field(default_factory=list)  # rejected as abnormally low
     contents: dict = field(default_factory=dict)  # engine name → opened content
 
@@ -578,7 +693,13 @@ class Results:
         return sorted(self.result.bids, key=lambda b: (b.rank, b.name)) if self.result else []
 
     @property
+    def non_compliant(self):
+        """The engine's unranked results of the bids below a quality minimum, with reasons."""
+        return list(self.result.non_compliant) if self.result else []
+
+    @property
     def winner(self):
+        """The first-ranked bid; None when no bid is compliant."""
         ranked = self.ranked
         return self.bids[ranked[0].name] if ranked else None
 
@@ -599,7 +720,9 @@ def benefit_value(tender, content) -> Decimal:
 
 
 def results_of(tender) -> Results:
-    """Totals and ranking through the engine, once every question of every bid is moderated."""
+    """Totals and ranking through the engine, once every question of every bid is moderated.
+    The tender's published minimum quality scores bind here (the engine applies them): a bid
+    below one is non-compliant, unranked, and sets no price or benefit benchmark."""
     _opened(tender)
     criteria = scored_criteria(tender)
     bids = live_bids(tender)

@@ -227,12 +227,15 @@ def add_criterion(
     weight: Decimal = Decimal(0),
     parent: QualityCriterion | None = None,
     scale_max: int = 4,
+    minimum_score: int | None = None,
     spec_requirement=None,
 ) -> QualityCriterion:
     """Add a quality question (or a group, when questions are later added under it), with the
-    specification requirement it assesses, if any."""
+    specification requirement it assesses, if any, and the minimum score a compliant bid
+    needs on it, if any."""
     _guard_draft(tender, "the criteria and weights")
     _check_spec_requirement(tender, spec_requirement)
+    _check_minimum_score(minimum_score, scale_max)
     if tender.quality_criteria.filter(name__iexact=name).exists():
         raise DomainError(f"There is already a criterion called {name!r}.", field="name")
     if parent is not None and parent.tender_id != tender.pk:
@@ -248,12 +251,12 @@ def add_criterion(
             question=question,
             weight=weight,
             scale_max=scale_max,
+            minimum_score=minimum_score,
             order=order,
             spec_requirement=spec_requirement,
         )
-        if parent is not None and parent.weight:
-            parent.weight = Decimal(0)  # a group's weight is its questions' total
-            parent.save(update_fields=["weight"])
+        if parent is not None:
+            _make_group(parent)
         _log(
             actor,
             "tendering.criterion.added",
@@ -261,6 +264,7 @@ def add_criterion(
             criterion,
             name=name,
             weight=weight,
+            minimum_score=minimum_score,
             parent=parent.pk if parent else None,
             spec_requirement=_spec_key(spec_requirement),
             incumbency_warnings=incumbency_warnings(f"{name} {question}"),
@@ -268,15 +272,51 @@ def add_criterion(
     return criterion
 
 
+def _check_minimum_score(minimum_score, scale_max) -> None:
+    if minimum_score is not None and not 0 <= minimum_score <= scale_max:
+        raise DomainError(
+            f"Enter a minimum score from 0 to {scale_max} (the top of the question's scale), "
+            "or leave it empty for no minimum.",
+            field="minimum_score",
+        )
+
+
+def _make_group(parent: QualityCriterion) -> None:
+    """A criterion that gets questions under it becomes a group: its weight is its questions'
+    total, and only questions have a minimum score."""
+    if parent.weight or parent.minimum_score is not None:
+        parent.weight = Decimal(0)
+        parent.minimum_score = None
+        parent.save(update_fields=["weight", "minimum_score"])
+
+
 def update_criterion(*, criterion: QualityCriterion, actor, **fields) -> QualityCriterion:
-    """Change a criterion's name, question, weight, scale, group (``parent``: a top-level
-    criterion of the same tender, or ``None`` for the top level) or the specification
-    requirement it assesses. The tree has two levels: a group cannot go under another group."""
-    allowed = {"name", "question", "weight", "scale_max", "parent", "spec_requirement"}
+    """Change a criterion's name, question, weight, scale, minimum score, group (``parent``: a
+    top-level criterion of the same tender, or ``None`` for the top level) or the specification
+    requirement it assesses. The tree has two levels: a group cannot go under another group,
+    and only a question (not a group) has a minimum score."""
+    allowed = {
+        "name",
+        "question",
+        "weight",
+        "scale_max",
+        "minimum_score",
+        "parent",
+        "spec_requirement",
+    }
     if set(fields) - allowed:
         raise TypeError(f"Unknown criterion fields: {sorted(set(fields) - allowed)}")
     tender = criterion.tender
     _guard_draft(tender, "the criteria and weights")
+    _check_minimum_score(
+        fields.get("minimum_score", criterion.minimum_score),
+        fields.get("scale_max", criterion.scale_max),
+    )
+    if fields.get("minimum_score") is not None and criterion.children.exists():
+        raise DomainError(
+            f"“{criterion.name}” is a group: set the minimum score on the questions under it.",
+            field="minimum_score",
+        )
     if "spec_requirement" in fields:
         _check_spec_requirement(tender, fields["spec_requirement"])
     if (
@@ -307,15 +347,15 @@ def update_criterion(*, criterion: QualityCriterion, actor, **fields) -> Quality
         for name, value in fields.items():
             setattr(criterion, name, value)
         criterion.save()
-        if "parent" in changed and parent is not None and parent.weight:
-            parent.weight = Decimal(0)  # a group's weight is its questions' total
-            parent.save(update_fields=["weight"])
+        if "parent" in changed and parent is not None:
+            _make_group(parent)
         _log(
             actor,
             "tendering.criterion.updated",
             tender,
             criterion,
             changed=changed,
+            minimum_score=criterion.minimum_score,
             parent=parent.pk if parent else None,
             spec_requirement=_spec_key(criterion.spec_requirement),
             incumbency_warnings=incumbency_warnings(f"{criterion.name} {criterion.question}"),

@@ -35,6 +35,11 @@ class QualityCriterionIn(Schema):
     name: str = Field(min_length=1)
     weight: Decimal = Field(description="Points out of 100.")
     scale_max: int = Field(4, description="Top of the score scale (the 0–4 scale: 4).")
+    minimum_score: Decimal | None = Field(
+        None,
+        description="The lowest score (0 to scale_max) a compliant bid may have on this "
+        "question; a bid below it is non-compliant. Null for no minimum.",
+    )
 
 
 class BidIn(Schema):
@@ -69,6 +74,13 @@ class SimulateIn(Schema):
         description="A price below this share of the mean of the other bids' prices is "
         "flagged as possibly abnormally low (default 0.7).",
     )
+    quality_minimum: Decimal | None = Field(
+        None,
+        description="The lowest quality score (weighted points, out of the quality weight) a "
+        "compliant bid may have. A bid below it, or below a question's minimum_score, is "
+        "non-compliant: it is not ranked and sets no benchmark (lowest price, highest "
+        "benefit value) for the others. Null for no minimum.",
+    )
     bids: list[BidIn]
 
     def model(self) -> engine.ScoringModel:
@@ -76,7 +88,7 @@ class SimulateIn(Schema):
             price_method=self.price_method,
             price_weight=self.price_weight,
             quality_criteria=tuple(
-                engine.QualityCriterion(c.name, c.weight, c.scale_max)
+                engine.QualityCriterion(c.name, c.weight, c.scale_max, c.minimum_score)
                 for c in self.quality_criteria
             ),
             benefit_weight=self.benefit_weight,
@@ -87,6 +99,7 @@ class SimulateIn(Schema):
             zero_price_rule=self.zero_price_rule,
             benefit_method=self.benefit_method,
             abnormally_low_share=self.abnormally_low_share,
+            quality_minimum=self.quality_minimum,
         )
 
     def bid_inputs(self) -> list[engine.BidInput]:
@@ -114,9 +127,21 @@ class BidOut(Schema):
     criterion_scores: dict[str, str] = Field(description="Score per quality criterion. " + SCORE)
 
 
+class NonCompliantOut(Schema):
+    name: str
+    quality_score: str = Field(description=SCORE)
+    total_price: str = Field(description="The bid's total price (sum of its elements).")
+    criterion_scores: dict[str, str] = Field(description="Score per quality criterion. " + SCORE)
+    reasons: list[str] = Field(
+        description="Why it is non-compliant, one sentence per minimum it misses, e.g. "
+        "'Quality 13.75 is below the minimum of 20 (of 45).'"
+    )
+
+
 class WarningOut(Schema):
     code: str = Field(
-        description="middle_bid_last, tie, zero_element_price, clamped or abnormally_low."
+        description="non_compliant, no_compliant_bid, middle_bid_last, tie, "
+        "zero_element_price, clamped or abnormally_low."
     )
     message: str
     bid: str | None
@@ -124,7 +149,11 @@ class WarningOut(Schema):
 
 
 class SimulateOut(Schema):
-    bids: list[BidOut] = Field(description="In rank order.")
+    bids: list[BidOut] = Field(description="The compliant bids, in rank order.")
+    non_compliant: list[NonCompliantOut] = Field(
+        description="The bids below a quality minimum: not ranked, no price, benefit or total "
+        "score, in the order given."
+    )
     warnings: list[WarningOut]
     description: list[str] = Field(description="The method in plain English, for publication.")
 
@@ -145,6 +174,16 @@ def result_body(model: engine.ScoringModel, result: engine.Result) -> dict:
                 "criterion_scores": {k: number(v) for k, v in b.criterion_scores.items()},
             }
             for b in result.bids
+        ],
+        "non_compliant": [
+            {
+                "name": b.name,
+                "quality_score": number(b.quality_score),
+                "total_price": number(b.total_price),
+                "criterion_scores": {k: number(v) for k, v in b.criterion_scores.items()},
+                "reasons": list(b.reasons),
+            }
+            for b in result.non_compliant
         ],
         "warnings": [
             {"code": w.code, "message": w.message, "bid": w.bid, "element": w.element}

@@ -3,13 +3,21 @@
 The scoring-model simulator page, ``POST /api/v1/scoring/simulate`` and the real bid
 evaluation all call it. Pure Python, ``Decimal`` throughout, full precision: nothing is
 rounded here (display rounds to 2 dp; ranking uses the unrounded totals).
+
+**Quality thresholds bind** (domain.md §5, "Optional gate"). A bid whose weighted quality
+score is below the model's ``quality_minimum``, or whose score on a question is below that
+question's ``minimum_score``, is *non-compliant*: it is not ranked, and it sets no benchmark —
+the lowest (and highest) price, the best community benefit value and the abnormally-low mean
+are taken over the compliant bids only, as the lowest *compliant* price ``P_min`` of §5. It
+comes back in ``Result.non_compliant`` with its quality scores and the reasons, never in
+``Result.bids``, so nothing that ranks or awards can pick it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, localcontext
 from enum import StrEnum
 
 from coplan.core.errors import DomainError
@@ -90,6 +98,8 @@ class QualityCriterion:
     name: str
     weight: Decimal
     scale_max: int = 4
+    # The lowest score (on the question's own 0–scale_max scale) a compliant bid may have.
+    minimum_score: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,9 @@ class ScoringModel:
     zero_price_rule: ZeroPriceRule = ZeroPriceRule.ERROR
     benefit_method: BenefitMethod = BenefitMethod.RELATIVE_TO_MAX
     abnormally_low_share: Decimal = DEFAULT_ABNORMALLY_LOW_SHARE
+    # The lowest weighted quality score (points out of the quality weight) a compliant bid
+    # may have; None for no minimum.
+    quality_minimum: Decimal | None = None
 
     @property
     def quality_weight(self) -> Decimal:
@@ -120,15 +133,25 @@ class BidInput:
 
 @dataclass(frozen=True)
 class BidResult:
+    """A scored bid. A non-compliant bid (``compliant`` False) has its quality scores and the
+    ``reasons``, but no price, benefit or total score and no rank: it is not scored further."""
+
     name: str
-    price_score: Decimal
+    price_score: Decimal | None
     quality_score: Decimal
-    benefit_score: Decimal
-    total: Decimal
-    rank: int
+    benefit_score: Decimal | None
+    total: Decimal | None
+    rank: int | None
     element_scores: dict[str, Decimal] = field(default_factory=dict)
     criterion_scores: dict[str, Decimal] = field(default_factory=dict)
     total_price: Decimal = ZERO
+    compliant: bool = True
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        """The reasons as one sentence-per-reason text (empty for a compliant bid)."""
+        return " ".join(self.reasons)
 
 
 @dataclass(frozen=True)
@@ -141,8 +164,9 @@ class Warning:  # the agreed name (contracts.md); shadows the builtin only here
 
 @dataclass(frozen=True)
 class Result:
-    bids: tuple[BidResult, ...]
+    bids: tuple[BidResult, ...]  # the compliant bids, in rank order
     warnings: tuple[Warning, ...]
+    non_compliant: tuple[BidResult, ...] = ()  # unranked, in the order given
 
 
 class ScoringInputError(DomainError):
@@ -289,8 +313,29 @@ def validate_model(model: ScoringModel) -> None:
                 f"The top of the scale for '{criterion.name}' must be at least 1.",
                 field=f"{where}.scale_max",
             )
+        if criterion.minimum_score is not None:
+            minimum = _decimal(criterion.minimum_score, f"{where}.minimum_score")
+            if minimum < 0 or minimum > criterion.scale_max:
+                raise ScoringInputError(
+                    f"The minimum score for '{criterion.name}' must be between 0 and "
+                    f"{criterion.scale_max}.",
+                    field=f"{where}.minimum_score",
+                )
 
     quality_weight = sum((_decimal(c.weight, "") for c in model.quality_criteria), ZERO)
+    if model.quality_minimum is not None:
+        minimum = _decimal(model.quality_minimum, "quality_minimum")
+        if minimum < 0:
+            raise ScoringInputError(
+                "The minimum quality score cannot be negative.", field="quality_minimum"
+            )
+        if minimum > quality_weight:
+            raise ScoringInputError(
+                f"The minimum quality score ({_fmt(minimum)}) is more than the quality "
+                f"questions' weights ({_fmt(quality_weight)}): no bid could meet it.",
+                field="quality_minimum",
+                code="quality_minimum_unreachable",
+            )
     if quality_weight == 0 and benefit_weight == 0:
         raise ScoringInputError(
             "Price-only award is not allowed: add quality questions or a community benefit "
@@ -342,7 +387,12 @@ def _normalise(model: ScoringModel) -> ScoringModel:
         price_method=_enum(PriceMethod, model.price_method, "price_method"),
         price_weight=_decimal(model.price_weight, ""),
         quality_criteria=tuple(
-            replace(c, weight=_decimal(c.weight, "")) for c in model.quality_criteria
+            replace(
+                c,
+                weight=_decimal(c.weight, ""),
+                minimum_score=None if c.minimum_score is None else _decimal(c.minimum_score, ""),
+            )
+            for c in model.quality_criteria
         ),
         benefit_weight=_decimal(model.benefit_weight, ""),
         price_elements=tuple(
@@ -352,6 +402,9 @@ def _normalise(model: ScoringModel) -> ScoringModel:
         zero_price_rule=_enum(ZeroPriceRule, model.zero_price_rule, "zero_price_rule"),
         benefit_method=_enum(BenefitMethod, model.benefit_method, "benefit_method"),
         abnormally_low_share=_decimal(model.abnormally_low_share, "abnormally_low_share"),
+        quality_minimum=None
+        if model.quality_minimum is None
+        else _decimal(model.quality_minimum, "quality_minimum"),
     )
 
 
@@ -636,7 +689,8 @@ def _score_prices(model: ScoringModel, bids: list[_Bid], warnings: list[Warning]
 def simulate(model: ScoringModel, bids: Sequence[BidInput]) -> Result:
     """Score ``bids`` under ``model``: price, quality and benefit scores, totals and ranks
     (descending on the unrounded totals, ties settled by the tie-break), with warnings.
-    ``Result.bids`` is in rank order (tied bids in the order given).
+    ``Result.bids`` holds the compliant bids in rank order (tied bids in the order given);
+    ``Result.non_compliant`` the bids below a quality minimum, unranked, with the reasons.
 
     Raises :class:`ScoringInputError` naming the field when the model or a bid is invalid."""
     with localcontext() as ctx:
@@ -646,17 +700,43 @@ def simulate(model: ScoringModel, bids: Sequence[BidInput]) -> Result:
         model = _normalise(model)
         checked = _check_bids(model, bids)
         warnings: list[Warning] = []
-        element_scores = _score_prices(model, checked, warnings)
-        _abnormally_low(model, checked, warnings)
-
-        method = BenefitMethod(model.benefit_method)
-        best = max(b.benefit_value for b in checked)
-        rows = []
-        for bid in checked:
-            criteria = {
+        criteria_of = {
+            bid.name: {
                 c.name: quality_score(bid.scores[c.name], c.scale_max, c.weight)
                 for c in model.quality_criteria
             }
+            for bid in checked
+        }
+        reasons = {
+            bid.name: non_compliance(model, bid.scores, sum(criteria_of[bid.name].values(), ZERO))
+            for bid in checked
+        }
+        compliant = [b for b in checked if not reasons[b.name]]
+        excluded = [b for b in checked if reasons[b.name]]
+        for bid in excluded:
+            warnings.append(
+                Warning(
+                    "non_compliant",
+                    f"{bid.name} is non-compliant, so it is not ranked and sets no benchmark "
+                    f"for the other bids' scores: {' '.join(reasons[bid.name])}",
+                    bid=bid.name,
+                )
+            )
+        if excluded and not compliant:
+            warnings.append(
+                Warning(
+                    "no_compliant_bid",
+                    "No bid meets the minimum quality scores, so no bid can be ranked or awarded.",
+                )
+            )
+        element_scores = _score_prices(model, compliant, warnings) if compliant else {}
+        _abnormally_low(model, compliant, warnings)
+
+        method = BenefitMethod(model.benefit_method)
+        best = max((b.benefit_value for b in compliant), default=ZERO)
+        rows = []
+        for bid in compliant:
+            criteria = criteria_of[bid.name]
             quality = sum(criteria.values(), ZERO)
             price = sum(element_scores[bid.name].values(), ZERO)
             benefit = (
@@ -685,10 +765,51 @@ def simulate(model: ScoringModel, bids: Sequence[BidInput]) -> Result:
             for bid, price, quality, benefit, total, elements, criteria in rows
         )
         _middle_bid_last(results, warnings)
-        ordered = tuple(
-            sorted(results, key=lambda r: (r.rank, [b.name for b in checked].index(r.name)))
+        order = [b.name for b in checked]
+        ordered = tuple(sorted(results, key=lambda r: (r.rank, order.index(r.name))))
+        unranked = tuple(
+            BidResult(
+                name=bid.name,
+                price_score=None,
+                quality_score=sum(criteria_of[bid.name].values(), ZERO),
+                benefit_score=None,
+                total=None,
+                rank=None,
+                criterion_scores=criteria_of[bid.name],
+                total_price=bid.total_price,
+                compliant=False,
+                reasons=tuple(reasons[bid.name]),
+            )
+            for bid in excluded
         )
-        return Result(bids=ordered, warnings=tuple(warnings))
+        return Result(bids=ordered, warnings=tuple(warnings), non_compliant=unranked)
+
+
+def _floor(value: Decimal) -> str:
+    """A score below a minimum as shown in the reason: 2 dp, rounded down, so that it never
+    shows as the minimum itself (19.996 is "19.99", not "20")."""
+    return _fmt(value.quantize(Decimal("0.01"), rounding=ROUND_FLOOR))
+
+
+def non_compliance(
+    model: ScoringModel, scores: Mapping[str, Decimal], quality: Decimal
+) -> list[str]:
+    """Why a bid with these question ``scores`` (0–scale_max) and weighted ``quality`` score
+    is non-compliant, one sentence per minimum it misses; empty when it is compliant."""
+    reasons = []
+    if model.quality_minimum is not None and quality < model.quality_minimum:
+        reasons.append(
+            f"Quality {_floor(quality)} is below the minimum of {_fmt(model.quality_minimum)} "
+            f"(of {_fmt(model.quality_weight)})."
+        )
+    for c in model.quality_criteria:
+        score = scores.get(c.name)
+        if c.minimum_score is not None and score is not None and score < c.minimum_score:
+            reasons.append(
+                f"{c.name}: score {_floor(Decimal(score))} is below the minimum of "
+                f"{_fmt(Decimal(c.minimum_score))} (of {c.scale_max})."
+            )
+    return reasons
 
 
 def _abnormally_low(model: ScoringModel, bids: list[_Bid], warnings: list[Warning]) -> None:
@@ -873,6 +994,24 @@ def describe(model: ScoringModel) -> list[str]:
             "Each quality question is scored on the 0–4 scale (0 unacceptable, 1 poor, 2 "
             "acceptable, 3 good, 4 excellent) and weighted: points = score ÷ top of the scale "
             f"× the question's weight. Questions: {listed}."
+        )
+    minimums = [c for c in model.quality_criteria if c.minimum_score is not None]
+    if model.quality_minimum is not None or minimums:
+        gates = []
+        if model.quality_minimum is not None:
+            gates.append(
+                f"a quality score below {_fmt(model.quality_minimum)} of the "
+                f"{quality_w} quality points"
+            )
+        gates += [
+            f"a score below {_fmt(c.minimum_score)} (of {c.scale_max}) for {c.name}"
+            for c in minimums
+        ]
+        listed = ", ".join(gates[:-1]) + (" or " if len(gates) > 1 else "") + gates[-1]
+        sentences.append(
+            f"A bid with {listed} is non-compliant: it is not ranked and cannot be awarded "
+            "the contract, and it is left out when the lowest price and the other benchmarks "
+            "are set."
         )
     if model.benefit_weight > 0:
         if BenefitMethod(model.benefit_method) == BenefitMethod.METHOD_STATEMENT:

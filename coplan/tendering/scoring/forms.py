@@ -4,6 +4,7 @@ scoring model) and, on the standalone page, the scoring model itself.
 Engine errors (``ScoringInputError.field``, e.g. ``bids[1].quality_scores.Method``) are put
 back on the form field they name, so the error summary links to it."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -192,13 +193,28 @@ class BidsInput:
 # --- the scoring model (standalone page) ----------------------------------------------------
 
 
+_MINIMUM = re.compile(r",\s*min(?:imum)?\s+(?P<value>[^,\s]+)\s*$", re.IGNORECASE)
+
+
 def _parse_lines(text: str, *, what: str, with_scale: bool):
-    """``name, weight`` (or ``name, weight, top of scale``) per line."""
+    """``(name, weight, top of scale, minimum score or None)`` per line of ``name, weight``;
+    quality questions may add the top of the scale (``name, weight, 5``) and a minimum score
+    (``name, weight, minimum 2`` or ``name, weight, 5, minimum 3``)."""
     items = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line:
             continue
+        minimum = None
+        found = _MINIMUM.search(line) if with_scale else None
+        if found:
+            if not _is_number(found["value"]):
+                raise forms.ValidationError(
+                    f"Line {number}: enter the minimum score as a number, like "
+                    "'Method statement, 30, minimum 2'"
+                )
+            minimum = Decimal(found["value"])
+            line = line[: found.start()].strip()
         parts = [p.strip() for p in line.rsplit(",", 2)]
         scale = 4
         if with_scale and len(parts) == 3 and parts[2].isdigit() and _is_number(parts[1]):
@@ -211,8 +227,16 @@ def _parse_lines(text: str, *, what: str, with_scale: bool):
             raise forms.ValidationError(
                 f"Line {number}: enter the {what}'s name and weight, like '{example}'"
             )
-        items.append((name, Decimal(weight), scale))
+        items.append((name, Decimal(weight), scale, minimum))
     return items
+
+
+def _criterion_line(name, weight, scale, minimum) -> str:
+    return (
+        f"{name}, {_number(weight)}"
+        + (f", {scale}" if scale != 4 else "")
+        + (f", minimum {_number(minimum)}" if minimum is not None else "")
+    )
 
 
 def _is_number(text: str) -> bool:
@@ -266,7 +290,21 @@ class ScoringModelForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text="One per line: name, weight — for example 'Method statement, 30'. Add a "
-        "third number for a scale other than 0 to 4.",
+        "third number for a scale other than 0 to 4, and 'minimum' and a score for the lowest "
+        "score a compliant bid may have — for example 'Method statement, 30, minimum 2'.",
+    )
+    quality_minimum = forms.DecimalField(
+        label="Minimum quality score (optional)",
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        help_text="A bid whose quality score (points out of the quality weight) is below this "
+        "is non-compliant: it is not ranked and sets no benchmark for the other bids.",
+        error_messages={
+            "invalid": "Enter the minimum quality score as a number, like 20",
+            "min_value": "The minimum quality score must be 0 or more",
+            "max_value": "The minimum quality score must be 100 or less",
+        },
     )
     benefit_weight = forms.DecimalField(
         label="Community benefit weight",
@@ -325,6 +363,7 @@ class ScoringModelForm(GovukForm):
         "abnormally_low_share": "abnormally_low_percent",
         "price_elements": "elements",
         "quality_criteria": "criteria",
+        "quality_minimum": "quality_minimum",
     }
 
     def clean_elements(self):
@@ -339,14 +378,15 @@ class ScoringModelForm(GovukForm):
             price_method=PriceMethod(data["price_method"]),
             price_weight=data["price_weight"],
             quality_criteria=tuple(
-                engine.QualityCriterion(n, w, s) for n, w, s in data["criteria"]
+                engine.QualityCriterion(n, w, s, m) for n, w, s, m in data["criteria"]
             ),
             benefit_weight=data["benefit_weight"],
-            price_elements=tuple(engine.PriceElement(n, w) for n, w, _s in data["elements"]),
+            price_elements=tuple(engine.PriceElement(n, w) for n, w, _s, _m in data["elements"]),
             tie_break=TieBreak(data["tie_break"]),
             zero_price_rule=ZeroPriceRule(data["zero_price_rule"]),
             benefit_method=BenefitMethod(data["benefit_method"]),
             abnormally_low_share=data["abnormally_low_percent"] / 100,
+            quality_minimum=data.get("quality_minimum"),
         )
 
     def add_engine_error(self, error: engine.ScoringInputError) -> bool:
@@ -366,9 +406,10 @@ def initial_model_data(model: engine.ScoringModel) -> dict:
         "price_weight": _number(model.price_weight),
         "elements": "\n".join(f"{e.name}, {_number(e.weight)}" for e in model.price_elements),
         "criteria": "\n".join(
-            f"{c.name}, {_number(c.weight)}" + (f", {c.scale_max}" if c.scale_max != 4 else "")
+            _criterion_line(c.name, c.weight, c.scale_max, c.minimum_score)
             for c in model.quality_criteria
         ),
+        "quality_minimum": "" if model.quality_minimum is None else _number(model.quality_minimum),
         "benefit_weight": _number(model.benefit_weight),
         "benefit_method": model.benefit_method.value,
         "zero_price_rule": model.zero_price_rule.value,
@@ -397,11 +438,10 @@ def apply_template(data: dict, key: str) -> dict:
     except forms.ValidationError:
         lines = []
     if not lines:
-        lines = [("Quality", Decimal(1), 4)]
-    whole = _share(quality, [w for _n, w, _s in lines])
+        lines = [("Quality", Decimal(1), 4, None)]
+    whole = _share(quality, [w for _n, w, _s, _m in lines])
     data["criteria"] = "\n".join(
-        f"{n}, {_number(w)}" + (f", {s}" if s != 4 else "")
-        for (n, _w, s), w in zip(lines, whole, strict=True)
+        _criterion_line(n, w, s, m) for (n, _w, s, m), w in zip(lines, whole, strict=True)
     )
     data["price_weight"] = _number(template.price_weight)
     data["benefit_weight"] = _number(benefit)
@@ -410,9 +450,9 @@ def apply_template(data: dict, key: str) -> dict:
     except forms.ValidationError:
         elements = []
     if elements:
-        whole = _share(template.price_weight, [w for _n, w, _s in elements])
+        whole = _share(template.price_weight, [w for _n, w, _s, _m in elements])
         data["elements"] = "\n".join(
-            f"{n}, {_number(w)}" for (n, _w, _s), w in zip(elements, whole, strict=True)
+            f"{n}, {_number(w)}" for (n, _w, _s, _m), w in zip(elements, whole, strict=True)
         )
     data["template"] = ""
     return data

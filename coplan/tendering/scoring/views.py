@@ -203,7 +203,7 @@ def _lenient_model(data) -> ScoringModel:
             return _parse_lines(text, what="line", with_scale=with_scale)
         except django_forms.ValidationError:
             return [
-                ((line.rpartition(",")[0] or line).strip(), Decimal(0), 4)
+                ((line.rpartition(",")[0] or line).strip(), Decimal(0), 4, None)
                 for line in text.splitlines()
                 if line.strip()
             ]
@@ -217,11 +217,11 @@ def _lenient_model(data) -> ScoringModel:
         price_method=PriceMethod.RELATIVE_TO_LOWEST,
         price_weight=Decimal(0),
         quality_criteria=tuple(
-            QualityCriterion(n, w, s) for n, w, s in lines(data.get("criteria", ""), True)
+            QualityCriterion(n, w, s) for n, w, s, _m in lines(data.get("criteria", ""), True)
         ),
         benefit_weight=benefit if benefit.is_finite() else Decimal(0),
         price_elements=tuple(
-            engine.PriceElement(n, w) for n, w, _s in lines(data.get("elements", ""), False)
+            engine.PriceElement(n, w) for n, w, _s, _m in lines(data.get("elements", ""), False)
         ),
         benefit_method=BenefitMethod(method)
         if method in BenefitMethod._value2member_map_

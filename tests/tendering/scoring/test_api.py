@@ -120,6 +120,81 @@ def test_ties_and_warnings_are_reported(caller):
     assert [(w["code"], w["bid"]) for w in response["warnings"]] == [("tie", None)]
 
 
+# The worked example (test_engine.py): price 55, quality 45 (Method 35, Staffing 10) with a
+# published minimum of 20 quality points. Clyde (11.25) and Dee (13.75) are non-compliant;
+# Avon's £100,000 is the lowest compliant price: Brora 44 + 45 = 89, Avon 55 + 33.75 = 88.75.
+WORKED = {
+    "price_method": "relative_to_lowest",
+    "price_weight": 55,
+    "quality_criteria": [{"name": "Method", "weight": 35}, {"name": "Staffing", "weight": 10}],
+    "tie_break": "higher_quality",
+    "quality_minimum": 20,
+    "bids": [
+        {"name": "Avon", "price": 100000, "quality_scores": {"Method": 3, "Staffing": 3}},
+        {"name": "Brora", "price": 125000, "quality_scores": {"Method": 4, "Staffing": 4}},
+        {"name": "Clyde", "price": 80000, "quality_scores": {"Method": 1, "Staffing": 1}},
+        {"name": "Dee", "price": 60000, "quality_scores": {"Method": 1, "Staffing": 2}},
+    ],
+}
+
+
+def test_a_minimum_quality_score_leaves_the_bids_below_it_unranked(caller):
+    response = caller.post(SIMULATE, WORKED)
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [(b["name"], b["rank"], b["price_score"], b["total"]) for b in body["bids"]] == [
+        ("Brora", 1, "44", "89"),
+        ("Avon", 2, "55", "88.75"),
+    ]
+    assert body["non_compliant"] == [
+        {
+            "name": "Clyde",
+            "quality_score": "11.25",
+            "total_price": "80000",
+            "criterion_scores": {"Method": "8.75", "Staffing": "2.5"},
+            "reasons": ["Quality 11.25 is below the minimum of 20 (of 45)."],
+        },
+        {
+            "name": "Dee",
+            "quality_score": "13.75",
+            "total_price": "60000",
+            "criterion_scores": {"Method": "8.75", "Staffing": "5"},
+            "reasons": ["Quality 13.75 is below the minimum of 20 (of 45)."],
+        },
+    ]
+    assert [(w["code"], w["bid"]) for w in body["warnings"]] == [
+        ("non_compliant", "Clyde"),
+        ("non_compliant", "Dee"),
+    ]
+    assert any("below 20 of the 45 quality points" in s for s in body["description"])
+
+
+def test_a_question_minimum_through_the_api(caller):
+    body = {**WORKED, "quality_minimum": None}
+    body["quality_criteria"] = [
+        {"name": "Method", "weight": 35},
+        {"name": "Staffing", "weight": 10, "minimum_score": 2},
+    ]
+
+    response = caller.post(SIMULATE, body).json()
+
+    assert [(b["name"], b["rank"]) for b in response["bids"]] == [
+        ("Brora", 1),
+        ("Dee", 2),
+        ("Avon", 3),
+    ]
+    assert [(b["name"], b["reasons"]) for b in response["non_compliant"]] == [
+        ("Clyde", ["Staffing: score 1 is below the minimum of 2 (of 4)."])
+    ]
+
+
+def test_a_minimum_above_the_quality_weight_is_a_422_naming_it(caller):
+    problem = assert_problem(caller.post(SIMULATE, {**WORKED, "quality_minimum": 50}), 422, INVALID)
+
+    assert (problem["field"], problem["code"]) == ("quality_minimum", "quality_minimum_unreachable")
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "code"),
     [

@@ -3,6 +3,7 @@ rules, the clamp, ties under each tie-break, the warnings, and input errors nami
 
 All figures are exact Decimals: nothing is rounded by the engine."""
 
+from dataclasses import replace
 from decimal import Decimal as D
 
 import pytest
@@ -632,3 +633,222 @@ def test_describe_states_the_method_for_publication():
 )
 def test_describe_each_rule(changes, sentence):
     assert sentence in describe(model(**changes))
+
+
+# --- quality minimums: thresholds that bind -------------------------------------------------
+#
+# The worked example. Price 55 (relative to the lowest), quality 45: Method 35 and Staffing 10,
+# each scored 0–4. Quality points = score ÷ 4 × weight.
+#
+#   Avon   £100,000  Method 3, Staffing 3 → 26.25 + 7.5 = 33.75
+#   Brora  £125,000  Method 4, Staffing 4 → 35 + 10     = 45
+#   Clyde   £80,000  Method 1, Staffing 1 → 8.75 + 2.5  = 11.25
+#   Dee     £60,000  Method 1, Staffing 2 → 8.75 + 5    = 13.75
+#
+# With no minimum Dee's £60,000 is the lowest price: Brora 55 × 60/125 = 26.4 + 45 = 71.4;
+# Dee 55 + 13.75 = 68.75; Avon 55 × 60/100 = 33 + 33.75 = 66.75; Clyde 41.25 + 11.25 = 52.5 —
+# Dee, with 13.75 of 45 quality points, ranks second.
+#
+# With the published minimum of 20 quality points, Clyde and Dee are non-compliant: unranked,
+# and their prices set no benchmark. The lowest compliant price is Avon's £100,000: Brora
+# 55 × 100/125 = 44 + 45 = 89; Avon 55 + 33.75 = 88.75. Brora still ranks above Avon.
+
+WORKED = (("Method", 35), ("Staffing", 10))
+
+
+def worked_model(**extra):
+    return model(price=55, quality=WORKED, tie_break=TieBreak.HIGHER_QUALITY, **extra)
+
+
+def worked_bids():
+    return [
+        BidInput("Avon", D(100_000), quality_scores={"Method": D(3), "Staffing": D(3)}),
+        BidInput("Brora", D(125_000), quality_scores={"Method": D(4), "Staffing": D(4)}),
+        BidInput("Clyde", D(80_000), quality_scores={"Method": D(1), "Staffing": D(1)}),
+        BidInput("Dee", D(60_000), quality_scores={"Method": D(1), "Staffing": D(2)}),
+    ]
+
+
+def test_without_a_minimum_a_bid_with_13_75_quality_points_ranks_second():
+    result = simulate(worked_model(), worked_bids())
+
+    assert [(b.name, b.rank, b.total) for b in result.bids] == [
+        ("Brora", 1, D("71.4")),
+        ("Dee", 2, D("68.75")),
+        ("Avon", 3, D("66.75")),
+        ("Clyde", 4, D("52.5")),
+    ]
+    assert result.non_compliant == ()
+
+
+def test_bids_below_the_minimum_quality_score_are_non_compliant_and_unranked():
+    result = simulate(worked_model(quality_minimum=D(20)), worked_bids())
+
+    assert [(b.name, b.rank, b.price_score, b.total) for b in result.bids] == [
+        ("Brora", 1, D(44), D(89)),
+        ("Avon", 2, D(55), D("88.75")),
+    ]
+    assert [(b.name, b.quality_score, b.reasons) for b in result.non_compliant] == [
+        ("Clyde", D("11.25"), ("Quality 11.25 is below the minimum of 20 (of 45).",)),
+        ("Dee", D("13.75"), ("Quality 13.75 is below the minimum of 20 (of 45).",)),
+    ]
+    dee = result.non_compliant[1]
+    assert (dee.rank, dee.price_score, dee.benefit_score, dee.total) == (None, None, None, None)
+    assert not dee.compliant
+    assert dee.criterion_scores == {"Method": D("8.75"), "Staffing": D(5)}
+    assert dee.total_price == D(60_000)
+
+
+def test_the_simulator_warns_which_bids_a_minimum_excludes():
+    result = simulate(worked_model(quality_minimum=D(20)), worked_bids())
+
+    # Dee's abnormally low price is no longer flagged: the compliant bids are compared.
+    assert codes(result) == [("non_compliant", "Clyde", None), ("non_compliant", "Dee", None)]
+    assert result.warnings[1].message == (
+        "Dee is non-compliant, so it is not ranked and sets no benchmark for the other bids' "
+        "scores: Quality 13.75 is below the minimum of 20 (of 45)."
+    )
+
+
+def test_a_bid_exactly_at_the_minimum_is_compliant():
+    result = simulate(worked_model(quality_minimum=D("13.75")), worked_bids())
+
+    assert [b.name for b in result.non_compliant] == ["Clyde"]
+    assert "Dee" in by_name(result)
+
+
+def test_a_question_minimum_makes_a_bid_below_it_non_compliant():
+    # Staffing needs at least 2 of 4: only Clyde (1) misses it. Dee's £60,000 is the lowest
+    # compliant price: Brora 71.4, Dee 68.75, Avon 66.75, as with no minimum.
+    m = replace(
+        worked_model(),
+        quality_criteria=(
+            QualityCriterion("Method", D(35)),
+            QualityCriterion("Staffing", D(10), minimum_score=D(2)),
+        ),
+    )
+
+    result = simulate(m, worked_bids())
+
+    assert [(b.name, b.rank, b.total) for b in result.bids] == [
+        ("Brora", 1, D("71.4")),
+        ("Dee", 2, D("68.75")),
+        ("Avon", 3, D("66.75")),
+    ]
+    assert [(b.name, b.reasons) for b in result.non_compliant] == [
+        ("Clyde", ("Staffing: score 1 is below the minimum of 2 (of 4).",)),
+    ]
+
+
+def test_a_bid_missing_both_minimums_gives_both_reasons():
+    m = replace(
+        worked_model(quality_minimum=D(20)),
+        quality_criteria=(
+            QualityCriterion("Method", D(35), minimum_score=D(2)),
+            QualityCriterion("Staffing", D(10)),
+        ),
+    )
+
+    result = simulate(m, worked_bids())
+
+    assert {b.name: b.reasons for b in result.non_compliant} == {
+        "Clyde": (
+            "Quality 11.25 is below the minimum of 20 (of 45).",
+            "Method: score 1 is below the minimum of 2 (of 4).",
+        ),
+        "Dee": (
+            "Quality 13.75 is below the minimum of 20 (of 45).",
+            "Method: score 1 is below the minimum of 2 (of 4).",
+        ),
+    }
+
+
+def test_the_shown_score_never_rounds_up_to_the_minimum():
+    # 19.996… would round to 20.00: the reason shows it rounded down, 19.99.
+    m = model(price=55, quality=(("Method", 45),), quality_minimum=D(20))
+    bids = [bid("A", 100, D("1.7774")), bid("B", 100, 4)]
+
+    result = simulate(m, bids)
+
+    assert result.non_compliant[0].reasons == ("Quality 19.99 is below the minimum of 20 (of 45).",)
+
+
+def test_non_compliant_bids_set_no_benefit_benchmark():
+    # Benefit 10 relative to the highest value: C offers 100 but is non-compliant, so B's 50
+    # is the best and scores the full 10; A's 25 scores 5.
+    m = model(price=50, quality=(("Method", 40),), benefit_weight=D(10), quality_minimum=D(20))
+    bids = [
+        bid("A", 100, 2, benefit_value=D(25)),
+        bid("B", 100, 3, benefit_value=D(50)),
+        bid("C", 100, 1, benefit_value=D(100)),
+    ]
+
+    result = simulate(m, bids)
+
+    assert {b.name: b.benefit_score for b in result.bids} == {"A": D(5), "B": D(10)}
+    assert [b.name for b in result.non_compliant] == ["C"]
+
+
+def test_when_no_bid_is_compliant_none_is_ranked():
+    result = simulate(worked_model(quality_minimum=D(45)), worked_bids()[2:])
+
+    assert result.bids == ()
+    assert [b.name for b in result.non_compliant] == ["Clyde", "Dee"]
+    assert codes(result)[-1] == ("no_compliant_bid", None, None)
+
+
+def test_a_zero_price_on_a_non_compliant_bid_divides_nothing():
+    # The zero-price rule guards the formula's division by the lowest price; a non-compliant
+    # bid's price is not scored, so its zero price is not refused.
+    m = model(quality_minimum=D(20))
+    result = simulate(m, [bid("A", 100, 3), bid("Z", 0, 1)])
+
+    assert [(b.name, b.price_score) for b in result.bids] == [("A", D(60))]
+    assert [b.name for b in result.non_compliant] == ["Z"]
+
+
+@pytest.mark.parametrize(
+    ("m", "field", "message"),
+    [
+        (
+            model(quality_minimum=D(41)),
+            "quality_minimum",
+            "The minimum quality score (41) is more than the quality questions' weights (40): "
+            "no bid could meet it.",
+        ),
+        (
+            model(quality_minimum=D(-1)),
+            "quality_minimum",
+            "The minimum quality score cannot be negative.",
+        ),
+        (
+            replace(model(), quality_criteria=(QualityCriterion("M", D(40), 4, D(5)),)),
+            "quality_criteria[0].minimum_score",
+            "The minimum score for 'M' must be between 0 and 4.",
+        ),
+    ],
+)
+def test_an_impossible_minimum_is_refused_naming_the_field(m, field, message):
+    with pytest.raises(ScoringInputError) as caught:
+        validate_model(m)
+
+    assert (caught.value.field, caught.value.message) == (field, message)
+
+
+def test_describe_publishes_the_minimums():
+    m = ScoringModel(
+        price_method=PriceMethod.RELATIVE_TO_LOWEST,
+        price_weight=D(55),
+        quality_criteria=(
+            QualityCriterion("Method", D(35)),
+            QualityCriterion("Staffing", D(10), minimum_score=D(2)),
+        ),
+        quality_minimum=D(20),
+    )
+
+    assert (
+        "A bid with a quality score below 20 of the 45 quality points or a score below 2 "
+        "(of 4) for Staffing is non-compliant: it is not ranked and cannot be awarded the "
+        "contract, and it is left out when the lowest price and the other benchmarks are set."
+    ) in describe(m)
+    assert not any("non-compliant" in s for s in describe(worked_model()))

@@ -278,3 +278,93 @@ def test_empty_rows_are_skipped_and_errors_land_on_the_right_bid(personas, as_us
     assert '<a href="#id_bid-4-price">Bid 5: E&#x27;s price is zero' in page
     assert '<details class="govuk-details" open>' in page
     assert response.context["more_bids_open"] is True
+
+
+# --- quality minimums -----------------------------------------------------------------------
+# The worked example of test_engine.py: price 55, quality 45 (Method 35, Staffing 10), minimum
+# 20 quality points; Clyde (11.25) and Dee (13.75) are non-compliant, Brora 89 and Avon 88.75.
+
+
+def worked(**changes):
+    data = model_data(
+        **{
+            "price_weight": "55",
+            "criteria": "Method, 35\nStaffing, 10",
+            "benefit_weight": "0",
+            "quality_minimum": "20",
+            **changes,
+        }
+    )
+    for i, (name, price, method, staffing) in enumerate(
+        [
+            ("Avon", "100000", "3", "3"),
+            ("Brora", "125000", "4", "4"),
+            ("Clyde", "80000", "1", "1"),
+            ("Dee", "60000", "1", "2"),
+        ]
+    ):
+        data |= {
+            f"bid-{i}-name": name,
+            f"bid-{i}-price": price,
+            f"bid-{i}-score_0": method,
+            f"bid-{i}-score_1": staffing,
+        }
+    return data
+
+
+def test_the_simulator_shows_which_bids_a_minimum_quality_score_excludes_and_why(personas, as_user):
+    response = as_user(personas["procurement"]).post(URL, worked())
+
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert [(b.name, b.rank, b.total) for b in result.bids] == [
+        ("Brora", 1, D(89)),
+        ("Avon", 2, D("88.75")),
+    ]
+    assert [b.name for b in result.non_compliant] == ["Clyde", "Dee"]
+    page = response.content.decode()
+    assert "No known anomalies" not in page
+    assert "Check these 2 results before publishing the scoring model" in page
+    assert (
+        "Dee is non-compliant, so it is not ranked and sets no benchmark for the other bids&#x27; "
+        "scores: Quality 13.75 is below the minimum of 20 (of 45)."
+    ) in page
+    non_compliant = page.split('id="non-compliant"')[1].split("</table>")[0]
+    assert "Quality 11.25 is below the minimum of 20 (of 45)." in non_compliant
+    assert "£60,000.00" in non_compliant
+
+
+def test_a_question_minimum_is_written_on_its_line(personas, as_user):
+    data = worked(criteria="Method, 35\nStaffing, 10, minimum 2", quality_minimum="")
+
+    response = as_user(personas["procurement"]).post(URL, data)
+
+    result = response.context["result"]
+    assert [b.name for b in result.bids] == ["Brora", "Dee", "Avon"]
+    assert [(b.name, b.reasons) for b in result.non_compliant] == [
+        ("Clyde", ("Staffing: score 1 is below the minimum of 2 (of 4).",))
+    ]
+
+
+def test_a_minimum_above_the_quality_weight_is_an_error_on_its_field(personas, as_user):
+    response = as_user(personas["procurement"]).post(URL, worked(quality_minimum="50"))
+
+    form = response.context["model_form"]
+    assert form.errors["quality_minimum"] == [
+        "The minimum quality score (50) is more than the quality questions' weights (45): no "
+        "bid could meet it."
+    ]
+    assert response.context["result"] is None
+
+
+def test_applying_a_template_keeps_the_question_minimums(personas, as_user):
+    data = model_data(
+        template="strategic_50_50",
+        action="template",
+        criteria="Method, 20, minimum 2\nStaffing, 10, 5, minimum 3",
+        benefit_weight="10",
+    )
+
+    form = as_user(personas["outsider"]).post(URL, data).context["model_form"]
+
+    assert form.data["criteria"] == "Method, 27, minimum 2\nStaffing, 13, 5, minimum 3"
