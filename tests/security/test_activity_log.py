@@ -286,3 +286,56 @@ def test_in_the_demo_no_member_reads_what_their_roles_may_not_see():
                         assert own, (partnership.title, user.email, sorted(held), row["action"])
                 checked += 1
     assert checked > 1000
+
+
+# --- Every audience, every role -------------------------------------------------------------------
+
+COST_VIEWERS = ALL - {"service_user"}
+ONE_CODE_PER_AUDIENCE = {
+    # code: the roles that see someone else's event of it
+    "governance.meeting.scheduled": ALL,  # everyone in the partnership
+    "costing.cost.added": COST_VIEWERS,  # money: not service users
+    "tendering.bidder.registered": OFFICERS,
+    "bidding.score.moderated": PROCUREMENT,
+    "governance.calendar_feed.reset": frozenset(),  # only the person concerned
+    "core.statutory_rule.updated": frozenset(),  # site-wide: never in a partnership's log
+}
+
+
+@pytest.mark.django_db
+def test_each_audience_reaches_exactly_its_roles(partnership, personas):
+    assert {sensitivity.of(code).audience for code in ONE_CODE_PER_AUDIENCE} == set(
+        sensitivity.Audience
+    )
+    with transaction.atomic():
+        for code in ONE_CODE_PER_AUDIENCE:
+            audit.log(actor=None, action=code, obj=partnership, partnership=partnership)
+    for persona in sorted(ALL):
+        rows = api_as(personas[persona]).get(
+            f"/partnerships/{partnership.pk}/activity", {"limit": 100}
+        )
+        seen = {row["action"] for row in rows.json()["items"]}
+        expected = {code for code, roles in ONE_CODE_PER_AUDIENCE.items() if persona in roles}
+        assert seen == expected, persona
+
+
+@pytest.mark.django_db
+def test_the_person_concerned_sees_their_own_event_whatever_its_audience(partnership, personas):
+    evaluator = personas["evaluator"]
+    with transaction.atomic():
+        audit.log(
+            actor=None,
+            action="bidding.conflict.decided",
+            obj=partnership,
+            partnership=partnership,
+            data={"person_id": evaluator.pk},
+        )
+        audit.log(actor=evaluator, action="governance.calendar_feed.reset", partnership=partnership)
+    for persona, expected in [
+        ("evaluator", {"bidding.conflict.decided", "governance.calendar_feed.reset"}),
+        ("procurement", {"bidding.conflict.decided"}),
+        ("commissioner", set()),
+        ("se_partner", set()),
+    ]:
+        rows = api_as(personas[persona]).get(f"/partnerships/{partnership.pk}/activity")
+        assert {row["action"] for row in rows.json()["items"]} == expected, persona
