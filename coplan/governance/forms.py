@@ -121,6 +121,18 @@ class BodyForm(ModelForm):
         """Uniqueness is a business rule checked by the domain function."""
 
 
+def voting_field():
+    """The "Voting member?" question: a required yes or no, with no answer chosen for you."""
+    return forms.TypedChoiceField(
+        label="Voting member?",
+        help_text="A voting member counts towards the quorum and votes on decisions.",
+        widget=forms.RadioSelect,
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda v: v == "yes",
+        error_messages={"required": "Say whether this is a voting member"},
+    )
+
+
 class BodyMemberForm(Form):
     membership = forms.ModelChoiceField(
         queryset=Membership.objects.none(),
@@ -132,9 +144,7 @@ class BodyMemberForm(Form):
     role_in_body = forms.ChoiceField(
         choices=BodyRole.choices, initial=BodyRole.MEMBER, label="Role on the body"
     )
-    is_voting = forms.BooleanField(
-        required=False, initial=True, label="Voting member (counts towards the quorum)"
-    )
+    is_voting = voting_field()
 
     def __init__(self, *args, body: Body, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,6 +157,20 @@ class BodyMemberForm(Form):
             .order_by("user__full_name", "role")
         )
         field.label_from_instance = _person_label
+
+
+class SeatForm(Form):
+    """Change a current seat: its role on the body and whether it votes."""
+
+    role_in_body = forms.ChoiceField(choices=BodyRole.choices, label="Role on the body")
+    is_voting = voting_field()
+
+    def __init__(self, *args, seat, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {"role_in_body": seat.role_in_body, "is_voting": "yes" if seat.is_voting else "no"},
+        )
+        super().__init__(*args, **kwargs)
 
 
 # --- meetings ----------------------------------------------------------------------------------

@@ -111,7 +111,11 @@ class BodyMember(models.Model):
     role_in_body = models.CharField(
         max_length=12, choices=BodyRole.choices, default=BodyRole.MEMBER
     )
-    is_voting = models.BooleanField(default=True)
+    is_voting = models.BooleanField(
+        "voting member",
+        help_text="Counts towards the quorum and votes on decisions. Chosen when the seat is "
+        "given, never assumed.",
+    )
     joined_on = models.DateField(default=timezone.localdate)
     left_on = models.DateField(null=True, blank=True)
 
@@ -299,7 +303,11 @@ class Attendance(models.Model):
     role_in_body = models.CharField(
         max_length=12, choices=BodyRole.choices, default=BodyRole.MEMBER
     )
-    is_voting = models.BooleanField(default=True)
+    is_voting = models.BooleanField(
+        "voting at this meeting",
+        help_text="The seat's voting status as it was at the meeting: quorum and the minutes "
+        "count this, so editing the seat later never changes a past meeting.",
+    )
     status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
 
     class Meta:

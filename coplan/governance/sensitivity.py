@@ -14,6 +14,7 @@ declare(
         "governance.body.updated",
         "governance.body.member_added",
         "governance.body.member_removed",
+        "governance.body.member_updated",
         "governance.body.terms_agreed",
         "governance.decision.recorded",
         "governance.declaration.recorded",

@@ -11,6 +11,11 @@ urlpatterns = [
     path("bodies/<int:body_pk>/", views.body, name="body"),
     path("bodies/<int:body_pk>/edit/", views.body_edit, name="body.edit"),
     path(
+        "bodies/<int:body_pk>/members/<int:seat_pk>/edit/",
+        views.body_member_edit,
+        name="body.member.edit",
+    ),
+    path(
         "bodies/<int:body_pk>/members/<int:seat_pk>/remove/",
         views.body_member_remove,
         name="body.member.remove",

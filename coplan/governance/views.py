@@ -31,6 +31,7 @@ from .forms import (
     MeetingForm,
     MinutesForm,
     PaperForm,
+    SeatForm,
     people_of,
 )
 from .models import Body, BodyMember, Meeting, Paper
@@ -228,6 +229,28 @@ def body_edit(request, pk, body_pk):
         request,
         "governance/body_form.html",
         _ctx(body.partnership, request.user, form=form, body=body),
+    )
+
+
+@login_required
+def body_member_edit(request, pk, body_pk, seat_pk):
+    body = _body(request, pk, body_pk, "governance.change_body")
+    seat = get_object_or_404(
+        BodyMember.objects.select_related("user"), pk=seat_pk, body=body, left_on__isnull=True
+    )
+    form = SeatForm(request.POST or None, seat=seat)
+    if request.method == "POST" and form.is_valid():
+        changed = _attempt(
+            form,
+            lambda: domain.update_body_member(seat=seat, actor=request.user, **form.cleaned_data),
+        )
+        if changed is not None:
+            messages.success(request, f"Seat of {seat.user} saved.")
+            return redirect(body)
+    return render(
+        request,
+        "governance/seat_form.html",
+        _ctx(body.partnership, request.user, form=form, body=body, seat=seat),
     )
 
 

@@ -105,7 +105,7 @@ def test_every_link_the_declaration_gate_would_flag_warns_at_assignment(
     committee = Body.objects.create(
         partnership=tender.partnership, kind=BodyKind.DESIGN_COMMITTEE, name="Design committee"
     )
-    BodyMember.objects.create(body=committee, user=person)
+    BodyMember.objects.create(body=committee, user=person, is_voting=True)
     Interest.objects.create(
         user=person,
         kind=InterestKind.FINANCIAL,

@@ -229,6 +229,23 @@ def body_page(page, live_server):
     return "Steering group"
 
 
+def body_member_errors(page, live_server):
+    world = build_world()
+    login(page, live_server, world.facilitator)
+    page.goto(gov(world, f"bodies/{world.steering.pk}/"))
+    submit(page, "Add to the Steering group")
+    error_summary_shown(page)
+    return "Steering group"
+
+
+def seat_edit(page, live_server):
+    world = build_world()
+    seat = world.steering.members.get(user=world.steering_member)
+    login(page, live_server, world.commissioner)
+    page.goto(gov(world, f"bodies/{world.steering.pk}/members/{seat.pk}/edit/"))
+    return "Edit the seat of Sol Work"
+
+
 def body_new(page, live_server):
     world = build_world()
     login(page, live_server, world.facilitator)
@@ -450,6 +467,8 @@ SCENARIOS = [
     overview,
     overview_observer_mobile,
     body_page,
+    body_member_errors,
+    seat_edit,
     body_new,
     body_new_errors,
     body_edit,

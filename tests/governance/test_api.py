@@ -85,6 +85,15 @@ def test_seats_are_added_from_partnership_memberships(gov, api):
     assert gov.steering.members.get(pk=seat["id"]).left_on is not None
 
 
+def test_a_seat_added_through_the_api_must_say_whether_it_votes(gov, api):
+    membership = Membership.objects.get(partnership=gov.partnership, user=gov.people["evaluator"])
+    response = api("commissioner").post(
+        f"{base(gov)}/bodies/{gov.steering.pk}/members", {"membership_id": membership.pk}
+    )
+    assert_problem(response, 422, INVALID)
+    assert not gov.steering.members.filter(user=gov.people["evaluator"]).exists()
+
+
 def test_terms_changed_by_patch(gov, api):
     response = api("commissioner").patch(
         f"{base(gov)}/bodies/{gov.steering.pk}", {"quorum": 3, "decision_rule": "two_thirds"}

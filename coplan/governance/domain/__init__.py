@@ -9,7 +9,14 @@ from .actions import (
     send_reminders,
     update_action,
 )
-from .bodies import add_body_member, create_body, remove_body_member, seats_on, update_terms
+from .bodies import (
+    add_body_member,
+    create_body,
+    remove_body_member,
+    seats_on,
+    update_body_member,
+    update_terms,
+)
 from .calendar import calendar_feed, find_feed, reset_calendar_feed
 from .decisions import carried, eligible_voters, record_decision, resolve_subject
 from .interests import declare_interest, end_interest, review_interests
@@ -60,6 +67,7 @@ __all__ = [
     "send_invitations",
     "send_reminders",
     "update_action",
+    "update_body_member",
     "update_meeting",
     "update_terms",
 ]

@@ -9,7 +9,7 @@ from coplan.core.errors import DomainError
 from coplan.partnerships.models import Membership
 
 from ..enums import BodyKind, BodyRole
-from ..models import Body, BodyMember
+from ..models import Attendance, Body, BodyMember
 
 TERMS_FIELDS = ("name", "purpose", "terms_of_reference", "quorum", "decision_rule")
 AGREED_TERMS = ("terms_of_reference", "quorum", "decision_rule")
@@ -122,12 +122,17 @@ def add_body_member(
     body,
     actor,
     membership: Membership,
+    is_voting: bool,
     role_in_body=BodyRole.MEMBER,
-    is_voting: bool = True,
     organisation=None,
     joined_on=None,
 ) -> BodyMember:
-    """Give a partnership member a seat on the body, showing the department they represent."""
+    """Give a partnership member a seat on the body, showing the department they represent.
+    Whether the seat votes is always chosen (``is_voting``): it decides the quorum."""
+    if is_voting is None:
+        raise DomainError(
+            "Say whether this is a voting member.", code="voting_not_chosen", field="is_voting"
+        )
     if membership.partnership_id != body.partnership_id:
         raise DomainError(
             "Only members of this partnership can sit on its bodies.",
@@ -174,6 +179,73 @@ def add_body_member(
             },
         )
     return seat
+
+
+SEAT_FIELDS = ("role_in_body", "is_voting")
+
+
+def update_body_member(*, seat: BodyMember, actor, **values) -> dict:
+    """Change a current seat: its role on the body or whether it votes. Attendance already
+    recorded for meetings that have started keeps the voting status the seat had then, so past
+    quorums and minutes never change; rows for meetings still to come follow the seat."""
+    with transaction.atomic():
+        locked = (
+            BodyMember.objects.select_for_update()
+            .select_related("body__partnership", "user")
+            .get(pk=seat.pk)
+        )
+        if locked.left_on is not None:
+            raise DomainError(
+                f"{locked.user} has left the {locked.body.name}: their seat cannot change.",
+                code="already_left",
+            )
+        before = {f: getattr(locked, f) for f in SEAT_FIELDS}
+        for name, value in values.items():
+            if name not in SEAT_FIELDS:
+                raise DomainError(
+                    f"{name} cannot be changed here.", code="not_editable", field=name
+                )
+            if name == "role_in_body":
+                value = BodyRole(value).value
+            setattr(locked, name, value)
+        changed = {
+            f: [before[f], getattr(locked, f)]
+            for f in SEAT_FIELDS
+            if before[f] != getattr(locked, f)
+        }
+        if not changed:
+            return {}
+        if (
+            "role_in_body" in changed
+            and locked.role_in_body == BodyRole.CHAIR
+            and locked.body.members.filter(role_in_body=BodyRole.CHAIR, left_on__isnull=True)
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
+            raise DomainError(
+                f"The {locked.body.name} already has a chair: change their seat first.",
+                code="chair_exists",
+                field="role_in_body",
+            )
+        locked.save(update_fields=list(changed))
+        Attendance.objects.filter(
+            meeting__body=locked.body_id,
+            meeting__starts_at__gt=timezone.now(),
+            user=locked.user_id,
+        ).update(role_in_body=locked.role_in_body, is_voting=locked.is_voting)
+        audit.log(
+            actor=actor,
+            action="governance.body.member_updated",
+            obj=locked.body,
+            partnership=locked.body.partnership,
+            data={
+                "user": locked.user.email,
+                "changed": changed,
+            },
+        )
+    for name in changed:
+        setattr(seat, name, getattr(locked, name))
+    return changed
 
 
 def remove_body_member(*, seat: BodyMember, actor, left_on=None) -> BodyMember:
