@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "coplan.demo",
 ]
 
+NINJA_PAGINATION_MAX_LIMIT = 1000
+
 MIDDLEWARE = [
     "coplan.ops.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",

@@ -1,6 +1,9 @@
 """Errors as RFC 9457 problem bodies (``application/problem+json``)."""
 
+import re
+
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import Http404
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -78,9 +81,36 @@ def install(api):
         response["WWW-Authenticate"] = "Bearer"
         return response
 
+    @api.exception_handler(IntegrityError)
+    def null_refused(request, exc):
+        """A safety net for a PATCH body that lets ``null`` through to a column that cannot
+        hold it (request schemas should refuse it first: ``coplan.api.schemas.PatchSchema``)."""
+        field = _not_null_column(exc)
+        if field is None:
+            raise exc
+        return problem(
+            api,
+            request,
+            422,
+            "Invalid request",
+            f"Check these fields: {field}.",
+            errors=[{"field": field, "message": "This field cannot be null.", "code": "null"}],
+        )
+
     @api.exception_handler(HttpError)
     def http_error(request, exc):
         return problem(api, request, exc.status_code, str(exc))
+
+
+NOT_NULL = re.compile(
+    r"NOT NULL constraint failed: \w+\.(\w+)"  # SQLite
+    r'|null value in column "(\w+)"'  # PostgreSQL
+)
+
+
+def _not_null_column(exc) -> str | None:
+    match = NOT_NULL.search(str(exc))
+    return (match.group(1) or match.group(2)) if match else None
 
 
 def install_model_validation(api):

@@ -337,7 +337,7 @@ class RecruitmentOut(Schema):
     retention_52_percent: str | None
 
 
-class CommitmentOut(Schema):
+class BenefitsCommitmentOut(Schema):
     id: int
     description: str
     unit: str
@@ -356,7 +356,7 @@ class CommitmentOut(Schema):
     social_value: str | None
 
 
-class ContractOut(Schema):
+class BenefitsContractOut(Schema):
     id: int
     supplier: str
     tender: str
@@ -364,7 +364,7 @@ class ContractOut(Schema):
     starts_on: dt.date
     ends_on: dt.date
     as_of: dt.date
-    commitments: list[CommitmentOut]
+    commitments: list[BenefitsCommitmentOut]
     social_value_total: str
 
 
@@ -417,18 +417,18 @@ def _contract_out(contract) -> dict:
     }
 
 
-@router.get(f"{BASE}/contracts", response=list[ContractOut])
+@router.get(f"{BASE}/contracts", response=list[BenefitsContractOut])
 def list_contracts(request, pk: int):
     partnership = get_for(request.user, pk, "benefits.view_returns")
     return [_contract_out(c) for c in queries.contracts_of(partnership)]
 
 
-@router.get(f"{BASE}/contracts/{{int:contract_id}}", response=ContractOut)
+@router.get(f"{BASE}/contracts/{{int:contract_id}}", response=BenefitsContractOut)
 def get_contract(request, pk: int, contract_id: int):
     return _contract_out(_contract(request, pk, contract_id))
 
 
-class EvidenceOut(Schema):
+class BenefitsEvidenceOut(Schema):
     id: int
     name: str
     size: int
@@ -445,7 +445,7 @@ class LineOut(Schema):
     in_post_52: int | None
     status: str
     query: str
-    evidence: list[EvidenceOut]
+    evidence: list[BenefitsEvidenceOut]
 
     @staticmethod
     def resolve_actual(obj):
@@ -558,7 +558,7 @@ def record_retention(request, pk: int, line_id: int, payload: RetentionIn):
     return domain.record_retention(line=line, actor=request.user, **payload.dict())
 
 
-@router.post(f"{BASE}/lines/{{int:line_id}}/evidence", response={201: EvidenceOut})
+@router.post(f"{BASE}/lines/{{int:line_id}}/evidence", response={201: BenefitsEvidenceOut})
 def add_evidence(request, pk: int, line_id: int, file: File[UploadedFile]):
     line = _line(request, pk, line_id, "benefits.submit_returns")
     return Status(201, domain.add_evidence(line=line, actor=request.user, upload=file))

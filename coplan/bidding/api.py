@@ -31,13 +31,13 @@ router = Router(tags=["bidding"])
 BASE = "/partnerships/{int:pk}/bids/{int:tender_pk}"
 
 
-class DocumentOut(Schema):
+class BiddingDocumentOut(Schema):
     position: int
     size: int
     sha256: str
 
 
-class BidOut(Schema):
+class BiddingBidOut(Schema):
     uuid: uuid.UUID
     receipt_number: str
     bidder: str
@@ -46,7 +46,7 @@ class BidOut(Schema):
     status: BidStatus
     submitted_at: dt.datetime
     digest: str
-    documents: list[DocumentOut]
+    documents: list[BiddingDocumentOut]
 
     @staticmethod
     def resolve_bidder(obj):
@@ -66,7 +66,7 @@ class DocumentIn(Schema):
     content_base64: str
 
 
-class BidIn(Schema):
+class BiddingBidIn(Schema):
     price: str | None = None
     prices: dict[str, str] | None = None
     quality: dict[str, str] = {}
@@ -93,7 +93,7 @@ class OpenedDocumentOut(Schema):
 
 
 class BidContentOut(Schema):
-    bid: BidOut
+    bid: BiddingBidOut
     verified: bool
     problems: list[str]
     content: dict
@@ -111,7 +111,7 @@ class ReceiptOut(Schema):
         'canonical bid with it as "salt". Only on the bidder\'s own receipt; null for bids '
         "sealed before salts."
     )
-    documents: list[DocumentOut]
+    documents: list[BiddingDocumentOut]
     text: str
 
 
@@ -129,7 +129,16 @@ def _officer(request, pk, tender_pk, perm="bidding.view_bids") -> Tender:
     return tender
 
 
+def _is_id(value) -> bool:
+    try:
+        return 0 < int(value) < 2**63
+    except (TypeError, ValueError):
+        return False
+
+
 def _bidder(request, pk, tender_pk):
+    if not all(_is_id(v) for v in (pk, tender_pk)):  # beyond any database id: none such
+        raise Http404("No such tender")
     tender = Tender.objects.filter(
         partnership_id=pk, pk=tender_pk, published_at__isnull=False
     ).first()
@@ -150,7 +159,7 @@ def _own(request, pk, tender_pk, bid_uuid) -> Bid:
     )
 
 
-@router.get(BASE, response=list[BidOut])
+@router.get(BASE, response=list[BiddingBidOut])
 def list_bids(request, pk: int, tender_pk: int):
     """Every bid received: bidder, exact time, status and digests (no content)."""
     return list(queries.bids_of(_officer(request, pk, tender_pk)))
@@ -207,14 +216,14 @@ def read_bid(request, pk: int, tender_pk: int, bid_uuid: uuid.UUID):
     }
 
 
-@router.get(f"{BASE}/mine", response=list[BidOut])
+@router.get(f"{BASE}/mine", response=list[BiddingBidOut])
 def my_bids(request, pk: int, tender_pk: int):
     tender, registration = _bidder(request, pk, tender_pk)
     return list(queries.bids_of(tender).filter(organisation=registration.organisation))
 
 
 @router.post(f"{BASE}/mine", response={201: ReceiptOut})
-def submit_bid(request, pk: int, tender_pk: int, payload: BidIn):
+def submit_bid(request, pk: int, tender_pk: int, payload: BiddingBidIn):
     """Seal and submit a bid (a later one replaces the earlier); returns the receipt."""
     _, registration = _bidder(request, pk, tender_pk)
     documents = []
@@ -322,7 +331,7 @@ def check_receipt(request, pk: int, tender_pk: int, bid_uuid: uuid.UUID, payload
     }
 
 
-@router.post(f"{BASE}/mine/{{uuid:bid_uuid}}/withdrawal", response=BidOut)
+@router.post(f"{BASE}/mine/{{uuid:bid_uuid}}/withdrawal", response=BiddingBidOut)
 def withdraw(request, pk: int, tender_pk: int, bid_uuid: uuid.UUID):
     bid = _own(request, pk, tender_pk, bid_uuid)
     return domain.withdraw_bid(bid=bid, actor=request.user)
@@ -365,12 +374,12 @@ class ShortfallIn(Schema):
     reason: str
 
 
-class DeclarationIn(Schema):
+class BiddingDeclarationIn(Schema):
     kind: Conflict
     details: str = ""
 
 
-class DeclarationOut(Schema):
+class BiddingDeclarationOut(Schema):
     id: int
     evaluator: str
     kind: Conflict
@@ -385,27 +394,27 @@ class DeclarationOut(Schema):
         return str(obj.evaluator)
 
 
-class DecisionIn(Schema):
+class BiddingDecisionIn(Schema):
     decision: ConflictDecision
     mitigation: str = ""
     reason: str = ""
 
 
-class ScoreIn(Schema):
+class BiddingScoreIn(Schema):
     bid: uuid.UUID
     criterion_id: int
     score: int
     rationale: str
 
 
-class ScoreOut(Schema):
+class BiddingScoreOut(Schema):
     bid: uuid.UUID
     criterion: str
     score: int
     rationale: str
 
 
-class ModerateIn(ScoreIn):
+class ModerateIn(BiddingScoreIn):
     difference_reason: str = ""
 
 
@@ -470,7 +479,7 @@ class AwardIn(Schema):
     kpi_ids: list[int] = []
 
 
-class CommitmentOut(Schema):
+class BiddingCommitmentOut(Schema):
     id: int
     description: str
     unit: str
@@ -478,7 +487,7 @@ class CommitmentOut(Schema):
     source: str
 
 
-class ContractOut(Schema):
+class BiddingContractOut(Schema):
     id: int
     supplier: str
     value: str
@@ -486,7 +495,7 @@ class ContractOut(Schema):
     ends_on: dt.date
     standstill_ends_at: dt.datetime | None
     concluded_at: dt.datetime | None
-    commitments: list[CommitmentOut]
+    commitments: list[BiddingCommitmentOut]
     kpi_ids: list[int]
 
     @staticmethod
@@ -522,7 +531,7 @@ class AwardOut(Schema):
     standstill_days: int
     standstill_ends_at: dt.datetime
     notice: str
-    contract: ContractOut | None
+    contract: BiddingContractOut | None
 
     @staticmethod
     def resolve_winner(obj):
@@ -609,14 +618,14 @@ def record_shortfall(request, pk: int, tender_pk: int, payload: ShortfallIn):
     return Status(201, {"id": row.pk})
 
 
-@router.get(f"{EV}/declarations", response=list[DeclarationOut])
+@router.get(f"{EV}/declarations", response=list[BiddingDeclarationOut])
 def list_declarations(request, pk: int, tender_pk: int):
     tender = _officer(request, pk, tender_pk, "bidding.view_evaluation")
     return list(tender.conflict_declarations.select_related("evaluator"))
 
 
-@router.post(f"{EV}/declaration", response={201: DeclarationOut})
-def declare(request, pk: int, tender_pk: int, payload: DeclarationIn):
+@router.post(f"{EV}/declaration", response={201: BiddingDeclarationOut})
+def declare(request, pk: int, tender_pk: int, payload: BiddingDeclarationIn):
     """The evaluator's own declaration (flags are pre-filled by Coplan)."""
     tender = _officer(request, pk, tender_pk, "bidding.evaluate")
     return Status(
@@ -663,7 +672,7 @@ class WorkspaceSectionOut(Schema):
 
 
 class WorkspaceOut(Schema):
-    declaration: DeclarationOut | None
+    declaration: BiddingDeclarationOut | None
     flags: list[str]
     sealed: bool
     sections: list[WorkspaceSectionOut]
@@ -748,8 +757,8 @@ def list_scores(request, pk: int, tender_pk: int):
     return rows
 
 
-@router.post(f"{EV}/declarations/{{int:declaration_id}}/decision", response=DeclarationOut)
-def decide(request, pk: int, tender_pk: int, declaration_id: int, payload: DecisionIn):
+@router.post(f"{EV}/declarations/{{int:declaration_id}}/decision", response=BiddingDeclarationOut)
+def decide(request, pk: int, tender_pk: int, declaration_id: int, payload: BiddingDecisionIn):
     tender = _officer(request, pk, tender_pk, "bidding.manage_evaluation")
     declaration = get_object_or_404(tender.conflict_declarations, pk=declaration_id)
     return domain.decide_conflict(
@@ -761,8 +770,8 @@ def decide(request, pk: int, tender_pk: int, declaration_id: int, payload: Decis
     )
 
 
-@router.post(f"{EV}/scores", response={201: ScoreOut})
-def submit_score(request, pk: int, tender_pk: int, payload: ScoreIn):
+@router.post(f"{EV}/scores", response={201: BiddingScoreOut})
+def submit_score(request, pk: int, tender_pk: int, payload: BiddingScoreIn):
     tender = _officer(request, pk, tender_pk, "bidding.evaluate")
     _opened_or_404(tender)
     criterion = _criterion(tender, payload.criterion_id)
@@ -784,7 +793,7 @@ def submit_score(request, pk: int, tender_pk: int, payload: ScoreIn):
     )
 
 
-@router.post(f"{EV}/moderation", response={201: ScoreOut})
+@router.post(f"{EV}/moderation", response={201: BiddingScoreOut})
 def moderate(request, pk: int, tender_pk: int, payload: ModerateIn):
     tender = _officer(request, pk, tender_pk, "bidding.manage_evaluation")
     _opened_or_404(tender)
@@ -929,7 +938,7 @@ def letter(request, pk: int, tender_pk: int, bid_uuid: uuid.UUID):
     return response
 
 
-@router.post(f"{BASE}/award/contract/conclusion", response=ContractOut)
+@router.post(f"{BASE}/award/contract/conclusion", response=BiddingContractOut)
 def conclude(request, pk: int, tender_pk: int):
     tender = _officer(request, pk, tender_pk, "bidding.award")
     contract = get_object_or_404(tender.contracts, concluded_at__isnull=True)

@@ -54,7 +54,16 @@ def _officer_tender(request, pk, tender_pk, perm="bidding.view_bids"):
     return partnership, tender
 
 
+def _is_id(value) -> bool:
+    try:
+        return 0 < int(value) < 2**63
+    except (TypeError, ValueError):
+        return False
+
+
 def _bidder_tender(request, pk, tender_pk):
+    if not all(_is_id(v) for v in (pk, tender_pk)):  # beyond any database id: none such
+        raise Http404("No such tender")
     tender = (
         Tender.objects.select_related("partnership")
         .filter(partnership_id=pk, pk=tender_pk, published_at__isnull=False)

@@ -11,12 +11,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from coplan.api.schemas import PatchSchema
 from coplan.core.errors import DomainError
 from coplan.partnerships.queries import get_for
 
 from . import domain, queries
 from .enums import AgreementStatus, LegalModel
-from .models import Capability, ConsortiumMember, ConsortiumService
+from .models import Agreement, Capability, Consortium, ConsortiumMember, ConsortiumService
 
 router = Router(tags=["consortium"])
 BASE = "/partnerships/{int:pk}/consortium"
@@ -28,21 +29,21 @@ def _money(value) -> str | None:
     return None if value is None else str(pennies(value))
 
 
-class OrganisationRef(Schema):
+class ConsortiumOrganisationRef(Schema):
     id: int
     name: str
 
 
-class PersonRef(Schema):
+class ConsortiumPersonRef(Schema):
     id: int
     full_name: str
 
 
-class MemberOut(Schema):
+class ConsortiumMemberOut(Schema):
     id: int
-    organisation: OrganisationRef
+    organisation: ConsortiumOrganisationRef
     role: str
-    signatory: PersonRef | None
+    signatory: ConsortiumPersonRef | None
     joined_on: dt.date
     is_lead: bool = False
 
@@ -51,7 +52,7 @@ class MemberOut(Schema):
         return obj.consortium.lead_id == obj.organisation_id
 
 
-class ServiceOut(Schema):
+class ConsortiumServiceOut(Schema):
     id: int
     name: str
     description: str
@@ -62,12 +63,12 @@ class ConsortiumOut(Schema):
     name: str
     legal_model: LegalModel
     legal_model_label: str
-    lead: OrganisationRef | None
+    lead: ConsortiumOrganisationRef | None
     formed_on: dt.date | None
     notes: str
     agreement_status: AgreementStatus
-    members: list[MemberOut]
-    services: list[ServiceOut]
+    members: list[ConsortiumMemberOut]
+    services: list[ConsortiumServiceOut]
     voided_signatures: int = 0
 
     @staticmethod
@@ -100,7 +101,9 @@ class ConsortiumIn(Schema):
     notes: str = ""
 
 
-class ConsortiumPatch(Schema):
+class ConsortiumPatch(PatchSchema):
+    django_model = Consortium
+
     name: str | None = None
     legal_model: LegalModel | None = None
     lead_id: int | None = None
@@ -108,18 +111,20 @@ class ConsortiumPatch(Schema):
     notes: str | None = None
 
 
-class MemberIn(Schema):
+class ConsortiumMemberIn(Schema):
     organisation_id: int
     role: str = ""
     signatory_id: int | None = None
 
 
-class MemberPatch(Schema):
+class MemberPatch(PatchSchema):
+    django_model = ConsortiumMember
+
     role: str = ""
     signatory_id: int | None = None
 
 
-class ServiceIn(Schema):
+class ConsortiumServiceIn(Schema):
     name: str
     description: str = ""
 
@@ -166,20 +171,20 @@ class SplitOut(Schema):
     voided_signatures: int = 0
 
 
-class ShareIn(Schema):
+class ConsortiumShareIn(Schema):
     member_id: int
     work_percent: Decimal = Field(ge=0, le=100, decimal_places=2)
     revenue_percent: Decimal = Field(ge=0, le=100, decimal_places=2)
 
 
 class SplitIn(Schema):
-    shares: list[ShareIn]
+    shares: list[ConsortiumShareIn]
 
 
 class SignatureOut(Schema):
     member_id: int | None
     organisation: str
-    signed_by: PersonRef
+    signed_by: ConsortiumPersonRef
     signed_at: dt.datetime
     revision: int
     voided_at: dt.datetime | None
@@ -213,7 +218,9 @@ class AgreementOut(Schema):
         return getattr(obj, "voided_signatures", 0)
 
 
-class AgreementPatch(Schema):
+class AgreementPatch(PatchSchema):
+    django_model = Agreement
+
     heads_of_terms: str | None = None
     governance: str | None = None
     liability: str | None = None
@@ -342,13 +349,13 @@ def update_consortium(request, pk: int, payload: ConsortiumPatch):
     return result
 
 
-@router.get(f"{BASE}/members", response=list[MemberOut])
+@router.get(f"{BASE}/members", response=list[ConsortiumMemberOut])
 def list_members(request, pk: int):
     return list(queries.members_of(_consortium(_partnership(request, pk))))
 
 
-@router.post(f"{BASE}/members", response={201: MemberOut})
-def add_member(request, pk: int, payload: MemberIn):
+@router.post(f"{BASE}/members", response={201: ConsortiumMemberOut})
+def add_member(request, pk: int, payload: ConsortiumMemberIn):
     partnership = _partnership(request, pk, "consortium.manage_consortium")
     consortium = _consortium(partnership)
     organisation = _enterprise(partnership, payload.organisation_id, "organisation_id")
@@ -362,7 +369,7 @@ def add_member(request, pk: int, payload: MemberIn):
     return Status(201, member)
 
 
-@router.patch(f"{BASE}/members/{{int:member_id}}", response=MemberOut)
+@router.patch(f"{BASE}/members/{{int:member_id}}", response=ConsortiumMemberOut)
 def update_member(request, pk: int, member_id: int, payload: MemberPatch):
     partnership = _partnership(request, pk, "consortium.manage_consortium")
     consortium = _consortium(partnership)
@@ -384,13 +391,13 @@ def remove_member(request, pk: int, member_id: int):
     return Status(204, None)
 
 
-@router.get(f"{BASE}/services", response=list[ServiceOut])
+@router.get(f"{BASE}/services", response=list[ConsortiumServiceOut])
 def list_services(request, pk: int):
     return list(_consortium(_partnership(request, pk)).services.all())
 
 
-@router.post(f"{BASE}/services", response={201: ServiceOut})
-def add_service(request, pk: int, payload: ServiceIn):
+@router.post(f"{BASE}/services", response={201: ConsortiumServiceOut})
+def add_service(request, pk: int, payload: ConsortiumServiceIn):
     partnership = _partnership(request, pk, "consortium.manage_consortium")
     service = domain.add_service(
         consortium=_consortium(partnership), actor=request.user, **payload.dict()

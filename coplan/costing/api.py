@@ -104,7 +104,7 @@ class UnallocatedOut(Schema):
     amount: str
 
 
-class WarningOut(Schema):
+class CostingWarningOut(Schema):
     code: str
     message: str
 
@@ -117,7 +117,7 @@ class FullCostOut(Schema):
     unit_cost: str
     price: str
     overhead_recovery_rate: str | None
-    warnings: list[WarningOut]
+    warnings: list[CostingWarningOut]
 
 
 def _result_out(result: calc.Result) -> dict:
@@ -190,7 +190,7 @@ def full_cost(request, payload: FullCostIn):
 # --- cost models -----------------------------------------------------------------------------
 
 
-class OrganisationRef(Schema):
+class CostingOrganisationRef(Schema):
     id: int
     name: str
 
@@ -220,7 +220,7 @@ class VersionSummaryOut(Schema):
 
 class CostModelOut(Schema):
     id: int
-    organisation: OrganisationRef
+    organisation: CostingOrganisationRef
     service: str
     unit_name: str
     versions: list[VersionSummaryOut]
@@ -236,13 +236,13 @@ class CostModelIn(Schema):
     unit_name: str = "unit"
 
 
-class ActivityOut(Schema):
+class CostingActivityOut(Schema):
     id: int
     name: str
     kind: ActivityKind
 
 
-class ActivityIn(Schema):
+class CostingActivityIn(Schema):
     revision: int | None = Field(
         default=None,
         description="The version's revision you read; a save over a newer one is refused.",
@@ -346,7 +346,7 @@ class SettingsIn(Schema):
     notes: str | None = None
 
 
-class VersionOut(Schema):
+class CostingVersionOut(Schema):
     number: int
     status: VersionStatus
     period: str
@@ -357,7 +357,7 @@ class VersionOut(Schema):
     notes: str
     locked_at: dt.datetime | None
     shared_at: dt.datetime | None
-    activities: list[ActivityOut]
+    activities: list[CostingActivityOut]
     staff: list[StaffLineOut]
     direct_costs: list[DirectCostOut]
     pools: list[PoolOut]
@@ -420,7 +420,7 @@ class PoolResultOut(Schema):
     unallocated: str
 
 
-class ResultOut(FullCostOut):
+class CostingResultOut(FullCostOut):
     valid: bool
     errors: list[ErrorOut]
     denominator: str | None
@@ -496,7 +496,7 @@ def get_model(request, pk: int, model_id: int):
     return _model(request, pk, model_id)
 
 
-@router.post(f"{MODELS}/{{int:model_id}}/versions", response={201: VersionOut})
+@router.post(f"{MODELS}/{{int:model_id}}/versions", response={201: CostingVersionOut})
 def start_draft(request, pk: int, model_id: int):
     """Start the next version as a copy of the newest one."""
     model = _model(request, pk, model_id, "costing.change_costmodel")
@@ -504,12 +504,12 @@ def start_draft(request, pk: int, model_id: int):
     return Status(201, queries.full_version(version))
 
 
-@router.get(VERSION, response=VersionOut)
+@router.get(VERSION, response=CostingVersionOut)
 def get_version(request, pk: int, model_id: int, number: int):
     return _version(request, pk, model_id, number)
 
 
-@router.patch(VERSION, response=VersionOut)
+@router.patch(VERSION, response=CostingVersionOut)
 def update_version(request, pk: int, model_id: int, number: int, payload: SettingsIn):
     version = _editable(request, pk, model_id, number)
     domain.update_settings(
@@ -518,7 +518,7 @@ def update_version(request, pk: int, model_id: int, number: int, payload: Settin
     return _version(request, pk, model_id, number)
 
 
-@router.get(f"{VERSION}/result", response=ResultOut)
+@router.get(f"{VERSION}/result", response=CostingResultOut)
 def get_result(request, pk: int, model_id: int, number: int):
     """The version's figures from the calculator, with its checks; or why it does not add up."""
     version = _version(request, pk, model_id, number)
@@ -570,27 +570,27 @@ def get_result(request, pk: int, model_id: int, number: int):
     }
 
 
-@router.post(f"{VERSION}/lock", response=VersionOut)
+@router.post(f"{VERSION}/lock", response=CostingVersionOut)
 def lock(request, pk: int, model_id: int, number: int):
     version = _version(request, pk, model_id, number, "costing.lock_costmodel")
     domain.lock_version(version=version, actor=request.user)
     return _version(request, pk, model_id, number)
 
 
-class ShareIn(Schema):
+class CostingShareIn(Schema):
     shared: bool = True
 
 
-@router.post(f"{VERSION}/share", response=VersionOut)
-def share(request, pk: int, model_id: int, number: int, payload: ShareIn):
+@router.post(f"{VERSION}/share", response=CostingVersionOut)
+def share(request, pk: int, model_id: int, number: int, payload: CostingShareIn):
     """Share a locked version with the council, or stop sharing it (the enterprise only)."""
     version = _version(request, pk, model_id, number, "costing.share_costmodel")
     domain.share_version(version=version, actor=request.user, shared=payload.shared)
     return _version(request, pk, model_id, number)
 
 
-@router.post(f"{VERSION}/activities", response={201: ActivityOut})
-def add_activity(request, pk: int, model_id: int, number: int, payload: ActivityIn):
+@router.post(f"{VERSION}/activities", response={201: CostingActivityOut})
+def add_activity(request, pk: int, model_id: int, number: int, payload: CostingActivityIn):
     version = _editable(request, pk, model_id, number)
     return Status(201, domain.add_activity(version=version, actor=request.user, **payload.dict()))
 
@@ -692,7 +692,7 @@ def remove_pool(
     return Status(204, None)
 
 
-@router.put(f"{VERSION}/drivers", response=VersionOut)
+@router.put(f"{VERSION}/drivers", response=CostingVersionOut)
 def set_drivers(request, pk: int, model_id: int, number: int, payload: DriverValuesIn):
     """Floor area or custom values per activity (``null`` clears a value)."""
     version = _editable(request, pk, model_id, number)
@@ -712,7 +712,7 @@ def set_drivers(request, pk: int, model_id: int, number: int, payload: DriverVal
 # --- capacity --------------------------------------------------------------------------------
 
 
-class ScoreOut(Schema):
+class CostingScoreOut(Schema):
     area: CapacityArea
     score: int
     evidence: str
@@ -720,17 +720,17 @@ class ScoreOut(Schema):
 
 class AssessmentOut(Schema):
     id: int
-    organisation: OrganisationRef
+    organisation: CostingOrganisationRef
     assessed_on: dt.date
     notes: str
-    scores: list[ScoreOut]
+    scores: list[CostingScoreOut]
 
     @staticmethod
     def resolve_scores(obj):
         return list(obj.scores.all())
 
 
-class ScoreIn(Schema):
+class CostingScoreIn(Schema):
     area: CapacityArea
     score: int = Field(ge=1, le=5)
     evidence: str = ""
@@ -739,13 +739,13 @@ class ScoreIn(Schema):
 class AssessmentIn(Schema):
     organisation_id: int
     assessed_on: dt.date
-    scores: list[ScoreIn]
+    scores: list[CostingScoreIn]
     notes: str = ""
 
 
-class ActionOut(Schema):
+class CostingActionOut(Schema):
     id: int
-    organisation: OrganisationRef
+    organisation: CostingOrganisationRef
     area: CapacityArea
     gap: str
     action: str
@@ -755,7 +755,7 @@ class ActionOut(Schema):
     completed_on: dt.date | None
 
 
-class ActionIn(Schema):
+class CostingActionIn(Schema):
     organisation_id: int
     area: CapacityArea
     gap: str
@@ -764,7 +764,7 @@ class ActionIn(Schema):
     due_on: dt.date
 
 
-class ActionPatch(Schema):
+class CostingActionPatch(Schema):
     area: CapacityArea | None = None
     gap: str | None = None
     action: str | None = None
@@ -812,7 +812,7 @@ def get_assessment(request, pk: int, assessment_id: int):
     return queries.assessment_for(partnership, assessment_id)
 
 
-@router.get(f"{BASE}/capacity/plan", response=list[ActionOut])
+@router.get(f"{BASE}/capacity/plan", response=list[CostingActionOut])
 def list_plan(request, pk: int, status: str = "", organisation_id: int | None = None):
     """The capacity-building plan; ``status=open`` for actions not done or cancelled."""
     partnership = _partnership(request, pk, "costing.view_capacity")
@@ -820,8 +820,8 @@ def list_plan(request, pk: int, status: str = "", organisation_id: int | None = 
     return list(queries.actions_for(partnership, organisation, status))
 
 
-@router.post(f"{BASE}/capacity/plan", response={201: ActionOut})
-def add_plan_action(request, pk: int, payload: ActionIn):
+@router.post(f"{BASE}/capacity/plan", response={201: CostingActionOut})
+def add_plan_action(request, pk: int, payload: CostingActionIn):
     partnership = _partnership(request, pk, "costing.add_action")
     data = payload.dict()
     data["organisation"] = _enterprise(partnership, data.pop("organisation_id"))
@@ -829,8 +829,8 @@ def add_plan_action(request, pk: int, payload: ActionIn):
     return Status(201, queries.action_for(partnership, action.pk))
 
 
-@router.patch(f"{BASE}/capacity/plan/{{int:action_id}}", response=ActionOut)
-def update_plan_action(request, pk: int, action_id: int, payload: ActionPatch):
+@router.patch(f"{BASE}/capacity/plan/{{int:action_id}}", response=CostingActionOut)
+def update_plan_action(request, pk: int, action_id: int, payload: CostingActionPatch):
     partnership = _partnership(request, pk, "costing.view_capacity")
     action = queries.action_for(partnership, action_id)
     if not request.user.has_perm("costing.change_action", action):

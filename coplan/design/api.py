@@ -14,13 +14,14 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from coplan.api.schemas import PatchSchema
 from coplan.core.errors import DomainError
 from coplan.partnerships.queries import get_for
 
 from . import domain, queries
 from .diff import compare
 from .enums import Disclosure, ItemKind, Method, Response, SectionKind, VersionStatus
-from .models import Consent, EngagementActivity, Item, Theme, UserGroup
+from .models import Consent, EngagementActivity, Item, Requirement, Theme, UserGroup
 
 router = Router(tags=["service design"])
 BASE = "/partnerships/{int:pk}/design"
@@ -29,7 +30,7 @@ BASE = "/partnerships/{int:pk}/design"
 # --- schemas ---------------------------------------------------------------------------------
 
 
-class ActivityOut(Schema):
+class DesignActivityOut(Schema):
     id: int
     title: str
     method: Method
@@ -56,7 +57,7 @@ class ActivityOut(Schema):
         return bool(obj.open_token)
 
 
-class ActivityIn(Schema):
+class DesignActivityIn(Schema):
     title: str
     method: Method
     held_on: dt.date
@@ -68,7 +69,9 @@ class ActivityIn(Schema):
     user_groups: list[str] = []
 
 
-class ActivityPatch(Schema):
+class ActivityPatch(PatchSchema):
+    django_model = EngagementActivity
+
     title: str | None = None
     method: Method | None = None
     held_on: dt.date | None = None
@@ -183,7 +186,7 @@ class ImportOut(Schema):
     status: str
 
 
-class RequirementOut(Schema):
+class DesignRequirementOut(Schema):
     id: int
     key: str
     section: SectionKind
@@ -205,7 +208,7 @@ class RequirementOut(Schema):
         return [a.pk for a in obj.activities.all()]
 
 
-class RequirementIn(Schema):
+class DesignRequirementIn(Schema):
     section: SectionKind
     text: str
     evidence: str = ""
@@ -213,7 +216,10 @@ class RequirementIn(Schema):
     activity_ids: list[int] = []
 
 
-class RequirementPatch(Schema):
+class DesignRequirementPatch(PatchSchema):
+    django_model = Requirement
+    nullable = frozenset({"revision"})
+
     section: SectionKind | None = None
     text: str | None = None
     evidence: str | None = None
@@ -231,7 +237,7 @@ class SectionOut(Schema):
     kind: SectionKind
     label: str
     intro: str
-    requirements: list[RequirementOut]
+    requirements: list[DesignRequirementOut]
 
     @staticmethod
     def resolve_label(obj):
@@ -242,7 +248,7 @@ class SectionOut(Schema):
         return list(obj.requirements.all())
 
 
-class VersionOut(Schema):
+class DesignVersionOut(Schema):
     number: int
     status: VersionStatus
     change_note: str
@@ -264,7 +270,7 @@ class VersionOut(Schema):
         return str(obj.approved_by) if obj.approved_by_id else None
 
 
-class VersionDetailOut(VersionOut):
+class VersionDetailOut(DesignVersionOut):
     sections: list[SectionOut]
 
     @staticmethod
@@ -276,7 +282,9 @@ class VersionIn(Schema):
     change_note: str = ""
 
 
-class VersionPatch(Schema):
+class VersionPatch(PatchSchema):
+    nullable = frozenset({"revision"})
+
     change_note: str | None = None
     intros: dict[SectionKind, str] | None = None
     revision: int | None = Field(
@@ -307,7 +315,7 @@ class ShapedOut(Schema):
     text: str
 
 
-class YouSaidOut(Schema):
+class DesignYouSaidOut(Schema):
     insight_id: int
     you_said: str
     user_group: str | None
@@ -322,7 +330,7 @@ class YouSaidReportOut(Schema):
     version: int | None
     version_status: VersionStatus | None
     without_response: int
-    insights: list[YouSaidOut]
+    insights: list[DesignYouSaidOut]
 
 
 class ConsentOut(Schema):
@@ -415,15 +423,15 @@ def _activity_fields(partnership, data: dict) -> dict:
 # --- activities ------------------------------------------------------------------------------
 
 
-@router.get(f"{BASE}/activities", response=list[ActivityOut])
+@router.get(f"{BASE}/activities", response=list[DesignActivityOut])
 @paginate(LimitOffsetPagination)
 def list_activities(request, pk: int, q: str = "", method: str = ""):
     """Engagement activities, newest first (internal-only ones hidden from service users)."""
     return queries.activities(_partnership(request, pk), request.user, q, method)
 
 
-@router.post(f"{BASE}/activities", response={201: ActivityOut})
-def create_activity(request, pk: int, payload: ActivityIn):
+@router.post(f"{BASE}/activities", response={201: DesignActivityOut})
+def create_activity(request, pk: int, payload: DesignActivityIn):
     partnership = _partnership(request, pk, "design.manage_engagement")
     data = _activity_fields(partnership, payload.dict())
     groups = data.pop("user_groups")
@@ -433,12 +441,12 @@ def create_activity(request, pk: int, payload: ActivityIn):
     return Status(201, activity)
 
 
-@router.get(f"{BASE}/activities/{{int:activity_id}}", response=ActivityOut)
+@router.get(f"{BASE}/activities/{{int:activity_id}}", response=DesignActivityOut)
 def get_activity(request, pk: int, activity_id: int):
     return queries.activity_for(_partnership(request, pk), request.user, activity_id)
 
 
-@router.patch(f"{BASE}/activities/{{int:activity_id}}", response=ActivityOut)
+@router.patch(f"{BASE}/activities/{{int:activity_id}}", response=DesignActivityOut)
 def update_activity(request, pk: int, activity_id: int, payload: ActivityPatch):
     partnership = _partnership(request, pk, "design.manage_engagement")
     activity = queries.activity_for(partnership, request.user, activity_id)
@@ -632,7 +640,7 @@ def _version(request, pk, number, perm="design.view_design"):
     return partnership, queries.version_for(partnership, request.user, number)
 
 
-@router.get(f"{BASE}/versions", response=list[VersionOut])
+@router.get(f"{BASE}/versions", response=list[DesignVersionOut])
 def list_versions(request, pk: int):
     return list(queries.versions(_partnership(request, pk), request.user))
 
@@ -700,7 +708,7 @@ def discard_draft(request, pk: int, number: int):
     return Status(204, None)
 
 
-@router.post(f"{BASE}/versions/{{int:number}}/approve", response=VersionOut)
+@router.post(f"{BASE}/versions/{{int:number}}/approve", response=DesignVersionOut)
 def approve(request, pk: int, number: int):
     """The commissioner approves a draft."""
     partnership, version = _version(request, pk, number, "design.approve_spec")
@@ -708,7 +716,7 @@ def approve(request, pk: int, number: int):
     return queries.version_for(partnership, request.user, number)
 
 
-@router.post(f"{BASE}/versions/{{int:number}}/freeze", response=VersionOut)
+@router.post(f"{BASE}/versions/{{int:number}}/freeze", response=DesignVersionOut)
 def freeze(request, pk: int, number: int):
     """Freeze the latest approved version: it can never change again."""
     partnership, version = _version(request, pk, number, "design.freeze_spec")
@@ -716,8 +724,8 @@ def freeze(request, pk: int, number: int):
     return queries.version_for(partnership, request.user, number)
 
 
-@router.post(f"{BASE}/versions/{{int:number}}/requirements", response={201: RequirementOut})
-def add_requirement(request, pk: int, number: int, payload: RequirementIn):
+@router.post(f"{BASE}/versions/{{int:number}}/requirements", response={201: DesignRequirementOut})
+def add_requirement(request, pk: int, number: int, payload: DesignRequirementIn):
     partnership, version = _version(request, pk, number, "design.change_spec")
     requirement = domain.add_requirement(
         version=version,
@@ -738,10 +746,10 @@ def _requirement(request, pk, number, requirement_id):
 
 @router.patch(
     f"{BASE}/versions/{{int:number}}/requirements/{{int:requirement_id}}",
-    response=RequirementOut,
+    response=DesignRequirementOut,
 )
 def update_requirement(
-    request, pk: int, number: int, requirement_id: int, payload: RequirementPatch
+    request, pk: int, number: int, requirement_id: int, payload: DesignRequirementPatch
 ):
     _, requirement = _requirement(request, pk, number, requirement_id)
     return domain.update_requirement(
@@ -751,7 +759,7 @@ def update_requirement(
 
 @router.put(
     f"{BASE}/versions/{{int:number}}/requirements/{{int:requirement_id}}/links",
-    response=RequirementOut,
+    response=DesignRequirementOut,
 )
 def set_links(request, pk: int, number: int, requirement_id: int, payload: LinksIn):
     """Replace the insights and/or activities a requirement traces to."""

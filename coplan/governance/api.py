@@ -44,12 +44,12 @@ User = get_user_model()
 # --- schemas -----------------------------------------------------------------------------------
 
 
-class Ref(Schema):
+class GovernanceRef(Schema):
     id: int
     name: str
 
 
-class PersonRef(Schema):
+class GovernancePersonRef(Schema):
     id: int
     full_name: str
     email: str
@@ -57,9 +57,9 @@ class PersonRef(Schema):
 
 class SeatOut(Schema):
     id: int
-    person: PersonRef
+    person: GovernancePersonRef
     membership_id: int | None
-    organisation: Ref | None
+    organisation: GovernanceRef | None
     role_in_body: BodyRole
     is_voting: bool
     joined_on: dt.date
@@ -110,7 +110,7 @@ class BodyPatch(Schema):
 class SeatIn(Schema):
     membership_id: int
     role_in_body: BodyRole = BodyRole.MEMBER
-    is_voting: bool = True
+    is_voting: bool
 
 
 class QuorumOut(Schema):
@@ -213,8 +213,8 @@ class AgendaItemIn(Schema):
 
 
 class AttendanceOut(Schema):
-    person: PersonRef
-    organisation: Ref | None
+    person: GovernancePersonRef
+    organisation: GovernanceRef | None
     role_in_body: BodyRole
     is_voting: bool
     status: AttendanceStatus
@@ -238,9 +238,9 @@ class AttendanceResult(Schema):
     attendance: list[AttendanceOut]
 
 
-class DeclarationOut(Schema):
+class GovernanceDeclarationOut(Schema):
     id: int
-    person: PersonRef
+    person: GovernancePersonRef
     agenda_item_id: int | None
     nature: InterestNature
     interest: str
@@ -252,7 +252,7 @@ class DeclarationOut(Schema):
         return obj.user
 
 
-class DeclarationIn(Schema):
+class GovernanceDeclarationIn(Schema):
     person_id: int
     interest: str
     nature: InterestNature = InterestNature.NON_FINANCIAL
@@ -343,7 +343,7 @@ class DecisionOut(Schema):
         return {"type": f"{ct.app_label}.{ct.model}", "id": obj.subject_id}
 
 
-class DecisionIn(Schema):
+class GovernanceDecisionIn(Schema):
     kind: DecisionKind = DecisionKind.GENERAL
     text: str = ""
     stage: Stage | None = None
@@ -354,12 +354,12 @@ class DecisionIn(Schema):
     subject_id: str | None = None
 
 
-class ActionOut(Schema):
+class GovernanceActionOut(Schema):
     id: int
     reference: str
     partnership_id: int
     description: str
-    owner: PersonRef
+    owner: GovernancePersonRef
     due_on: dt.date
     status: ActionStatus
     overdue: bool
@@ -374,7 +374,7 @@ class ActionOut(Schema):
         return obj.is_overdue
 
 
-class ActionIn(Schema):
+class GovernanceActionIn(Schema):
     description: str
     owner_id: int
     due_on: dt.date
@@ -382,7 +382,7 @@ class ActionIn(Schema):
     decision_id: int | None = None
 
 
-class ActionPatch(Schema):
+class GovernanceActionPatch(Schema):
     status: ActionStatus | None = None
     due_on: dt.date | None = None
     owner_id: int | None = None
@@ -651,7 +651,7 @@ def record_attendance(request, pk: int, meeting_id: int, payload: AttendanceIn):
 
 @router.get(
     "/partnerships/{int:pk}/meetings/{int:meeting_id}/declarations",
-    response=list[DeclarationOut],
+    response=list[GovernanceDeclarationOut],
 )
 def list_declarations(request, pk: int, meeting_id: int):
     return list(_meeting(request, pk, meeting_id).declarations.select_related("user"))
@@ -659,9 +659,9 @@ def list_declarations(request, pk: int, meeting_id: int):
 
 @router.post(
     "/partnerships/{int:pk}/meetings/{int:meeting_id}/declarations",
-    response={201: DeclarationOut},
+    response={201: GovernanceDeclarationOut},
 )
-def record_declaration(request, pk: int, meeting_id: int, payload: DeclarationIn):
+def record_declaration(request, pk: int, meeting_id: int, payload: GovernanceDeclarationIn):
     meeting = _meeting(request, pk, meeting_id, "governance.run_body")
     person = _person(meeting.partnership, payload.person_id, "person_id")
     return Status(
@@ -711,7 +711,7 @@ def list_decisions(request, pk: int, kind: DecisionKind | None = None):
 @router.post(
     "/partnerships/{int:pk}/meetings/{int:meeting_id}/decisions", response={201: DecisionOut}
 )
-def record_decision(request, pk: int, meeting_id: int, payload: DecisionIn):
+def record_decision(request, pk: int, meeting_id: int, payload: GovernanceDecisionIn):
     """Record a decision at a quorate meeting. A ``gate_approval`` names the current ``stage``;
     a ``minutes_approval`` names ``minutes_of_meeting_id``; ``subject_type`` (``app.model``) and
     ``subject_id`` link any other object decided."""
@@ -760,7 +760,7 @@ def get_decision(request, pk: int, decision_id: int):
 # --- actions -----------------------------------------------------------------------------------
 
 
-@router.get("/partnerships/{int:pk}/actions", response=list[ActionOut])
+@router.get("/partnerships/{int:pk}/actions", response=list[GovernanceActionOut])
 @paginate(LimitOffsetPagination)
 def list_actions(
     request,
@@ -785,7 +785,7 @@ def list_actions(
     return qs
 
 
-@router.get("/actions/mine", response=list[ActionOut])
+@router.get("/actions/mine", response=list[GovernanceActionOut])
 @paginate(LimitOffsetPagination)
 def my_actions(request, include_closed: bool = False):
     """Your actions across every partnership you belong to (open ones unless
@@ -793,8 +793,8 @@ def my_actions(request, include_closed: bool = False):
     return queries.actions_for(request.user, include_closed=include_closed)
 
 
-@router.post("/partnerships/{int:pk}/actions", response={201: ActionOut})
-def create_action(request, pk: int, payload: ActionIn):
+@router.post("/partnerships/{int:pk}/actions", response={201: GovernanceActionOut})
+def create_action(request, pk: int, payload: GovernanceActionIn):
     partnership = _partnership(request, pk)
     meeting = decision = None
     if payload.decision_id is not None:
@@ -819,8 +819,8 @@ def create_action(request, pk: int, payload: ActionIn):
     )
 
 
-@router.patch("/partnerships/{int:pk}/actions/{int:action_id}", response=ActionOut)
-def update_action(request, pk: int, action_id: int, payload: ActionPatch):
+@router.patch("/partnerships/{int:pk}/actions/{int:action_id}", response=GovernanceActionOut)
+def update_action(request, pk: int, action_id: int, payload: GovernanceActionPatch):
     """Report progress, complete, reopen, move or pass on an action (its owner, the body's
     members, the facilitator or the commissioner)."""
     partnership = _partnership(request, pk)

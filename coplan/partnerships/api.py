@@ -11,18 +11,19 @@ from ninja import Status as Respond
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import model_validator
 
+from coplan.api.schemas import PatchSchema
 from coplan.core.models import Organisation
 
 from . import domain, gates, health, queries
 from .enums import Role, Stage, Status
-from .models import Membership
+from .models import Membership, Partnership
 from .timeline import check_timeline
 
 router = Router(tags=["partnerships"])
 planning_router = Router(tags=["planning"])
 
 
-class OrganisationRef(Schema):
+class PartnershipOrganisationRef(Schema):
     id: int
     name: str
 
@@ -32,8 +33,8 @@ class PartnershipOut(Schema):
     title: str
     service_area: str
     summary: str
-    lead_authority: OrganisationRef
-    intermediary: OrganisationRef | None
+    lead_authority: PartnershipOrganisationRef
+    intermediary: PartnershipOrganisationRef | None
     stage: Stage
     status: Status
     is_illustrative: bool
@@ -55,7 +56,9 @@ class PartnershipIn(Schema):
     tender_on: dt.date | None = None
 
 
-class PartnershipPatch(Schema):
+class PartnershipPatch(PatchSchema):
+    django_model = Partnership
+
     title: str | None = None
     service_area: str | None = None
     summary: str | None = None
@@ -87,7 +90,7 @@ class StageChangeOut(Schema):
     created_at: dt.datetime
 
 
-class CriterionOut(Schema):
+class PartnershipCriterionOut(Schema):
     code: str
     label: str
     manual: bool
@@ -100,16 +103,16 @@ class GateOut(Schema):
     stage: Stage
     next_stage: Stage | None
     can_advance: bool
-    criteria: list[CriterionOut]
+    criteria: list[PartnershipCriterionOut]
 
 
-class MemberOut(Schema):
+class PartnershipMemberOut(Schema):
     id: int
     user_id: int
     full_name: str
     email: str
     role: Role
-    organisation: OrganisationRef | None
+    organisation: PartnershipOrganisationRef | None
 
     @staticmethod
     def resolve_full_name(obj):
@@ -120,7 +123,7 @@ class MemberOut(Schema):
         return obj.user.email
 
 
-class MemberIn(Schema):
+class PartnershipMemberIn(Schema):
     email: str
     role: Role
     organisation_id: int | None = None
@@ -140,7 +143,7 @@ class InvitationOut(Schema):
     expires_at: dt.datetime
 
 
-class ElementOut(Schema):
+class PartnershipElementOut(Schema):
     element: int
     name: str
     status: str
@@ -250,19 +253,19 @@ def loop_back(request, pk: int, payload: LoopBackIn):
     )
 
 
-@router.get("/{int:pk}/health", response=list[ElementOut])
+@router.get("/{int:pk}/health", response=list[PartnershipElementOut])
 def get_health(request, pk: int):
     """The seven-elements health check."""
     return [row.as_dict() for row in health.health_check(queries.get_for(request.user, pk))]
 
 
-@router.get("/{int:pk}/members", response=list[MemberOut], tags=["members"])
+@router.get("/{int:pk}/members", response=list[PartnershipMemberOut], tags=["members"])
 def list_members(request, pk: int):
     return queries.members_of(queries.get_for(request.user, pk, "partnerships.view_members"))
 
 
-@router.post("/{int:pk}/members", response={201: MemberOut}, tags=["members"])
-def add_member(request, pk: int, payload: MemberIn):
+@router.post("/{int:pk}/members", response={201: PartnershipMemberOut}, tags=["members"])
+def add_member(request, pk: int, payload: PartnershipMemberIn):
     """Give an existing Coplan user a role (use invitations for new people)."""
     partnership = queries.get_for(request.user, pk, "partnerships.manage_members")
     user = get_user_model().objects.filter(email__iexact=payload.email).first()
@@ -332,14 +335,14 @@ class TimelineCheckIn(Schema):
         return self
 
 
-class FindingOut(Schema):
+class PartnershipFindingOut(Schema):
     code: str
     message: str
 
 
 class TimelineCheckOut(Schema):
-    errors: list[FindingOut]
-    warnings: list[FindingOut]
+    errors: list[PartnershipFindingOut]
+    warnings: list[PartnershipFindingOut]
     months_before_tender: int | None
     pilot_months: int | None
 

@@ -14,6 +14,7 @@ from ninja import File, Form, Router, Schema, UploadedFile
 from ninja import Status as Respond
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from coplan.api.schemas import PatchSchema
 from coplan.core.errors import DomainError
 from coplan.core.models import Organisation
 from coplan.partnerships.queries import get_for
@@ -39,6 +40,7 @@ from .models import (
     EvaluationResult,
     ImportBatch,
     Kpi,
+    Pilot,
     PilotExtension,
     PilotIssue,
     PilotService,
@@ -60,19 +62,19 @@ def _require(request, partnership, perm, message):
 # --- schemas ---------------------------------------------------------------------------------
 
 
-class Ref(Schema):
+class PilotRef(Schema):
     id: int
     name: str
 
 
-class ServiceOut(Schema):
+class PilotServiceOut(Schema):
     id: int
     name: str
     unit: str
     description: str
 
 
-class ServiceIn(Schema):
+class PilotServiceIn(Schema):
     name: str
     unit: str
     description: str = ""
@@ -92,7 +94,7 @@ class ExtensionIn(Schema):
     reason: str
 
 
-class DecisionIn(Schema):
+class PilotDecisionIn(Schema):
     approve: bool
     note: str = ""
 
@@ -109,8 +111,8 @@ class PilotOut(Schema):
     status: str
     funding_amount: Decimal | None = None  # None also for roles that do not see costs
     funding_route: str | None = None  # likewise
-    services: list[ServiceOut]
-    providers: list[Ref]
+    services: list[PilotServiceOut]
+    providers: list[PilotRef]
     extensions: list[ExtensionOut]
     stopped_on: dt.date | None = None
     stop_reason: str = ""
@@ -129,11 +131,13 @@ class PilotIn(Schema):
     funding_amount: Decimal | None = None
     funding_route: str = ""
     funding_notes: str = ""
-    services: list[ServiceIn] = []
+    services: list[PilotServiceIn] = []
     provider_ids: list[int] = []
 
 
-class PilotPatch(Schema):
+class PilotPatch(PatchSchema):
+    django_model = Pilot
+
     title: str | None = None
     description: str | None = None
     starts_on: dt.date | None = None
@@ -229,7 +233,9 @@ class KpiIn(Schema):
     requirement_key: str = ""
 
 
-class KpiPatch(Schema):
+class KpiPatch(PatchSchema):
+    django_model = Kpi
+
     name: str | None = None
     definition: str | None = None
     unit: str | None = None
@@ -295,7 +301,9 @@ class RecordIn(Schema):
     extra: dict = {}
 
 
-class RecordPatch(Schema):
+class RecordPatch(PatchSchema):
+    django_model = DeliveryRecord
+
     service_id: int | None = None
     provider_id: int | None = None
     delivered_on: dt.date | None = None
@@ -412,7 +420,9 @@ class IssueIn(Schema):
     raised_on: dt.date | None = None
 
 
-class IssuePatch(Schema):
+class IssuePatch(PatchSchema):
+    django_model = PilotIssue
+
     title: str | None = None
     description: str | None = None
     severity: Severity | None = None
@@ -434,7 +444,7 @@ class IssueOut(Schema):
     resolved_on: dt.date | None
 
 
-class ResultOut(Schema):
+class PilotResultOut(Schema):
     id: int
     kind: str
     label: str
@@ -450,7 +460,7 @@ class ResultOut(Schema):
     disclosure_reason: str
 
 
-class EvaluationOut(Schema):
+class PilotEvaluationOut(Schema):
     id: int
     kind: EvaluationKind
     title: str
@@ -464,7 +474,7 @@ class EvaluationOut(Schema):
     approval_note: str
     disclosure: Disclosure
     disclosure_reason: str
-    results: list[ResultOut] = []
+    results: list[PilotResultOut] = []
 
 
 class EvaluationIn(Schema):
@@ -523,14 +533,14 @@ def update_pilot(request, pk: int, payload: PilotPatch):
     return _pilot_out(pilot, True)
 
 
-@router.get(BASE + "/services", response=list[ServiceOut])
+@router.get(BASE + "/services", response=list[PilotServiceOut])
 def list_services(request, pk: int):
     _, pilot = _pilot(request, pk)
     return list(pilot.services.all())
 
 
-@router.post(BASE + "/services", response={201: ServiceOut})
-def add_service(request, pk: int, payload: ServiceIn):
+@router.post(BASE + "/services", response={201: PilotServiceOut})
+def add_service(request, pk: int, payload: PilotServiceIn):
     _, pilot = _pilot(request, pk, "pilots.manage_pilot")
     return Respond(201, domain.save_service(pilot=pilot, actor=request.user, **payload.dict()))
 
@@ -552,7 +562,7 @@ def stop_pilot(request, pk: int, payload: StopIn):
 
 
 @router.post(BASE + "/extensions/{int:extension_id}/decision", response=ExtensionOut)
-def decide_extension(request, pk: int, extension_id: int, payload: DecisionIn):
+def decide_extension(request, pk: int, extension_id: int, payload: PilotDecisionIn):
     """The commissioner approves or refuses an extension."""
     _, pilot = _pilot(request, pk, "pilots.approve_extension")
     extension = get_object_or_404(PilotExtension, pilot=pilot, pk=extension_id)
@@ -994,12 +1004,12 @@ def _evaluation_out(evaluation, show_costs: bool) -> dict:
         evaluation.results.all() if prefetched else evaluation.results.select_related("kpi")
     )
     results = rules.shown_results(results, show_costs)
-    data = {f: getattr(evaluation, f) for f in EvaluationOut.model_fields if f != "results"}
+    data = {f: getattr(evaluation, f) for f in PilotEvaluationOut.model_fields if f != "results"}
     data["results"] = results
     return data
 
 
-@router.get(BASE + "/evaluations", response=list[EvaluationOut])
+@router.get(BASE + "/evaluations", response=list[PilotEvaluationOut])
 def list_evaluations(request, pk: int):
     partnership, pilot = _pilot(request, pk, "pilots.view_evaluations")
     show = request.user.has_perm("pilots.view_costs", partnership)
@@ -1007,7 +1017,7 @@ def list_evaluations(request, pk: int):
     return [_evaluation_out(e, show) for e in evaluations]
 
 
-@router.post(BASE + "/evaluations", response={201: EvaluationOut})
+@router.post(BASE + "/evaluations", response={201: PilotEvaluationOut})
 def create_evaluation(request, pk: int, payload: EvaluationIn):
     """An interim (at six months or later) or final evaluation; results come from the data."""
     _, pilot = _pilot(request, pk, "pilots.write_evaluation")
@@ -1015,14 +1025,14 @@ def create_evaluation(request, pk: int, payload: EvaluationIn):
     return Respond(201, _evaluation_out(evaluation, True))
 
 
-@router.get(BASE + "/evaluations/{int:evaluation_id}", response=EvaluationOut)
+@router.get(BASE + "/evaluations/{int:evaluation_id}", response=PilotEvaluationOut)
 def get_evaluation(request, pk: int, evaluation_id: int):
     partnership, pilot = _pilot(request, pk, "pilots.view_evaluations")
     evaluation = get_object_or_404(Evaluation, pilot=pilot, pk=evaluation_id)
     return _evaluation_out(evaluation, request.user.has_perm("pilots.view_costs", partnership))
 
 
-@router.post(BASE + "/evaluations/{int:evaluation_id}/approve", response=EvaluationOut)
+@router.post(BASE + "/evaluations/{int:evaluation_id}/approve", response=PilotEvaluationOut)
 def approve_evaluation(request, pk: int, evaluation_id: int, payload: ApproveIn):
     """The commissioner records the steering group's approval."""
     _, pilot = _pilot(request, pk, "pilots.approve_evaluation")
@@ -1036,7 +1046,7 @@ def approve_evaluation(request, pk: int, evaluation_id: int, payload: ApproveIn)
     return _evaluation_out(evaluation, True)
 
 
-@router.post(BASE + "/evaluations/{int:evaluation_id}/classification", response=EvaluationOut)
+@router.post(BASE + "/evaluations/{int:evaluation_id}/classification", response=PilotEvaluationOut)
 def classify(request, pk: int, evaluation_id: int, payload: list[ClassifyItem]):
     """Set the bidder disclosure class of the report (``result_id`` null) or of results."""
     partnership, pilot = _pilot(request, pk, "pilots.classify")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from coplan.api.schemas import PatchSchema
 from coplan.core.errors import DomainError
 from coplan.core.models import Organisation
 from coplan.partnerships.queries import get_for
@@ -106,7 +107,7 @@ class ProxyOut(Schema):
         return str(obj.value)
 
 
-class RequirementOut(Schema):
+class TenderRequirementOut(Schema):
     id: int
     clause_id: int
     clause: str
@@ -176,7 +177,7 @@ class RequirementOut(Schema):
         return _num(obj.points_per_unit)
 
 
-class RequirementIn(Schema):
+class TenderRequirementIn(Schema):
     measure_id: int
     mode: RequirementMode
     minimum: Decimal | None = Field(None, ge=0)
@@ -189,7 +190,9 @@ class RequirementIn(Schema):
     )
 
 
-class RequirementPatch(Schema):
+class TenderRequirementPatch(PatchSchema):
+    django_model = BenefitRequirement
+
     mode: RequirementMode | None = None
     minimum: Decimal | None = Field(None, ge=0)
     points_per_unit: Decimal | None = Field(None, ge=0)
@@ -225,7 +228,7 @@ class TenderOut(Schema):
     planned_award_on: dt.date | None
     published_at: dt.datetime | None
     lots: list[LotOut]
-    benefit_requirements: list[RequirementOut]
+    benefit_requirements: list[TenderRequirementOut]
 
     @staticmethod
     def resolve_status(obj):
@@ -267,7 +270,9 @@ class TenderIn(Schema):
     cb_no_requirements_reasons: str = ""
 
 
-class StrategyPatch(Schema):
+class StrategyPatch(PatchSchema):
+    django_model = Tender
+
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
     contract_type: ContractType | None = None
@@ -281,7 +286,7 @@ class StrategyPatch(Schema):
     cb_no_requirements_reasons: str | None = None
 
 
-class CriterionOut(Schema):
+class TenderCriterionOut(Schema):
     id: int
     parent_id: int | None
     name: str
@@ -334,7 +339,9 @@ class CriterionIn(Schema):
     )
 
 
-class CriterionPatch(Schema):
+class CriterionPatch(PatchSchema):
+    django_model = QualityCriterion
+
     name: str | None = Field(None, min_length=1, max_length=200)
     question: str | None = None
     weight: Decimal | None = Field(None, ge=0, le=100)
@@ -350,7 +357,7 @@ class CriterionPatch(Schema):
     )
 
 
-class ElementOut(Schema):
+class TenderElementOut(Schema):
     id: int
     name: str
     weight: str
@@ -370,7 +377,7 @@ class ElementPatch(Schema):
     weight: Decimal | None = Field(None, ge=0, le=100)
 
 
-class FindingOut(Schema):
+class TenderFindingOut(Schema):
     code: str
     message: str
     field: str | None = None
@@ -385,15 +392,17 @@ class ModelOut(Schema):
     zero_price_rule: ZeroPriceRule
     tie_break: TieBreak
     quality_minimum: str | None
-    criteria: list[CriterionOut]
-    price_elements: list[ElementOut]
+    criteria: list[TenderCriterionOut]
+    price_elements: list[TenderElementOut]
     valid: bool
-    errors: list[FindingOut]
-    warnings: list[FindingOut]
+    errors: list[TenderFindingOut]
+    warnings: list[TenderFindingOut]
     description: list[str]
 
 
-class ModelPatch(Schema):
+class ModelPatch(PatchSchema):
+    django_model = Tender
+
     price_method: PriceMethod | None = None
     price_weight: Decimal | None = Field(None, ge=0, le=100)
     benefit_weight: Decimal | None = Field(None, ge=0, le=100)
@@ -510,7 +519,7 @@ class MeasureOut(Schema):
         return list(obj.proxies.all())
 
 
-class VersionOut(Schema):
+class TenderVersionOut(Schema):
     number: int
     wording: str
     change_note: str
@@ -527,7 +536,7 @@ class ClauseOut(Schema):
     wording: str
     residence_warnings: list[str]
     measures: list[MeasureOut]
-    versions: list[VersionOut]
+    versions: list[TenderVersionOut]
 
     @staticmethod
     def resolve_version(obj):
@@ -735,7 +744,7 @@ def remove_lot(request, pk: int, tender_pk: int, lot_pk: int):
     return Status(204, None)
 
 
-class DocumentOut(Schema):
+class TenderDocumentOut(Schema):
     id: int
     title: str
     uploaded_at: dt.datetime
@@ -748,12 +757,12 @@ class DocumentOut(Schema):
         return reverse("tenders_public:document", args=[obj.tender.reference, obj.pk])
 
 
-@router.get(TENDER + "/documents", response=list[DocumentOut])
+@router.get(TENDER + "/documents", response=list[TenderDocumentOut])
 def list_documents(request, pk: int, tender_pk: int):
     return list(_tender(request, pk, tender_pk).documents.all())
 
 
-@router.post(TENDER + "/documents", response={201: DocumentOut})
+@router.post(TENDER + "/documents", response={201: TenderDocumentOut})
 def add_document(request, pk: int, tender_pk: int, title: Form[str], file: File[UploadedFile]):
     """Add a tender document (multipart: ``title`` and ``file``); public once published."""
     tender = _tender(request, pk, tender_pk, "tendering.change_tender")
@@ -788,7 +797,7 @@ def apply_template(request, pk: int, tender_pk: int, payload: TemplateIn):
     return _model_out(tender)
 
 
-@router.post(TENDER + "/criteria", response={201: CriterionOut})
+@router.post(TENDER + "/criteria", response={201: TenderCriterionOut})
 def add_criterion(request, pk: int, tender_pk: int, payload: CriterionIn):
     tender = _tender(request, pk, tender_pk, "tendering.change_evaluation_model")
     data = payload.dict()
@@ -806,7 +815,7 @@ def add_criterion(request, pk: int, tender_pk: int, payload: CriterionIn):
     return Status(201, criterion)
 
 
-@router.patch(TENDER + "/criteria/{int:criterion_pk}", response=CriterionOut)
+@router.patch(TENDER + "/criteria/{int:criterion_pk}", response=TenderCriterionOut)
 def update_criterion(request, pk: int, tender_pk: int, criterion_pk: int, payload: CriterionPatch):
     tender = _tender(request, pk, tender_pk, "tendering.change_evaluation_model")
     criterion = get_object_or_404(QualityCriterion, pk=criterion_pk, tender=tender)
@@ -833,7 +842,7 @@ def remove_criterion(request, pk: int, tender_pk: int, criterion_pk: int):
     return Status(204, None)
 
 
-@router.post(TENDER + "/price-elements", response={201: ElementOut})
+@router.post(TENDER + "/price-elements", response={201: TenderElementOut})
 def add_price_element(request, pk: int, tender_pk: int, payload: ElementIn):
     tender = _tender(request, pk, tender_pk, "tendering.change_evaluation_model")
     return Status(
@@ -841,7 +850,7 @@ def add_price_element(request, pk: int, tender_pk: int, payload: ElementIn):
     )
 
 
-@router.patch(TENDER + "/price-elements/{int:element_pk}", response=ElementOut)
+@router.patch(TENDER + "/price-elements/{int:element_pk}", response=TenderElementOut)
 def update_price_element(request, pk: int, tender_pk: int, element_pk: int, payload: ElementPatch):
     tender = _tender(request, pk, tender_pk, "tendering.change_evaluation_model")
     element = get_object_or_404(PriceElement, pk=element_pk, tender=tender)
@@ -861,8 +870,8 @@ def remove_price_element(request, pk: int, tender_pk: int, element_pk: int):
 # --- community benefit requirements, timetable -------------------------------------------------
 
 
-@router.post(TENDER + "/requirements", response={201: RequirementOut})
-def add_requirement(request, pk: int, tender_pk: int, payload: RequirementIn):
+@router.post(TENDER + "/requirements", response={201: TenderRequirementOut})
+def add_requirement(request, pk: int, tender_pk: int, payload: TenderRequirementIn):
     tender = _tender(request, pk, tender_pk, "tendering.change_evaluation_model")
     data = payload.dict()
     measure = (
@@ -887,9 +896,9 @@ def add_requirement(request, pk: int, tender_pk: int, payload: RequirementIn):
     return Status(201, row)
 
 
-@router.patch(TENDER + "/requirements/{int:requirement_pk}", response=RequirementOut)
+@router.patch(TENDER + "/requirements/{int:requirement_pk}", response=TenderRequirementOut)
 def update_requirement(
-    request, pk: int, tender_pk: int, requirement_pk: int, payload: RequirementPatch
+    request, pk: int, tender_pk: int, requirement_pk: int, payload: TenderRequirementPatch
 ):
     """Change how a requirement is used, its notes, or the specification requirement it
     delivers (``spec_requirement_id``: null for none), while the tender is a draft."""
@@ -930,7 +939,7 @@ def set_timetable(request, pk: int, tender_pk: int, payload: TimetableIn):
 # --- evidence pack and publication --------------------------------------------------------------
 
 
-class ResultOut(Schema):
+class TenderResultOut(Schema):
     label: str
     kind: str
     value: str | None
@@ -940,31 +949,31 @@ class ResultOut(Schema):
     redacted: bool
 
 
-class EvaluationOut(Schema):
+class TenderEvaluationOut(Schema):
     title: str
     period_start: dt.date
     period_end: dt.date
     summary: str
     feedback_summary: str
-    results: list[ResultOut]
+    results: list[TenderResultOut]
 
 
-class YouSaidOut(Schema):
+class TenderYouSaidOut(Schema):
     you_said: str
     we_did: str
 
 
-class EvidenceOut(Schema):
+class TenderEvidenceOut(Schema):
     specification: str | None
-    evaluations: list[EvaluationOut]
-    you_said_we_did: list[YouSaidOut]
+    evaluations: list[TenderEvaluationOut]
+    you_said_we_did: list[TenderYouSaidOut]
     published_artefacts: list[str]
     missing: list[str]
     unclassified: list[BlockerOut]
     pdf_url: str
 
 
-@router.get(TENDER + "/evidence", response=EvidenceOut)
+@router.get(TENDER + "/evidence", response=TenderEvidenceOut)
 def evidence(request, pk: int, tender_pk: int):
     """The evidence pack (F1): only what is classified for publication to all bidders, what is
     still missing, and the artefacts not classified yet (which block publication)."""
@@ -1202,7 +1211,9 @@ def create_clause(request, payload: ClauseIn):
     return Status(201, _clause(clause.pk))
 
 
-class ClausePatch(Schema):
+class ClausePatch(PatchSchema):
+    django_model = Clause
+
     type: ClauseType | None = None
     title: str | None = Field(None, min_length=1, max_length=200)
     guidance: str | None = None

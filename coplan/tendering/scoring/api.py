@@ -42,7 +42,7 @@ class QualityCriterionIn(Schema):
     )
 
 
-class BidIn(Schema):
+class ScoringBidIn(Schema):
     name: str = Field(min_length=1)
     price: Decimal | None = Field(None, description="The total price (single-price models).")
     prices: dict[str, Decimal] | None = Field(
@@ -81,7 +81,7 @@ class SimulateIn(Schema):
         "non-compliant: it is not ranked and sets no benchmark (lowest price, highest "
         "benefit value) for the others. Null for no minimum.",
     )
-    bids: list[BidIn]
+    bids: list[ScoringBidIn]
 
     def model(self) -> engine.ScoringModel:
         return engine.ScoringModel(
@@ -115,7 +115,7 @@ class SimulateIn(Schema):
         ]
 
 
-class BidOut(Schema):
+class ScoringBidOut(Schema):
     name: str
     price_score: str = Field(description=SCORE)
     quality_score: str = Field(description=SCORE)
@@ -138,7 +138,7 @@ class NonCompliantOut(Schema):
     )
 
 
-class WarningOut(Schema):
+class ScoringWarningOut(Schema):
     code: str = Field(
         description="non_compliant, no_compliant_bid, middle_bid_last, tie, "
         "zero_element_price, clamped or abnormally_low."
@@ -149,12 +149,12 @@ class WarningOut(Schema):
 
 
 class SimulateOut(Schema):
-    bids: list[BidOut] = Field(description="The compliant bids, in rank order.")
+    bids: list[ScoringBidOut] = Field(description="The compliant bids, in rank order.")
     non_compliant: list[NonCompliantOut] = Field(
         description="The bids below a quality minimum: not ranked, no price, benefit or total "
         "score, in the order given."
     )
-    warnings: list[WarningOut]
+    warnings: list[ScoringWarningOut]
     description: list[str] = Field(description="The method in plain English, for publication.")
 
 
