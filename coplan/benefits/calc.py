@@ -456,10 +456,16 @@ def quarters(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
 
 
 def quarter_label(start: dt.date, end: dt.date) -> str:
-    """“October to December 2007”, “November 2007 to January 2008”."""
+    """“October to December 2007”, “November 2007 to January 2008” for whole months; with the
+    days when the quarter does not start on the 1st or end on a month's last day (a contract
+    starting on 8 October 2007: “8 October 2007 to 7 January 2008”), so that no quarter reads
+    as four months."""
+    whole = start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+    first = f"{start:%B}" if whole else f"{start.day} {start:%B}"
+    last = f"{end:%B %Y}" if whole else f"{end.day} {end:%B %Y}"
     if start.year == end.year:
-        return f"{start:%B} to {end:%B %Y}"
-    return f"{start:%B %Y} to {end:%B %Y}"
+        return f"{first} to {last}"
+    return f"{first} {start:%Y} to {last}"
 
 
 def financial_year(day: dt.date) -> int:

@@ -2,9 +2,11 @@
 pro-rata target), open remedial plan, recruitment summary and quarter-by-quarter history, in a
 fixed number of queries per contract.
 
-Status is measured "as at" the end of the contract's latest return (or the end of the last
-quarter that has ended, before any return): a historic contract keeps the status its returns
-gave it.
+Status comes only from verified figures, "as at" the end of the latest quarter with a verified
+line (for each commitment, its own latest verified quarter; before anything is verified, the end
+of the last quarter that has ended): a historic contract keeps the status its returns gave it.
+Submitted figures show as "awaiting verification" and never move the status or its date, so a
+Green commitment does not turn Amber the moment a contractor submits the next return.
 """
 
 import datetime as dt
@@ -18,6 +20,7 @@ from django.utils import timezone
 from . import calc
 from .models import LineStatus, MonitoringSettings, QuarterlyReturn, RemedialPlan, ReturnLine
 
+DECIDED = {LineStatus.VERIFIED, LineStatus.QUERIED}
 RECRUITMENT_TYPES = {"targeted_recruitment", "apprenticeships", "work_placements"}
 
 
@@ -38,6 +41,7 @@ def is_recruitment(commitment) -> bool:
 class QuarterCell:
     verified: Decimal
     status: calc.Status | None
+    awaiting: bool = False  # this quarter's line is submitted, not yet verified
 
 
 @dataclass
@@ -47,6 +51,7 @@ class CommitmentRow:
     pending: Decimal  # submitted, not yet verified
     queried: int
     status: calc.Status
+    as_of: dt.date | None = None  # the end of the latest quarter whose figures count
     lines: list = field(default_factory=list)
     plans: list = field(default_factory=list)
     evidence: int = 0
@@ -85,7 +90,14 @@ class ContractMonitoring:
         return dict(found)
 
 
-def as_of_for(contract, returns, today: dt.date) -> dt.date:
+def as_of_for(contract, returns, today: dt.date, lines=()) -> dt.date:
+    """The end of the latest quarter with a line verified (or queried: checked and found
+    wanting). Returns merely submitted do not move it once anything has been checked. Before
+    that: the end of the latest return (nothing counts yet), else of the last quarter ended by
+    ``today``."""
+    ends = [ln.quarterly_return.period_end for ln in lines if ln.status in DECIDED]
+    if ends:
+        return max(ends)
     if returns:
         return max(r.period_end for r in returns)
     ended = [end for _, end in calc.quarters(contract.starts_on, contract.ends_on) if end <= today]
@@ -112,7 +124,7 @@ def monitor(contract, *, today: dt.date | None = None, thresholds=None) -> Contr
         .order_by("quarterly_return__period_start", "pk")
     )
     plans = list(RemedialPlan.objects.filter(commitment__contract=contract))
-    as_of = as_of_for(contract, returns, today)
+    as_of = as_of_for(contract, returns, today, lines)
     by_commitment = defaultdict(list)
     for line in lines:
         by_commitment[line.commitment_id].append(line)
@@ -135,6 +147,15 @@ def monitor(contract, *, today: dt.date | None = None, thresholds=None) -> Contr
     for c in commitments:
         mine = by_commitment.get(c.pk, [])
         verified = sum((ln.actual for ln in mine if ln.status == LineStatus.VERIFIED), Decimal(0))
+        # A commitment whose latest line still awaits verification keeps the status of its
+        # latest checked quarter: a submission never lowers it.
+        checked = [ln.quarterly_return.period_end for ln in mine if ln.status in DECIDED]
+        waiting = [
+            ln.quarterly_return.period_end for ln in mine if ln.status == LineStatus.SUBMITTED
+        ]
+        row_as_of = as_of
+        if checked and waiting and max(waiting) > max(checked):
+            row_as_of = max(checked)
         pending = sum((ln.actual for ln in mine if ln.status == LineStatus.SUBMITTED), Decimal(0))
         recruitment = None
         if is_recruitment(c) or any(ln.additional is not None for ln in mine):
@@ -158,7 +179,8 @@ def monitor(contract, *, today: dt.date | None = None, thresholds=None) -> Contr
                 verified=verified,
                 pending=pending,
                 queried=sum(1 for ln in mine if ln.status == LineStatus.QUERIED),
-                status=status(c, verified, as_of),
+                status=status(c, verified, row_as_of),
+                as_of=row_as_of,
                 lines=mine,
                 plans=sorted(plans_by.get(c.pk, []), key=lambda p: p.starts_on),
                 evidence=sum(ln.evidence_count for ln in mine),
@@ -178,7 +200,17 @@ def monitor(contract, *, today: dt.date | None = None, thresholds=None) -> Contr
                 ),
                 Decimal(0),
             )
-            cells.append(QuarterCell(upto, status(row.commitment, upto, ret.period_end)))
+            awaiting = any(
+                ln.status == LineStatus.SUBMITTED and ln.quarterly_return_id == ret.pk
+                for ln in row.lines
+            )
+            cells.append(
+                QuarterCell(
+                    upto,
+                    None if awaiting else status(row.commitment, upto, ret.period_end),
+                    awaiting,
+                )
+            )
         history.append((ret, cells))
     return ContractMonitoring(
         contract=contract,

@@ -51,12 +51,14 @@ class PublicRow:
     commitment: object
     promised: str
     status: object
+    as_of: object = None
 
 
 @dataclass
 class PublicBlock:
     contract: object
     rows: list
+    as_of: object = None  # the end of the latest quarter with verified figures
 
 
 def public_report(partnership, *, today=None) -> PublicReport:
@@ -70,9 +72,9 @@ def public_report(partnership, *, today=None) -> PublicReport:
     blocks, labels, values = [], [], []
     for contract in contracts:
         state = monitor(contract, today=today)
-        rows = [PublicRow(r.commitment, r.target_text, r.status) for r in state.rows]
+        rows = [PublicRow(r.commitment, r.target_text, r.status, r.as_of) for r in state.rows]
         if rows:
-            blocks.append(PublicBlock(contract, rows))
+            blocks.append(PublicBlock(contract, rows, state.as_of))
         for r in state.rows:
             labels.append(r.commitment.description[:28])
             values.append(float(r.status.percent) if r.status.percent is not None else None)

@@ -384,3 +384,15 @@ class ActionForm(GovukForm):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+
+
+class VarianceThresholdForm(GovukForm):
+    variance_threshold_percent = forms.DecimalField(
+        label="Unit cost variance threshold (%)",
+        min_value=Decimal("0.01"),
+        max_value=Decimal(1000),
+        max_digits=6,
+        decimal_places=2,
+        help_text="Amber when the pilot's actual unit cost is more than this percentage above "
+        "the planned; red beyond twice it. 25 unless set.",
+    )

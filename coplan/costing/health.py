@@ -74,11 +74,18 @@ def capacity_building(partnership) -> ElementHealth:
         evidence.append(f"No locked cost model yet: {_names(without_model)}.")
     if without_assessment:
         evidence.append(f"No self-assessment yet: {_names(without_assessment)}.")
+    variances = [v for v in queries.unit_cost_variances(partnership) if v.rag != "green"]
+    for v in variances:
+        evidence.append(
+            f"{v.rag_label} unit cost variance, {v.model.organisation}: {v.model.service}: "
+            f"{v.reason}."
+        )
     past_design = Stage(partnership.stage).number > Stage.SERVICE_DESIGN.number
     complete = enterprises and not (without_model or without_assessment or without_plan)
-    if overdue or (past_design and (without_model or without_assessment)):
+    red = any(v.rag == "red" for v in variances)
+    if overdue or red or (past_design and (without_model or without_assessment)):
         status = HealthStatus.AT_RISK
-    elif complete:
+    elif complete and not variances:
         status = HealthStatus.ON_TRACK
     else:
         status = HealthStatus.IN_PROGRESS

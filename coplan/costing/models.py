@@ -392,3 +392,33 @@ class CapacityAction(models.Model):
 
     def is_overdue(self, today) -> bool:
         return self.status in ActionStatus.open() and self.due_on < today
+
+
+class CostingSettings(models.Model):
+    """The partnership's tolerance for planned against actual unit cost: an actual more than
+    ``variance_threshold_percent`` above the planned is Amber, beyond twice it Red (25 % unless
+    set)."""
+
+    partnership = models.OneToOneField(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="costing_settings"
+    )
+    variance_threshold_percent = models.DecimalField(
+        "unit cost variance threshold (%)",
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(25),
+        help_text="Amber when the actual unit cost is more than this percentage above the "
+        "planned; red beyond twice it.",
+    )
+
+    class Meta:
+        verbose_name_plural = "costing settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(variance_threshold_percent__gt=0),
+                name="variance_threshold_positive",
+            )
+        ]
+
+    def __str__(self):
+        return f"Unit cost variance threshold {self.variance_threshold_percent} %"

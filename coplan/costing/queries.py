@@ -2,7 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
@@ -16,6 +16,7 @@ from .models import (
     CapacityAction,
     CapacityAssessment,
     CapacityScore,
+    CostingSettings,
     CostModel,
     CostModelVersion,
     StaffLine,
@@ -207,12 +208,62 @@ def _key(service: str) -> str:
     return " ".join(service.casefold().split())
 
 
+DEFAULT_VARIANCE_THRESHOLD = Decimal(25)
+
+
+def variance_threshold(partnership) -> Decimal:
+    """The partnership's unit cost variance threshold in % (25 unless set)."""
+    found = CostingSettings.objects.filter(partnership=partnership).first()
+    return found.variance_threshold_percent if found else DEFAULT_VARIANCE_THRESHOLD
+
+
+def _pct(value: Decimal) -> str:
+    return f"{value.quantize(Decimal(1), rounding=ROUND_HALF_UP):f}%"
+
+
 @dataclass
 class PlannedActual:
+    """Planned against actual unit cost, judged against the partnership's threshold: an actual
+    more than the threshold above the planned is Amber, more than twice it Red, else Green (a
+    pilot cheaper than its full cost recovery model is reported, not flagged)."""
+
     model: CostModel
     version: CostModelVersion
     planned: Decimal
     actual: Decimal | None
+    threshold: Decimal = DEFAULT_VARIANCE_THRESHOLD
+
+    @property
+    def rag(self) -> str | None:
+        if self.percent is None:
+            return None
+        off = self.percent  # only an overrun is flagged: below plan is not a cost risk
+        if off > 2 * self.threshold:
+            return "red"
+        if off > self.threshold:
+            return "amber"
+        return "green"
+
+    @property
+    def rag_label(self) -> str:
+        return {"red": "Red", "amber": "Amber", "green": "Green"}.get(self.rag, "")
+
+    @property
+    def tag_class(self) -> str:
+        return {"red": "govuk-tag--red", "amber": "govuk-tag--yellow"}.get(
+            self.rag, "govuk-tag--green"
+        )
+
+    @property
+    def reason(self) -> str:
+        """“Actual unit cost £617.62 is 243% above the planned £180.08 (threshold 25%)”."""
+        if self.percent is None:
+            return ""
+        way = "above" if self.percent >= 0 else "below"
+        return (
+            f"Actual unit cost £{self.actual:,.2f} is {_pct(abs(self.percent))} {way} the "
+            f"planned £{self.planned:,.2f} (threshold {_pct(self.threshold)})"
+        )
 
     @property
     def difference(self) -> Decimal | None:
@@ -229,6 +280,7 @@ def planned_against_actual(partnership, models) -> tuple[list[PlannedActual], bo
     """Rows comparing each model's latest locked unit cost with the pilot's actual, and whether
     the pilots app has any data at all."""
     actuals = pilot_actuals(partnership)
+    threshold = variance_threshold(partnership)
     by_key = {}
     for (service, organisation_id), value in (actuals or {}).items():
         by_key[(_key(service), organisation_id)] = Decimal(value)
@@ -238,8 +290,27 @@ def planned_against_actual(partnership, models) -> tuple[list[PlannedActual], bo
         if version is None or version.figure("unit_cost") is None:
             continue
         actual = by_key.get((_key(model.service), model.organisation_id))
-        rows.append(PlannedActual(model, version, version.figure("unit_cost"), actual))
+        rows.append(PlannedActual(model, version, version.figure("unit_cost"), actual, threshold))
     return rows, bool(by_key)
+
+
+def unit_cost_variances(partnership) -> list[PlannedActual]:
+    """Every cost model's newest locked unit cost against the pilot's actual, where both are
+    known (no visibility filter: for the health check, which states only the judgement)."""
+    actuals = {
+        (_key(service), organisation_id): Decimal(value)
+        for (service, organisation_id), value in (pilot_actuals(partnership) or {}).items()
+    }
+    if not actuals:
+        return []
+    threshold = variance_threshold(partnership)
+    rows = []
+    for model in locked_models(partnership):
+        planned = model.locked.figure("unit_cost") if model.locked else None
+        actual = actuals.get((_key(model.service), model.organisation_id))
+        if planned is not None and actual is not None:
+            rows.append(PlannedActual(model, model.locked, planned, actual, threshold))
+    return rows
 
 
 # --- capacity ---------------------------------------------------------------------------------

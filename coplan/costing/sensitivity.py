@@ -30,5 +30,6 @@ declare(
         "costing.action.added",
         "costing.action.updated",
         "costing.action.completed",
+        "costing.thresholds.set",
     ],
 )

@@ -11,6 +11,7 @@ V = "models/<int:model_pk>/versions/<int:number>"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("template.xlsx", views.template_download, name="template"),
+    path("threshold/", views.variance_threshold, name="threshold"),
     path("models/new/", views.model_new, name="model.new"),
     path("models/<int:model_pk>/", views.model_detail, name="model.detail"),
     path("models/<int:model_pk>/import/", views.model_import, name="model.import"),

@@ -33,6 +33,7 @@ from .forms import (
     SettingsForm,
     StaffForm,
     UploadForm,
+    VarianceThresholdForm,
 )
 from .models import CostActivity, DirectCostLine, OverheadPool, StaffLine
 from .rules import is_facilitator, organisations_of
@@ -54,6 +55,7 @@ def _ctx(request, partnership, **extra):
             "add_model": user.has_perm("costing.add_costmodel", partnership),
             "add_assessment": user.has_perm("costing.add_assessment", partnership),
             "add_action": user.has_perm("costing.add_action", partnership),
+            "set_threshold": is_facilitator(user, partnership),
         },
         "problem": request.session.pop(PROBLEM, None),
         **extra,
@@ -690,3 +692,27 @@ def action_form(request, pk, action_pk=None):
         "costing/action_form.html",
         _ctx(request, partnership, form=form, action=action),
     )
+
+
+@login_required
+def variance_threshold(request, pk):
+    """The facilitator sets how far actual unit cost may stray from planned before it is
+    flagged (Amber beyond it, Red beyond twice it)."""
+    partnership = _get(request, pk)
+    if not is_facilitator(request.user, partnership):
+        raise PermissionDenied("Only the facilitator sets the unit cost variance threshold.")
+    current = {"variance_threshold_percent": queries.variance_threshold(partnership)}
+    form = VarianceThresholdForm(request.POST or None, initial=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.set_variance_threshold(
+                partnership=partnership,
+                actor=request.user,
+                percent=form.cleaned_data["variance_threshold_percent"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, "Unit cost variance threshold saved.")
+            return redirect("costing:overview", pk)
+    return render(request, "costing/threshold_form.html", _ctx(request, partnership, form=form))

@@ -36,3 +36,24 @@ def number(value, places=2):
     if value in (None, ""):
         return ""
     return _text(Decimal(value), int(places))
+
+
+IRREGULAR = {"people": "person"}
+
+
+@register.filter
+def unit_for(unit, value):
+    """A commitment's unit (stored plural) agreeing with ``value``: “1 trainee place”,
+    “2 trainee places”, “1 person”, “1 item reused”. Only exactly one is singular; the first
+    plural word of the unit is the one that changes."""
+    if value in (None, "") or Decimal(value) != 1 or not unit:
+        return unit
+    words = unit.split(" ")
+    for i, word in enumerate(words):
+        if word.lower() in IRREGULAR:
+            words[i] = IRREGULAR[word.lower()]
+            return " ".join(words)
+        if len(word) > 2 and word.endswith("s") and not word.endswith("ss"):
+            words[i] = word[:-1]
+            return " ".join(words)
+    return unit

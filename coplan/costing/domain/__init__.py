@@ -13,6 +13,7 @@ from .lines import (
     save_staff_line,
     set_driver_values,
 )
+from .thresholds import set_variance_threshold
 from .versions import (
     SETTINGS_FIELDS,
     Contents,
@@ -43,6 +44,7 @@ __all__ = [
     "save_pool",
     "save_staff_line",
     "set_driver_values",
+    "set_variance_threshold",
     "share_version",
     "update_action",
     "update_cost_model",
