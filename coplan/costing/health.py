@@ -78,7 +78,7 @@ def capacity_building(partnership) -> ElementHealth:
     for v in variances:
         evidence.append(
             f"{v.rag_label} unit cost variance, {v.model.organisation}: {v.model.service}: "
-            f"{v.reason}."
+            f"{v.share_reason}."  # no money: service users see the health check
         )
     past_design = Stage(partnership.stage).number > Stage.SERVICE_DESIGN.number
     complete = enterprises and not (without_model or without_assessment or without_plan)

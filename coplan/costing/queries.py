@@ -266,6 +266,18 @@ class PlannedActual:
         )
 
     @property
+    def share_reason(self) -> str:
+        """The same without money, for pages every member sees (the health check): “actual unit
+        cost 243% above plan (threshold 25%)”."""
+        if self.percent is None:
+            return ""
+        way = "above" if self.percent >= 0 else "below"
+        return (
+            f"actual unit cost {_pct(abs(self.percent))} {way} plan "
+            f"(threshold {_pct(self.threshold)})"
+        )
+
+    @property
     def difference(self) -> Decimal | None:
         return None if self.actual is None else self.actual - self.planned
 

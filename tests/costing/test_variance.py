@@ -66,7 +66,11 @@ def test_the_health_check_and_the_comparison_flag_a_red_variance(client, locked)
     pilot_actual(w, "617.62")  # (617.62 − 150.15) ÷ 150.15 = 311.3 %
     health = capacity_building(w.partnership)
     assert health.status == HealthStatus.AT_RISK
-    assert f"Red unit cost variance, {w.enterprise}: Packs: {RED_REASON}." in health.evidence
+    # the health check, which service users see too, says it without money
+    assert (
+        f"Red unit cost variance, {w.enterprise}: Packs: actual unit cost 311% above plan "
+        "(threshold 25%)." in health.evidence
+    )
 
     client.force_login(w.owner)
     html = client.get(reverse("costing:overview", args=[w.partnership.pk])).content.decode()
