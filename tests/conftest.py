@@ -1,7 +1,50 @@
 import pytest
 
 from coplan.partnerships.enums import Role
+from tests import shared_demo
 from tests.factories import PartnershipFactory, SiteAdminFactory, UserFactory, member
+
+
+def pytest_collection_modifyitems(items):
+    shared_demo.order_demo_tests_first(items)
+
+
+@pytest.fixture(scope="session")
+def _demo_session(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The shared demo's media folder; the demo's transaction is rolled back at the end of the
+    session, before the test database goes."""
+    yield tmp_path_factory.mktemp("demo-media")
+    shared_demo.SHARED.close(django_db_blocker)
+
+
+@pytest.fixture(autouse=True)
+def _shared_demo(request):
+    """Open the shared demo before the first test that asks for it; roll it back before the
+    first test that does not (see ``tests/shared_demo.py``)."""
+    demo = shared_demo.SHARED
+    if shared_demo.asks_for_demo(request.node):
+        shared_demo.fail_if_transactional(request)
+        if not demo.is_open:
+            media = request.getfixturevalue("_demo_session")
+            demo.open(request.getfixturevalue("django_db_blocker"), media)
+    elif demo.is_open:
+        demo.close(request.getfixturevalue("django_db_blocker"))
+
+
+@pytest.fixture
+def demo_db(db, settings):
+    """Both demo partnerships, loaded once per test process; what the test changes is rolled
+    back after it."""
+    from django.core.cache import caches
+
+    settings.MEDIA_ROOT = shared_demo.SHARED.media
+    caches["pages"].clear()
+
+
+@pytest.fixture
+def demo_stories(demo_db):
+    """``{"north_lanarkshire": DemoStory, "renfrewshire": DemoStory}`` of the shared demo."""
+    return shared_demo.stories()
 
 
 @pytest.fixture

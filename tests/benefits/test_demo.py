@@ -44,13 +44,12 @@ def test_homereach_two_years_of_returns(contract):
     assert QuarterlyReturn.objects.filter(contract=w.contract).count() == 8
 
 
-def test_the_whole_demo_story(db):
+def test_the_whole_demo_story(demo_stories):
     """Loaded by the demo loader: Homereach's awarded contract gets two years of returns with
     amber quarters and one red commitment with a remedial plan; ROAR gets its SROI."""
     from coplan.bidding.models import Contract
-    from tests.costing.story import load_stories
 
-    stories = load_stories()
+    stories = demo_stories
     nl = stories["north_lanarkshire"].partnership
     contract = Contract.objects.filter(tender__partnership=nl).first()
     assert contract is not None, "the bidding demo awards Homereach's contract"

@@ -9,12 +9,11 @@ from coplan.consortium.enums import AgreementStatus, LegalModel
 from coplan.consortium.health import consortium_building, heads_of_terms_agreed
 from coplan.demo import story as cast
 from coplan.partnerships.health import HealthStatus
-from tests.costing.story import load_stories
 
 
 @pytest.fixture
-def loaded(db, monkeypatch):
-    return load_stories(monkeypatch)
+def loaded(demo_stories):
+    return demo_stories
 
 
 def test_homereach_is_a_lead_contractor_consortium_with_a_signed_agreement(loaded):

@@ -13,8 +13,6 @@ from coplan.costing.models import CapacityAction, CapacityAssessment, CostModel
 from coplan.demo import story as cast
 from coplan.partnerships.health import HealthStatus
 
-from .story import load_stories
-
 MEMBERS = {
     "north_lanarkshire": [cast.RECAP, cast.BEULAH, cast.ST_PATRICKS],
     "renfrewshire": [cast.GOOD_NEIGHBOURS, cast.HOME_HELP, cast.HANDY_HANDS],
@@ -22,8 +20,8 @@ MEMBERS = {
 
 
 @pytest.fixture
-def loaded(db, monkeypatch):
-    return load_stories(monkeypatch)
+def loaded(demo_stories):
+    return demo_stories
 
 
 @pytest.mark.parametrize("key", ["north_lanarkshire", "renfrewshire"])

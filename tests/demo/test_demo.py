@@ -16,11 +16,13 @@ from coplan.partnerships import gates
 from coplan.partnerships.enums import Role, Stage, StageChangeKind
 from coplan.partnerships.models import Membership, Partnership
 from coplan.partnerships.timeline import check_partnership
+from tests import shared_demo
 
 
 @pytest.fixture
-def demo(db):
-    return load_demo()
+def demo(demo_db):
+    """What loading the shared demo answered: ``(logins, created)``."""
+    return shared_demo.SHARED.loaded
 
 
 def _partnership(story):

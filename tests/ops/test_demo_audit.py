@@ -3,12 +3,9 @@ so the loaded demo passes ``coplan verify-audit`` like a real site."""
 
 from coplan.core import audit
 from coplan.core.models import AuditEvent
-from coplan.demo.loader import load_demo
 
 
-def test_the_loaded_demo_s_audit_chain_verifies(db):
-    load_demo()
-
+def test_the_loaded_demo_s_audit_chain_verifies(demo_db):
     result = audit.verify()
 
     assert result.problems == []

@@ -97,10 +97,9 @@ def test_demo_is_idempotent(stories):
         assert DeliveryRecord.objects.count() == before
 
 
-def test_the_loader_with_pilots_wired_in_passes_the_stage_gates(db):
+def test_the_loader_with_pilots_wired_in_passes_the_stage_gates(demo_db):
     """The demo loader calls this app right after a story's members exist and before its
     stage advances, whose gates check the KPI baselines and the approved evaluation."""
-    loader.load_demo()
     nl = Pilot.objects.get(partnership__title=NORTH_LANARKSHIRE.title)
     assert nl.partnership.stage == "contract"
     assert Pilot.objects.get(partnership__title=RENFREWSHIRE.title).partnership.stage == "pilot"

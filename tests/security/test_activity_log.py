@@ -264,12 +264,9 @@ CONFIDENTIAL = {
 }
 
 
-@pytest.mark.django_db
-def test_in_the_demo_no_member_reads_what_their_roles_may_not_see():
-    from coplan.demo.loader import load_demo
+def test_in_the_demo_no_member_reads_what_their_roles_may_not_see(demo_db):
     from coplan.partnerships.models import Partnership
 
-    load_demo()
     checked = 0
     for partnership in Partnership.objects.all():
         roles = {}

@@ -16,11 +16,9 @@ from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
-from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from coplan.core.models import User
-from coplan.demo.loader import load_demo
 from coplan.demo.story import NORTH_LANARKSHIRE, RENFREWSHIRE
 from coplan.partnerships.enums import Role
 from coplan.partnerships.models import Partnership
@@ -36,15 +34,6 @@ MONEY_KEY = re.compile(
 )
 # Keys that hold a figure: in an object whose unit is £ (a KPI about money), none may be set.
 FIGURES = {"baseline", "target", "value", "latest", "to_date", "points", "condition_value"}
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, loaded once for this module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
-        yield
-        transaction.set_rollback(True)
 
 
 class Links(HTMLParser):
@@ -222,7 +211,7 @@ def crawl(client, pk: int) -> tuple[set[str], list[str]]:
 
 
 @pytest.mark.parametrize("story", [NORTH_LANARKSHIRE, RENFREWSHIRE], ids=lambda s: s.place)
-def test_a_service_user_meets_no_money_anywhere_in_the_partnership(demo, db, client, story):
+def test_a_service_user_meets_no_money_anywhere_in_the_partnership(demo_db, client, story):
     client.force_login(User.objects.get(email=story.person(Role.SERVICE_USER).email))
     pk = Partnership.objects.get(title=story.title).pk
 

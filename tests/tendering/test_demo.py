@@ -12,12 +12,11 @@ from django.utils import timezone
 from coplan.partnerships.health import HealthStatus
 from coplan.tendering import domain, ocds, queries
 from coplan.tendering.health import criteria_published, tender_benefits
-from tests.costing.story import load_stories
 
 
 @pytest.fixture
-def loaded(db, monkeypatch):
-    return load_stories(monkeypatch)
+def loaded(demo_stories):
+    return demo_stories
 
 
 def test_the_demo_tenders(loaded, client):
