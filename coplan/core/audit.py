@@ -1,9 +1,13 @@
 """Write the audit trail inside the transaction that makes the change (pretix ``log_action``).
 
 The trail is append-only and tamper-evident: every event stores ``prev_hash`` (the hash of the
-event before it) and ``hash``, the SHA-256 of its canonical content (:func:`canonical`) including
-``prev_hash``. :func:`verify` walks the chain and names any entry that was edited or removed.
-This module is the only writer of :class:`~coplan.core.models.AuditEvent` rows.
+event before it in its chain) and ``hash``, the SHA-256 of its canonical content
+(:func:`canonical`) including ``prev_hash``. There is one chain per partnership (its events)
+and one for site-wide events (no partnership), each with its own head row
+(:class:`~coplan.core.models.AuditChainHead`): appending locks only that chain's head, so
+writes in two partnerships never wait on each other. :func:`verify` walks every chain and
+names any entry that was edited or removed. This module is the only writer of
+:class:`~coplan.core.models.AuditEvent` rows.
 
 The chain covers an event's free text (``object_repr`` and ``data``) through its
 ``detail_digest``, so that erasure (UK GDPR Art. 17) can take a person's name and email out of
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models import Q
 
 from . import sensitivity
 from .models import AuditChainHead, AuditEvent
@@ -107,14 +112,31 @@ def compute_hash(event: AuditEvent, prev_hash: str) -> str:
     ).hexdigest()
 
 
-def _locked_head() -> AuditChainHead:
-    """The chain head, locked for this transaction: appends are serialised, so the chain never
-    forks. On PostgreSQL the row lock (``SELECT … FOR UPDATE``) does it; SQLite transactions are
-    ``IMMEDIATE`` and so already serialised."""
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+SITE_CHAIN = "site"
+
+
+def chain_key(partnership_id) -> str:
+    """The chain an event belongs to: its partnership's, or the site's when it has none."""
+    return SITE_CHAIN if partnership_id is None else f"partnership:{partnership_id}"
+
+
+def _in_chain(key: str) -> Q:
+    """The events of chain ``key``, as a filter."""
+    if key == SITE_CHAIN:
+        return Q(partnership__isnull=True)
+    return Q(partnership_id=int(key.removeprefix("partnership:")))
+
+
+def _locked_head(key: str) -> AuditChainHead:
+    """The head of chain ``key``, locked for this transaction: appends to one chain are
+    serialised, so it never forks, while other chains stay free. On PostgreSQL the row lock
+    (``SELECT … FOR UPDATE``) does it; SQLite transactions are ``IMMEDIATE`` and so already
+    serialised. A new chain's head is made here (``get_or_create`` inside the transaction: two
+    first writers meet on the unique ``chain`` and the second one uses the first one's row)."""
+    head = AuditChainHead.objects.select_for_update().filter(chain=key).first()
     if head is None:
-        AuditChainHead.objects.get_or_create(pk=1)
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        AuditChainHead.objects.get_or_create(chain=key)
+        head = AuditChainHead.objects.select_for_update().get(chain=key)
     return head
 
 
@@ -134,7 +156,6 @@ def log(*, actor, action: str, obj=None, partnership=None, data=None) -> AuditEv
     sensitivity.of(action)  # who may see it is declared, or nothing is written
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    head = _locked_head()
     event = AuditEvent(
         actor=actor,
         action=action,
@@ -145,10 +166,11 @@ def log(*, actor, action: str, obj=None, partnership=None, data=None) -> AuditEv
         data=_jsonable(data),
     )
     event.detail_digest = detail_digest(event.object_repr, event.data)
+    head = _locked_head(chain_key(event.partnership_id))
     event.prev_hash = head.last_hash
     event.hash = compute_hash(event, head.last_hash)
     event.save()
-    AuditChainHead.objects.filter(pk=1).update(
+    AuditChainHead.objects.filter(pk=head.pk).update(
         last_id=event.pk, last_hash=event.hash, count=head.count + 1
     )
     return event
@@ -172,21 +194,34 @@ def resealing():
 
 
 def reseal(*, from_pk: int) -> None:
-    """Recompute the chain from the first event with ``pk >= from_pk`` and the head."""
-    head = _locked_head()
-    before = AuditEvent.objects.filter(pk__lt=from_pk).order_by("-pk").values("hash").first()
-    prev = before["hash"] if before else GENESIS
+    """Recompute every chain touched from the first event with ``pk >= from_pk`` (the chains of
+    those events, and those whose head lies there: their newest events were removed), and
+    their heads."""
+    later = AuditEvent.objects.filter(pk__gte=from_pk).order_by()
+    keys = {chain_key(p) for p in later.values_list("partnership_id", flat=True).distinct()}
+    keys |= set(AuditChainHead.objects.filter(last_id__gte=from_pk).values_list("chain", flat=True))
+    heads = {key: _locked_head(key) for key in sorted(keys)}  # one lock order: no deadlock
+    prev = {}
+    for key in heads:
+        before = AuditEvent.objects.filter(_in_chain(key), pk__lt=from_pk).order_by("-pk")
+        row = before.values("hash").first()
+        prev[key] = row["hash"] if row else GENESIS
     with resealing():
-        for event in AuditEvent.objects.filter(pk__gte=from_pk).order_by("pk").iterator():
-            digest = compute_hash(event, prev)
-            if (event.prev_hash, event.hash) != (prev, digest):
-                AuditEvent._base_manager.filter(pk=event.pk).update(prev_hash=prev, hash=digest)
-            prev = digest
-    last = AuditEvent.objects.order_by("-pk").values("pk", "hash").first()
-    head.last_id = last["pk"] if last else 0
-    head.last_hash = last["hash"] if last else GENESIS
-    head.count = AuditEvent.objects.count()
-    head.save()
+        for event in later.order_by("pk").iterator():
+            key = chain_key(event.partnership_id)
+            digest = compute_hash(event, prev[key])
+            if (event.prev_hash, event.hash) != (prev[key], digest):
+                AuditEvent._base_manager.filter(pk=event.pk).update(
+                    prev_hash=prev[key], hash=digest
+                )
+            prev[key] = digest
+    for key, head in heads.items():
+        events = AuditEvent.objects.filter(_in_chain(key))
+        last = events.order_by("-pk").values("pk", "hash").first()
+        head.last_id = last["pk"] if last else 0
+        head.last_hash = last["hash"] if last else GENESIS
+        head.count = events.count()
+        head.save()
 
 
 # Redaction (erasure).
@@ -217,7 +252,7 @@ def redact(*, terms, replacement: str, actor=None, reason: str = "") -> list[int
     """Replace ``terms`` (a person's name and email address, whole words, any case) in the free
     text of every audit event, mark those events redacted, and record their ids in a
     ``core.audit.redacted`` event. Must run inside the erasure's transaction. Returns the ids."""
-    from django.db.models import Q, TextField
+    from django.db.models import TextField
     from django.db.models.functions import Cast
 
     if not transaction.get_connection().in_atomic_block:
@@ -251,23 +286,39 @@ def redact(*, terms, replacement: str, actor=None, reason: str = "") -> list[int
 
 
 @dataclass
+class ChainState:
+    """One chain as the events show it: its key, how many entries, the newest one and its hash."""
+
+    chain: str
+    count: int = 0
+    last_id: int = 0
+    last_hash: str = GENESIS
+
+
+@dataclass
 class Verification:
     checked: int = 0
     problems: list[str] = field(default_factory=list)
-    head_hash: str = GENESIS
+    heads: list[ChainState] = field(default_factory=list)  # every chain, the site's first
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
+def _chain_order(key: str):
+    return (0, 0) if key == SITE_CHAIN else (1, int(key.removeprefix("partnership:")))
+
+
 def verify() -> Verification:
-    """Walk the whole chain in order; report every edited entry and every gap."""
+    """Walk every chain in order; report every edited entry and every gap, and compare each
+    chain's end with its head row (entries removed from the end, or a whole chain removed)."""
     result = Verification()
-    prev = GENESIS
-    previous_pk = None
+    chains: dict[str, ChainState] = {}
     redacted, recorded = [], set()
     for event in AuditEvent.objects.order_by("pk").iterator(chunk_size=2000):
+        key = chain_key(event.partnership_id)
+        state = chains.setdefault(key, ChainState(key))
         if event.action == REDACTED_ACTION and isinstance(event.data, dict):
             recorded.update(event.data.get("events") or [])
         if event.redacted:
@@ -280,12 +331,12 @@ def verify() -> Verification:
                 f"({event.action} at {_timestamp(event.created_at)})"
             )
         result.checked += 1
-        if event.prev_hash != prev:
-            where = f"after #{previous_pk}" if previous_pk else "at the start of the log"
+        if event.prev_hash != state.last_hash:
+            where = f"after #{state.last_id}" if state.last_id else "at the start of the chain"
             result.problems.append(
                 f"#{event.pk}: the chain is broken — an entry {where} was deleted or edited "
-                f"(#{event.pk} expects previous hash {event.prev_hash[:12]}…, "
-                f"found {prev[:12] or 'none'}…)"
+                f"(chain {key}: #{event.pk} expects previous hash {event.prev_hash[:12]}…, "
+                f"found {state.last_hash[:12] or 'none'}…)"
             )
         if (event.detail_digest or not event.redacted) and compute_hash(
             event, event.prev_hash
@@ -294,19 +345,31 @@ def verify() -> Verification:
                 f"#{event.pk}: edited — its content no longer matches its hash "
                 f"({event.action} at {_timestamp(event.created_at)})"
             )
-        prev = event.hash
-        previous_pk = event.pk
+        state.count += 1
+        state.last_id, state.last_hash = event.pk, event.hash
     for pk in redacted:
         if pk not in recorded:
             result.problems.append(
                 f"#{pk}: marked redacted, but no {REDACTED_ACTION} event records its redaction"
             )
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_hash, head.count) != (prev, result.checked):
-        result.problems.append(
-            f"the log ends at #{previous_pk or 0} with {result.checked} entries, but the chain "
-            f"head records {head.count} entries ending at #{head.last_id}: entries at the end "
-            "were deleted"
-        )
-    result.head_hash = prev
+    heads = {head.chain: head for head in AuditChainHead.objects.all()}
+    for key in sorted(heads.keys() | chains.keys(), key=_chain_order):
+        state = chains.get(key, ChainState(key))
+        head = heads.get(key)
+        if head is None:
+            result.problems.append(
+                f"chain {key}: {state.count} entries ending at #{state.last_id}, but its chain "
+                "head is missing"
+            )
+        elif (head.last_hash, head.count) != (state.last_hash, state.count):
+            result.problems.append(
+                f"chain {key}: the chain ends at #{state.last_id} with {state.count} entries, "
+                f"but its head records {head.count} entries ending at #{head.last_id}: "
+                + (
+                    "entries at the end were deleted"
+                    if state.count < head.count
+                    else "the head or the entries at the end were edited"
+                )
+            )
+        result.heads.append(state)
     return result

@@ -222,8 +222,9 @@ class AuditEvent(models.Model):
     """One state change: who, what (dotted action code), on which object, with what data.
 
     Written by :func:`coplan.core.audit.log` inside the same transaction as the change. Each
-    event carries the SHA-256 ``hash`` of its own canonical content and of the previous event's
-    hash (``prev_hash``), so editing or deleting any entry breaks the chain
+    event carries the SHA-256 ``hash`` of its own canonical content and of the hash of the
+    previous event in its chain (``prev_hash``; one chain per partnership, one for events with
+    no partnership), so editing or deleting any entry breaks the chain
     (``coplan verify-audit``). Events are never updated or deleted.
     """
 
@@ -273,16 +274,19 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The newest link of the audit chain (one row). Appending locks this row, so two
-    transactions cannot fork the chain; and it lets ``verify-audit`` notice entries removed from
-    the end of the log."""
+    """The newest link of one audit chain. There is one chain per partnership
+    (``"partnership:<id>"``, its events) and one for site-wide events (``"site"``, events with
+    no partnership). Appending locks only that chain's head row, so two transactions cannot
+    fork a chain while writes in two partnerships never wait on each other; and it lets
+    ``verify-audit`` notice entries removed from the end of a chain."""
 
+    chain = models.CharField(max_length=40, unique=True)
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, blank=True)
     count = models.BigIntegerField(default=0)
 
     def __str__(self):
-        return f"audit chain head: {self.count} events, last #{self.last_id}"
+        return f"audit chain {self.chain} head: {self.count} events, last #{self.last_id}"
 
 
 class StatutoryRuleKey(models.TextChoices):
