@@ -89,9 +89,6 @@ class Thread:
     def downstream_of(self, key: str) -> list[Node]:
         return [self.nodes[k] for k in self.down.get(key, [])]
 
-    def upstream_of(self, key: str) -> list[Node]:
-        return [self.nodes[k] for k in self.up.get(key, [])]
-
     def _walk(self, key: str, edges) -> list[Node]:
         seen, queue, found = {key}, [key], []
         while queue:

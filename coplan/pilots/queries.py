@@ -118,15 +118,6 @@ def evaluations_of(pilot: Pilot):
     return Evaluation.objects.filter(pilot=pilot).select_related("author", "approved_by", "pilot")
 
 
-def approved_evaluation_for_gate(pilot: Pilot) -> Evaluation | None:
-    """A final evaluation, or an interim one at six months or later, that is approved."""
-    return (
-        Evaluation.objects.filter(pilot=pilot, approved_on__isnull=False)
-        .order_by("-approved_on", "-id")
-        .first()
-    )
-
-
 def actual_unit_costs(partnership) -> dict[tuple[str, int], Decimal]:
     """{(service name, provider organisation id): actual cost per unit} over the whole pilot,
     from the rollups — what the costing app compares full-cost-recovery unit costs with."""
@@ -150,7 +141,7 @@ def actual_unit_costs(partnership) -> dict[tuple[str, int], Decimal]:
 
 def unclassified_artefacts(partnership) -> list[dict]:
     """Pilot evaluations and their results (KPI results, unit costs, volumes) with no bidder
-    disclosure class yet: the tender cannot open while any remain (domain.md F1)."""
+    disclosure class yet: the tender cannot open while any remain (docs/disclosure.md, F1)."""
     found = []
     for evaluation in Evaluation.objects.filter(pilot__partnership=partnership).order_by("pk"):
         if evaluation.disclosure == Disclosure.UNCLASSIFIED:

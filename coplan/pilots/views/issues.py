@@ -1,0 +1,57 @@
+"""The pilot's issue log."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from coplan.core.errors import DomainError
+from coplan.core.forms import add_domain_error
+
+from .. import domain, forms, queries
+from ..models import PilotIssue
+from .common import _ctx, _page
+
+
+@login_required
+def issues(request, pk):
+    partnership, pilot = queries.get_pilot(request.user, pk, "pilots.view_issues")
+    page = _page(request, queries.issues_of(pilot))
+    return render(request, "pilots/issues.html", _ctx(request, partnership, pilot, page_obj=page))
+
+
+def _issue_form(request, pk, issue_pk=None):
+    partnership, pilot = queries.get_pilot(request.user, pk, "pilots.log_issue")
+    issue = get_object_or_404(PilotIssue, pilot=pilot, pk=issue_pk) if issue_pk else None
+    form = forms.IssueForm(
+        request.POST or None,
+        instance=issue,
+        pilot=pilot,
+        initial=None if issue else {"raised_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if issue is None:
+                domain.log_issue(pilot=pilot, actor=request.user, **fields)
+            else:
+                issue.refresh_from_db()
+                domain.update_issue(issue=issue, actor=request.user, **fields)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, "Issue saved.")
+            return redirect("pilots:issues", pk)
+    return render(
+        request, "pilots/issue_form.html", _ctx(request, partnership, pilot, form=form, issue=issue)
+    )
+
+
+@login_required
+def issue_new(request, pk):
+    return _issue_form(request, pk)
+
+
+@login_required
+def issue_edit(request, pk, issue_pk):
+    return _issue_form(request, pk, issue_pk)
