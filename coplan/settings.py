@@ -148,8 +148,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Per-process caches: "default" holds rendered dashboards and charts (keyed by the pilot's data
-# version); "pages" holds whole signed-in pages for coplan.core.pagecache, apart, so that many
-# people's pages never push the charts out.
+# version); "pages" holds whole signed-in pages for coplan.partnerships.pagecache, apart, so
+# that many people's pages never push the charts out.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "coplan"},
     "pages": {

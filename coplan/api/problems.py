@@ -8,6 +8,7 @@ from django.http import Http404
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from coplan.core.errors import DomainError
+from coplan.tendering.scoring.engine import ScoringInputError
 
 
 def problem(api, request, status: int, title: str, detail: str = "", **extra):
@@ -44,6 +45,20 @@ def install(api):
         fields = ", ".join(sorted({e["field"] for e in errors}))
         return problem(
             api, request, 422, "Invalid request", f"Check these fields: {fields}.", errors=errors
+        )
+
+    @api.exception_handler(ScoringInputError)
+    def invalid_scoring_input(request, exc):
+        """A bid the scoring simulator cannot score, in the shape of a validation problem."""
+        return problem(
+            api,
+            request,
+            422,
+            "Invalid request",
+            exc.message,
+            code=exc.code,
+            field=exc.field,
+            errors=[{"field": exc.field, "message": exc.message, "code": exc.code}],
         )
 
     @api.exception_handler(DomainError)
@@ -84,7 +99,7 @@ def install(api):
     @api.exception_handler(IntegrityError)
     def null_refused(request, exc):
         """A safety net for a PATCH body that lets ``null`` through to a column that cannot
-        hold it (request schemas should refuse it first: ``coplan.api.schemas.PatchSchema``)."""
+        hold it (request schemas should refuse it first: ``coplan.core.schemas.PatchSchema``)."""
         field = _not_null_column(exc)
         if field is None:
             raise exc

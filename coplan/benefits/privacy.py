@@ -1,4 +1,4 @@
-"""Personal data the benefits app holds (see ``coplan.ops.privacy``): who submitted, reviewed
+"""Personal data the benefits app holds (see ``coplan.core.privacy``): who submitted, reviewed
 and planned the contractor's community benefit returns, and the evidence files behind them
 (start letters, payroll extracts and item logs can name trainees and staff who have no Coplan
 account). The returns are the official record of a public contract's delivery and are kept; on
@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from coplan.ops.privacy import Category, months_ago, register, retention_months
+from coplan.core.privacy import Category, months_ago, register, retention_months
 
 from .models import EvidenceFile, QuarterlyReturn, RemedialPlan, ReturnLine
 

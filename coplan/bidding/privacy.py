@@ -1,4 +1,4 @@
-"""Personal data the bidding app holds (see ``coplan.ops.privacy``).
+"""Personal data the bidding app holds (see ``coplan.core.privacy``).
 
 * **Bid contacts**: the bidder's staff member who submitted (or withdrew) each bid. The bid's
   sealed content is the organisation's commercial offer, not personal data, and is never
@@ -16,7 +16,7 @@
 
 from django.db.models import Q
 
-from coplan.ops.privacy import Category, months_ago, register, retention_months
+from coplan.core.privacy import Category, months_ago, register, retention_months
 
 from .models import (
     Assignment,

@@ -11,8 +11,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from coplan.api.schemas import PatchSchema
 from coplan.core.errors import DomainError
+from coplan.core.schemas import PatchSchema
 from coplan.partnerships.queries import get_for
 
 from . import domain, queries

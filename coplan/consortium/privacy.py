@@ -1,7 +1,7 @@
-"""Personal data the consortium app holds (see ``coplan.ops.privacy``): each member's
+"""Personal data the consortium app holds (see ``coplan.core.privacy``): each member's
 authorised signatory and the signatures on the consortium agreement."""
 
-from coplan.ops.privacy import Category, register
+from coplan.core.privacy import Category, register
 
 from .models import ConsortiumMember, Signature
 

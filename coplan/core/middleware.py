@@ -31,7 +31,7 @@ PERSONAL = "private, no-store"
 
 
 def _signed_in(request) -> bool:
-    if getattr(request, "coplan_user_id", None) is not None:  # served by core.pagecache
+    if getattr(request, "coplan_user_id", None) is not None:  # served by partnerships.pagecache
         return True
     user = getattr(request, "user", None)  # absent before AuthenticationMiddleware ran
     return user is not None and user.is_authenticated

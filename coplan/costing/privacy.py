@@ -1,9 +1,9 @@
-"""Personal data the costing app holds (see ``coplan.ops.privacy``): only who created, shared
+"""Personal data the costing app holds (see ``coplan.core.privacy``): only who created, shared
 or approved a cost model version. Staff lines are posts ("Support worker"), not people."""
 
 from django.db.models import Q
 
-from coplan.ops.privacy import Category, register
+from coplan.core.privacy import Category, register
 
 from .models import CostModelVersion
 

@@ -22,6 +22,7 @@ from .models import (
     StaffLine,
 )
 from .rules import is_facilitator, organisations_of
+from .signals import actual_unit_costs_wanted
 
 
 def enterprises(partnership):
@@ -194,14 +195,13 @@ def locked_models(partnership, *, organisations=None, shared_only: bool = False)
 # --- planned against actual ------------------------------------------------------------------
 
 
-def pilot_actuals(partnership) -> dict | None:
-    """Actual cost per unit from the pilot, ``{(service, organisation id): Decimal}``; ``None``
-    while the pilots app does not provide it."""
-    try:
-        from coplan.pilots.queries import actual_unit_costs
-    except (ImportError, AttributeError):
-        return None
-    return actual_unit_costs(partnership) or {}
+def pilot_actuals(partnership) -> dict:
+    """Actual cost per unit from the pilot, ``{(service, organisation id): Decimal}``, as the
+    pilots app answers ``actual_unit_costs_wanted``; empty while no pilot has any."""
+    actuals = {}
+    for _receiver, answer in actual_unit_costs_wanted.send(sender=None, partnership=partnership):
+        actuals.update(answer or {})
+    return actuals
 
 
 def _key(service: str) -> str:
@@ -294,7 +294,7 @@ def planned_against_actual(partnership, models) -> tuple[list[PlannedActual], bo
     actuals = pilot_actuals(partnership)
     threshold = variance_threshold(partnership)
     by_key = {}
-    for (service, organisation_id), value in (actuals or {}).items():
+    for (service, organisation_id), value in actuals.items():
         by_key[(_key(service), organisation_id)] = Decimal(value)
     rows = []
     for model in models:
@@ -311,7 +311,7 @@ def unit_cost_variances(partnership) -> list[PlannedActual]:
     known (no visibility filter: for the health check, which states only the judgement)."""
     actuals = {
         (_key(service), organisation_id): Decimal(value)
-        for (service, organisation_id), value in (pilot_actuals(partnership) or {}).items()
+        for (service, organisation_id), value in pilot_actuals(partnership).items()
     }
     if not actuals:
         return []

@@ -14,8 +14,8 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from coplan.api.schemas import PatchSchema
 from coplan.core.errors import DomainError
+from coplan.core.schemas import PatchSchema
 from coplan.partnerships.queries import get_for
 
 from . import domain, queries
@@ -871,7 +871,7 @@ def _artefact(a) -> dict:
 
 @router.get(f"{BASE}/disclosure/unclassified", response=list[ArtefactOut])
 def unclassified(request, pk: int):
-    """Design artefacts not yet classified for bidder disclosure (domain.md F1)."""
+    """Design artefacts not yet classified for bidder disclosure (docs/disclosure.md, F1)."""
     partnership = _partnership(request, pk, "design.classify")
     return [_artefact(a) for a in queries.unclassified_artefacts(partnership)]
 

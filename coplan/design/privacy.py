@@ -1,16 +1,16 @@
-"""Personal data the design app holds (see ``coplan.ops.privacy``): service users' and
+"""Personal data the design app holds (see ``coplan.core.privacy``): service users' and
 partners' ideas, feedback and comments, their consent records and attendance."""
 
 from django.db.models import Q
 
-from coplan.ops.privacy import (
+from coplan.core.privacy import (
     ERASED_NAME,
     Category,
-    closed_partnerships,
     months_ago,
     register,
     retention_months,
 )
+from coplan.partnerships.queries import closed_partnerships
 
 from .models import Consent, Item, Support
 

@@ -1,9 +1,9 @@
-"""Personal data the governance app holds (see ``coplan.ops.privacy``): seats on bodies,
+"""Personal data the governance app holds (see ``coplan.core.privacy``): seats on bodies,
 attendance, declarations and the register of interests, actions, calendar feeds. Attendance,
 declarations and decisions are official records of public bodies and are kept; on erasure they
 stay linked to the scrubbed account ("Erased person")."""
 
-from coplan.ops.privacy import Category, register
+from coplan.core.privacy import Category, register
 
 from .models import Action, Attendance, BodyMember, CalendarFeed, Declaration, Interest
 

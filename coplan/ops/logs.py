@@ -71,7 +71,7 @@ class RequestLogMiddleware:
     @staticmethod
     def _log(request, status, started, request_id):
         user = getattr(request, "user", None)
-        if hasattr(request, "coplan_user_id"):  # served from the page cache (core.pagecache)
+        if hasattr(request, "coplan_user_id"):  # served from partnerships.pagecache
             user_id = request.coplan_user_id
         else:
             user_id = user.pk if user is not None and user.is_authenticated else None

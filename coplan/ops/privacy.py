@@ -1,10 +1,11 @@
 """The data protection register (UK GDPR Article 30) and the rights it serves.
 
-Each app declares, in its own ``privacy.py``, the personal data it holds as
-:class:`Category` entries: what, whose, why (purpose and lawful basis), how long (retention), and
-three functions — ``export(person)`` for subject access, ``erase(person)`` for erasure and
-``retain(today, dry_run)`` for the retention rule. This module gathers them (the register page,
-the privacy notice), and runs subject access, erasure and retention across every app.
+Each app declares, in its own ``privacy.py``, the personal data it holds as ``Category``
+entries of ``coplan.core.privacy``: what, whose, why (purpose and lawful basis), how long
+(retention), and three functions — ``export(person)`` for subject access, ``erase(person)``
+for erasure and ``retain(today, dry_run)`` for the retention rule. This module gathers them
+(the register page, the privacy notice), and runs subject access, erasure and retention
+across every app.
 
 Erasure anonymises, it does not delete: the person's ``User`` row is kept (official records such
 as minutes, signatures and the audit log point at it) but scrubbed — name, email and password
@@ -13,92 +14,21 @@ contributed (ideas and feedback keep their text). It cannot be undone.
 """
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
 
 from coplan.core import audit, sensitivity
 from coplan.core.errors import DomainError
-
-
-@dataclass(frozen=True)
-class Category:
-    """One kind of personal data an app holds."""
-
-    key: str  # "design.contributions"
-    title: str  # "Ideas, feedback and comments"
-    holds: str  # what personal data, in plain words
-    about: str  # whose data
-    purpose: str
-    lawful_basis: str
-    retention: str  # in plain words
-    export: Callable | None = None  # (person) -> list[dict]
-    erase: Callable | None = None  # (person) -> int (records anonymised)
-    retain: Callable | None = None  # (today, dry_run) -> int (records affected)
-    notice: str = ""  # what service users are told, in plain language (privacy notice)
-
-    @property
-    def app(self) -> str:
-        return self.key.split(".", 1)[0]
-
-
-_REGISTRY: dict[str, Category] = {}
-_discovered = False
-
-
-def register(category: Category) -> Category:
-    _REGISTRY[category.key] = category
-    return category
-
-
-def categories() -> list[Category]:
-    global _discovered
-    if not _discovered:
-        autodiscover_modules("privacy")
-        _discovered = True
-    return sorted(_REGISTRY.values(), key=lambda c: c.key)
-
-
-# Dates the retention rules count from.
-
-
-def months_ago(today: dt.date, months: int) -> dt.date:
-    from coplan.core.dates import add_months
-
-    return add_months(today, -months)
-
-
-def closed_partnerships(before: dt.date):
-    """Partnerships whose PSP work has closed on or before ``before``: ended without tender, or
-    moved into contract and monitoring (the tender is done). The close date is the stage change
-    into contract, or the last audit event of an ended partnership."""
-    from django.db.models import Max, Q
-
-    from coplan.partnerships.enums import Stage, Status
-    from coplan.partnerships.models import Partnership
-
-    qs = Partnership.objects.filter(Q(status=Status.ENDED) | Q(stage=Stage.CONTRACT)).annotate(
-        contract_on=Max(
-            "stage_changes__created_at", filter=Q(stage_changes__to_stage=Stage.CONTRACT)
-        ),
-        last_event=Max("audit_events__created_at"),
-    )
-    closed = []
-    for p in qs:
-        when = p.contract_on if p.stage == Stage.CONTRACT and p.contract_on else None
-        when = when or p.last_event or p.updated_at
-        if timezone.localdate(when) <= before:
-            closed.append(p.pk)
-    return Partnership.objects.filter(pk__in=closed)
-
-
-def retention_months(name: str, default: int) -> int:
-    return int(getattr(settings, "COPLAN_RETENTION_MONTHS", {}).get(name, default))
-
+from coplan.core.privacy import (
+    ERASED_NAME,
+    Category,
+    categories,
+    months_ago,
+    register,
+    retention_months,
+)
 
 # Subject access.
 
@@ -155,8 +85,6 @@ def export_person(person) -> dict:
 
 
 # Erasure.
-
-ERASED_NAME = "Erased person"
 
 
 def erase_person(*, person, actor) -> dict:

@@ -11,8 +11,8 @@ from ninja import Status as Respond
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import model_validator
 
-from coplan.api.schemas import PatchSchema
 from coplan.core.models import Organisation
+from coplan.core.schemas import PatchSchema
 
 from . import domain, gates, health, queries
 from .enums import Role, Stage, Status
@@ -349,8 +349,9 @@ class TimelineCheckOut(Schema):
 
 @planning_router.post("/timeline-check", response=TimelineCheckOut)
 def timeline_check(request, payload: TimelineCheckIn):
-    """Check a plan against rules T1 and T2: start < 12 months before the tender is an error,
-    < 18 a warning; a pilot under 6 months an error. Whole calendar months, inclusive end dates."""
+    """Check a plan against rules T1 and T2 (docs/timeline.md): start < 12 months before the
+    tender is an error, < 18 a warning; a pilot under 6 months an error. Whole calendar months,
+    inclusive end dates."""
     return check_timeline(
         started_on=payload.started_on,
         tender_on=payload.tender_on,

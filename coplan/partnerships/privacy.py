@@ -1,10 +1,10 @@
-"""Personal data the partnerships app holds (see ``coplan.ops.privacy``)."""
+"""Personal data the partnerships app holds (see ``coplan.core.privacy``)."""
 
 import datetime as dt
 
 from django.db.models import Q
 
-from coplan.ops.privacy import Category, register
+from coplan.core.privacy import Category, register
 
 from .models import Invitation, Membership, StageChange
 

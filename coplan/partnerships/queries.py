@@ -1,12 +1,16 @@
 """Reusable reads with the visibility filters applied."""
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.http import Http404
+from django.utils import timezone
 
 from coplan.core import sensitivity as declared
 from coplan.core.models import AuditEvent
 
+from .enums import Stage, Status
 from .models import Membership, Partnership
 from .rules import roles_of
 from .sensitivity import visible_to
@@ -64,3 +68,22 @@ def activity_of(partnership, user):
         .select_related("actor", "content_type")
         .order_by("-created_at", "-id")
     )
+
+
+def closed_partnerships(before: dt.date):
+    """Partnerships whose PSP work has closed on or before ``before``: ended without tender, or
+    moved into contract and monitoring (the tender is done). The close date is the stage change
+    into contract, or the last audit event of an ended partnership."""
+    qs = Partnership.objects.filter(Q(status=Status.ENDED) | Q(stage=Stage.CONTRACT)).annotate(
+        contract_on=Max(
+            "stage_changes__created_at", filter=Q(stage_changes__to_stage=Stage.CONTRACT)
+        ),
+        last_event=Max("audit_events__created_at"),
+    )
+    closed = []
+    for p in qs:
+        when = p.contract_on if p.stage == Stage.CONTRACT and p.contract_on else None
+        when = when or p.last_event or p.updated_at
+        if timezone.localdate(when) <= before:
+            closed.append(p.pk)
+    return Partnership.objects.filter(pk__in=closed)

@@ -1,15 +1,15 @@
-"""Personal data the pilots app holds (see ``coplan.ops.privacy``). Delivery records hold no
+"""Personal data the pilots app holds (see ``coplan.core.privacy``). Delivery records hold no
 personal data in the clear: each client is a keyed pseudonym (``client_ref``) that Coplan cannot
 turn back into a person, so they are outside subject access and erasure here; the provider
 holds the key."""
 
-from coplan.ops.privacy import (
+from coplan.core.privacy import (
     Category,
-    closed_partnerships,
     months_ago,
     register,
     retention_months,
 )
+from coplan.partnerships.queries import closed_partnerships
 
 from .enums import BatchStatus
 from .models import Evaluation, Feedback, ImportBatch

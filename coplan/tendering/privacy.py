@@ -1,9 +1,9 @@
-"""Personal data the tendering app holds (see ``coplan.ops.privacy``): who registered each
+"""Personal data the tendering app holds (see ``coplan.core.privacy``): who registered each
 bidder for a tender, and the clarification questions bidders asked as they asked them (never
 published: the published version is anonymised by the officer). Both are procurement records
 and are kept; on erasure they stay linked to the scrubbed account ("Erased person")."""
 
-from coplan.ops.privacy import Category, register
+from coplan.core.privacy import Category, register
 
 from .models import BidderRegistration, Clarification
 

@@ -135,7 +135,7 @@ PATCH_BODIES_NOT_YET_CHECKED = {
 
 
 def test_every_patch_body_refuses_null_where_the_field_cannot_be_cleared():
-    from coplan.api.schemas import PatchSchema
+    from coplan.core.schemas import PatchSchema
 
     plain = set()
     for _path, method, op in _operations():

@@ -444,7 +444,7 @@ def test_dashboard_served_from_the_page_cache_is_accessible(page, live_server, m
     from the page cache with a fresh CSP nonce: nothing is blocked and it is as accessible."""
     from django.core.cache import caches
 
-    from coplan.core import pagecache
+    from coplan.partnerships import pagecache
 
     caches["pages"].clear()
     hits = []

@@ -1,6 +1,6 @@
-"""The pilot dashboard is served from the private page cache (coplan.core.pagecache) only while
-nothing that decided who may see it, and what it shows, has changed; otherwise the normal view
-answers, with all its checks."""
+"""The pilot dashboard is served from the private page cache (coplan.partnerships.pagecache)
+only while nothing that decided who may see it, and what it shows, has changed; otherwise the
+normal view answers, with all its checks."""
 
 import datetime as dt
 import re
