@@ -1,7 +1,7 @@
 """Pure calculations of the benefits app (no models): contract monitoring status (RAG against
 the pro-rata target, ranges, additionality and retention) and social return on investment
-(domain.md §7, §8). Decimal throughout; figures keep full precision and are rounded only for
-display (:func:`pennies`).
+(docs/formulas.md: community benefit monitoring, SROI). Decimal throughout; figures keep full
+precision and are rounded only for display (:func:`pennies`).
 
 SROI convention (stated on every page that shows a result): the first year of outcomes is
 discounted by a full year, ``value_t / (1 + r)^t`` for t = 1, 2, …, as the SROI guide's value
@@ -67,7 +67,8 @@ class Rag:
 @dataclass(frozen=True)
 class Thresholds:
     """Green at or above ``green`` % of the pro-rata target, amber at or above ``amber`` %,
-    red below (domain.md §8: 100 and 75 by default, configurable)."""
+    red below (docs/formulas.md, pro-rata target and status: 100 and 75 by default,
+    configurable)."""
 
     green: Decimal = Decimal(100)
     amber: Decimal = Decimal(75)
@@ -331,7 +332,7 @@ def sroi(
     discount_rate: Decimal = DEFAULT_DISCOUNT_RATE,
 ) -> SroiResult:
     """PV = Σ_t Σ_k V_{k,t} / (1 + r)^t; NPV = PV − investment; ratio = PV ÷ investment;
-    payback months = investment ÷ (year 1 value ÷ 12) (domain.md §7)."""
+    payback months = investment ÷ (year 1 value ÷ 12) (docs/formulas.md, SROI)."""
     investment = Decimal(investment)
     discount_rate = Decimal(discount_rate)
     validate_sroi(investment, discount_rate, outcomes)

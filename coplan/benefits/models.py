@@ -23,7 +23,8 @@ USER = settings.AUTH_USER_MODEL
 
 
 class SroiAnalysis(models.Model):
-    """A forecast or evaluative SROI analysis of the partnership's service (domain.md §7)."""
+    """A forecast or evaluative SROI analysis of the partnership's service (docs/formulas.md,
+    SROI)."""
 
     partnership = models.ForeignKey(
         "partnerships.Partnership", on_delete=models.CASCADE, related_name="sroi_analyses"
@@ -151,7 +152,7 @@ class LineStatus(models.TextChoices):
 
 
 class MonitoringSettings(models.Model):
-    """The partnership's RAG thresholds (domain.md §8: 100 % and 75 % unless configured)."""
+    """The partnership's RAG thresholds (docs/formulas.md: 100 % and 75 % unless configured)."""
 
     partnership = models.OneToOneField(
         "partnerships.Partnership", on_delete=models.CASCADE, related_name="benefit_settings"

@@ -1,7 +1,7 @@
 """The authority's annual report of community benefits (Procurement Reform (Scotland) Act 2014
 s.18: the annual procurement report summarises the community benefit requirements imposed and
-fulfilled; domain.md §8): per authority (the partnerships' lead authority) and financial year
-(1 April – 31 March), across the contracts live in that year.
+fulfilled; docs/statutory.md, annual report): per authority (the partnerships' lead authority)
+and financial year (1 April – 31 March), across the contracts live in that year.
 
 A commitment is **fulfilled** when its due period ended by the end of the year and its verified
 total reached the contractual floor (``target_min``), **not fulfilled** when its period ended

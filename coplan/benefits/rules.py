@@ -2,9 +2,10 @@
 
 Every member follows the golden thread and sees the contract's commitments and their status.
 SROI analyses carry the investment (a cost), so service user representatives do not see them
-(domain.md §3). The facilitator, the council side that commissions and the social enterprise
-partners build SROI analyses. Contract managers (commissioner, procurement officer) verify or
-query return lines; the supplier's people submit returns (checked against the contract).
+(docs/disclosure.md, roles). The facilitator, the council side that commissions and the social
+enterprise partners build SROI analyses. Contract managers (commissioner, procurement officer)
+verify or query return lines; the supplier's people submit returns (checked against the
+contract).
 """
 
 import rules

@@ -15,6 +15,7 @@ import rules
 
 from coplan.partnerships.enums import Role
 from coplan.partnerships.rules import roles_of
+from coplan.tendering.rules import is_procurement  # one predicate, in the lower app
 
 OFFICER_ROLES = frozenset({Role.PROCUREMENT.value, Role.COMMISSIONER.value})
 
@@ -22,11 +23,6 @@ OFFICER_ROLES = frozenset({Role.PROCUREMENT.value, Role.COMMISSIONER.value})
 @rules.predicate
 def is_officer(user, tender):
     return bool(roles_of(user, tender.partnership) & OFFICER_ROLES)
-
-
-@rules.predicate
-def is_procurement(user, tender):
-    return Role.PROCUREMENT.value in roles_of(user, tender.partnership)
 
 
 def registration_of(user, tender):

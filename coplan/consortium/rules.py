@@ -2,9 +2,9 @@
 
 Every member of the partnership sees who is in the consortium, its lead partner, legal model
 and capability matrix. The work and revenue split, the agreement and the consortium's costs
-are commercial: service user representatives never see them (domain.md §3). The facilitator
-(who runs the design committee) and the lead partner's people manage the consortium; each
-member's authorised signatory signs the agreement for it.
+are commercial: service user representatives never see them (docs/disclosure.md, roles). The
+facilitator (who runs the design committee) and the lead partner's people manage the
+consortium; each member's authorised signatory signs the agreement for it.
 """
 
 import rules

@@ -4,8 +4,8 @@ from django.db import models
 
 
 class Disclosure(models.TextChoices):
-    """Bidder disclosure class of a design or pilot artefact (domain.md F1): one set of codes,
-    so the tender app can treat every artefact alike."""
+    """Bidder disclosure class of a design or pilot artefact (docs/disclosure.md, F1): one set of
+    codes, so the tender app can treat every artefact alike."""
 
     UNCLASSIFIED = "unclassified", "Not classified yet"
     PUBLISH = "publish", "Publish to all bidders"

@@ -1,4 +1,4 @@
-"""Full cost recovery (the ACEVO/NPC method, ``domain.md`` §6) as one pure function.
+"""Full cost recovery (the ACEVO/NPC method, ``docs/formulas.md``, costing) as one pure function.
 
 No ORM and no I/O: the cost model pages, the workbook export and the stateless calculator
 endpoint (``POST /api/v1/costing/full-cost``) all call :func:`calculate` with the same

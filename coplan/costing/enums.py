@@ -56,7 +56,7 @@ class PoolCategory(models.TextChoices):
 
     @property
     def usual_driver(self) -> str:
-        """The ACEVO 2004 template's usual driver for the pool (``domain.md`` §6)."""
+        """The ACEVO 2004 template's usual driver for the pool (``docs/formulas.md``, costing)."""
         return {
             "premises": Driver.HEADCOUNT,
             "central": Driver.STAFF_TIME,

@@ -5,7 +5,7 @@ enterprise partners who joined on its behalf) and the intermediary's facilitator
 version; the council side (and the evaluator and observers) see only the locked versions the
 enterprise has shared with them; other enterprises see none of it (a consortium pools its
 members' locked models on the consortium's own page); service user representatives never see
-costs (domain.md §3).
+costs (docs/disclosure.md, roles).
 
 Partnership-level permissions (checked with ``partnerships.queries.get_for``, 404 for
 outsiders, 403 for members without them) gate the pages; object-level ones decide which cost

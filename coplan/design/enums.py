@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from coplan.core.enums import Disclosure  # noqa: F401  shared with other apps (F1)
+from coplan.core.enums import Disclosure  # noqa: F401  shared with other apps (docs/disclosure.md, F1)
 
 
 class Method(models.TextChoices):

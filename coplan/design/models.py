@@ -1,8 +1,8 @@
 """Service design (PSP element 1): engagement with service users, their ideas and feedback,
 insights, and the versioned service specification whose requirements trace back to them.
 
-Every design artefact carries a bidder disclosure class (domain.md F1): partners who co-design
-may later bid, so everything they saw must be classified before the tender opens.
+Every design artefact carries a bidder disclosure class (docs/disclosure.md, F1): partners who
+co-design may later bid, so everything they saw must be classified before the tender opens.
 """
 
 import secrets
@@ -30,7 +30,7 @@ USER = settings.AUTH_USER_MODEL
 
 
 class Classified(models.Model):
-    """The bidder disclosure class every design artefact carries (domain.md F1)."""
+    """The bidder disclosure class every design artefact carries (docs/disclosure.md, F1)."""
 
     disclosure = models.CharField(
         max_length=20, choices=Disclosure.choices, default=Disclosure.UNCLASSIFIED

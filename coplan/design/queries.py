@@ -511,7 +511,7 @@ def _artefacts(partnership, disclosure=None) -> list[Artefact]:
 
 
 def unclassified_artefacts(partnership) -> list[Artefact]:
-    """Every design artefact not yet classified for bidder disclosure (domain.md F1). The
+    """Every design artefact not yet classified for bidder disclosure (docs/disclosure.md, F1). The
     tender refuses to publish while this is not empty."""
     return _artefacts(partnership, Disclosure.UNCLASSIFIED)
 

@@ -1,4 +1,4 @@
-"""Stage exit gates (domain.md §2) as a registry of criteria.
+"""Stage exit gates (docs/timeline.md, stage gates) as a registry of criteria.
 
 Each stage's exit gate is a list of criteria. An *automatic* criterion is checked against the
 data; a *manual* one is a checklist item the commissioner confirms when advancing. Later apps

@@ -33,7 +33,7 @@ class Partnership(models.Model):
     is_illustrative = models.BooleanField(
         default=False, help_text="Demo data: every page says the figures are illustrative."
     )
-    # The timeline, back-planned from the tender date (domain.md §2, rules T1–T3).
+    # The timeline, back-planned from the tender date (docs/timeline.md, rules T1–T3).
     started_on = models.DateField("PSP start", null=True, blank=True)
     design_ends_on = models.DateField("service design ends", null=True, blank=True)
     pilot_starts_on = models.DateField("pilot starts", null=True, blank=True)

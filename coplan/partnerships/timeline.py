@@ -1,4 +1,4 @@
-"""Timing rules T1–T3 (domain.md §2), as one stateless function shared by the timeline page and
+"""Timing rules T1–T3 (docs/timeline.md), as one stateless function shared by the timeline page and
 ``POST /api/v1/planning/timeline-check``."""
 
 import datetime as dt

@@ -14,9 +14,9 @@ from ninja import File, Form, Router, Schema, UploadedFile
 from ninja import Status as Respond
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from coplan.api.schemas import PatchSchema
 from coplan.core.errors import DomainError
 from coplan.core.models import Organisation
+from coplan.core.schemas import PatchSchema
 from coplan.partnerships.queries import get_for
 
 from . import dashboard, domain, importer, queries, rules, tasks
@@ -1051,12 +1051,16 @@ def classify(request, pk: int, evaluation_id: int, payload: list[ClassifyItem]):
     """Set the bidder disclosure class of the report (``result_id`` null) or of results."""
     partnership, pilot = _pilot(request, pk, "pilots.classify")
     evaluation = get_object_or_404(Evaluation, pilot=pilot, pk=evaluation_id)
-    for item in payload:
-        obj = (
+    items = [
+        (
             evaluation
             if item.result_id is None
-            else get_object_or_404(EvaluationResult, evaluation=evaluation, pk=item.result_id)
+            else get_object_or_404(EvaluationResult, evaluation=evaluation, pk=item.result_id),
+            item.disclosure,
+            item.reason,
         )
-        domain.classify(obj=obj, actor=request.user, disclosure=item.disclosure, reason=item.reason)
+        for item in payload
+    ]
+    domain.classify_many(items=items, actor=request.user)  # all or nothing
     evaluation.refresh_from_db()
     return _evaluation_out(evaluation, request.user.has_perm("pilots.view_costs", partnership))

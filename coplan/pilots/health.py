@@ -1,8 +1,8 @@
 """Health-check providers, gate criteria and the section link registered by this app.
 
 * Element 2 of the seven (piloting with monitoring that feeds the tender): the pilot's
-  duration against rule T2, how many of its months have delivery records, the KPIs' status
-  and whether an evaluation is approved.
+  duration against rule T2 (docs/timeline.md), how many of its months have delivery records,
+  the KPIs' status and whether an evaluation is approved.
 * Gates: the pilot stage's "evaluation approved" item and the service design stage's "KPI
   baselines" item become automatic checks against the data.
 """

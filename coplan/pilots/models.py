@@ -45,7 +45,7 @@ SUM = {"max_digits": 18, "decimal_places": 2}
 
 
 class Classified(models.Model):
-    """The bidder disclosure class of a pilot artefact (domain.md F1)."""
+    """The bidder disclosure class of a pilot artefact (docs/disclosure.md, F1)."""
 
     disclosure = models.CharField(
         max_length=20, choices=Disclosure.choices, default=Disclosure.UNCLASSIFIED
@@ -74,7 +74,7 @@ class Classified(models.Model):
 
 
 class Pilot(models.Model):
-    """The pilot of one partnership: at least six whole calendar months (rule T2)."""
+    """The pilot of one partnership: at least six whole calendar months (docs/timeline.md, T2)."""
 
     partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="pilot")
     title = models.CharField(max_length=200)

@@ -1,14 +1,15 @@
 """Choices of the tendering app as TextChoices (pretalx ``submission/enums.py``).
 
-The scoring choices repeat the values of :mod:`coplan.tendering.scoring.engine`'s StrEnums so
-that a stored value maps to the engine's enum with ``engine.PriceMethod(value)``.
+The scoring choices (``PriceMethod``, ``TieBreak``, ``ZeroPriceRule``, ``BenefitMethod``) are
+the ones :mod:`coplan.tendering.scoring.engine` uses too (it re-exports them): one declaration,
+one set of labels, for the stored tender and the simulator alike.
 """
 
 from django.db import models
 
 
 class ClauseType(models.TextChoices):
-    """Community benefit clause types (domain.md §8)."""
+    """Community benefit clause types (docs/statutory.md, community benefit requirements)."""
 
     TARGETED_RECRUITMENT = (
         "targeted_recruitment",

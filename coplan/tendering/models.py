@@ -82,7 +82,8 @@ class ClauseVersion(models.Model):
 
 
 class Measure(models.Model):
-    """A measurable output of a clause (domain.md §8): its unit and how it is evidenced."""
+    """A measurable output of a clause (docs/statutory.md, community benefit requirements): its
+    unit and how it is evidenced."""
 
     clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="measures")
     name = models.CharField(max_length=200)
@@ -438,7 +439,7 @@ class BidderRegistration(models.Model):
 
 class Clarification(models.Model):
     """A bidder's question. The officer answers it with an anonymised version of the question,
-    and the answer is published to every registered bidder at once (F1)."""
+    and the answer is published to every registered bidder at once (docs/disclosure.md, F1)."""
 
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="clarifications")
     registration = models.ForeignKey(

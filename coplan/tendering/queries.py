@@ -97,9 +97,9 @@ def lots_of(tender: Tender):
 
 
 def evidence_pack(tender: Tender) -> dict:
-    """Everything the evidence pack holds (F1): the frozen specification, the pilot's results
-    classified "publish", "you said, we did" from the design insights classified "publish",
-    and what is still missing. Never anything internal or unclassified."""
+    """Everything the evidence pack holds (docs/disclosure.md, F1): the frozen specification,
+    the pilot's results classified "publish", "you said, we did" from the design insights
+    classified "publish", and what is still missing. Never anything internal or unclassified."""
     from coplan.design import queries as design
     from coplan.design.enums import VersionStatus
     from coplan.design.models import SpecificationVersion

@@ -1,4 +1,4 @@
-"""Who may see and change a tender, as named ``rules`` predicates (domain.md §3).
+"""Who may see and change a tender, as named ``rules`` predicates (docs/disclosure.md, roles).
 
 Partnership-level permissions take the partnership; tender-level ones take the tender (the
 predicates look at ``tender.partnership``).
@@ -9,7 +9,8 @@ predicates look at ``tender.partnership``).
 * Service user representatives never see commercial things: no tender workspace (they read the
   public notice like anyone else).
 * Social enterprise partners (who may bid) and the facilitator never see the evaluation model
-  — criteria, weights, scoring method, simulator — before it is published (F1, F4).
+  — criteria, weights, scoring method, simulator — before it is published
+  (docs/disclosure.md, F1 and F4).
 * The clause library is shared: everyone signed in reads it, site administrators edit it.
 """
 

@@ -1,4 +1,5 @@
-"""The starter community benefit clause library (domain.md §8) a new installation ships with.
+"""The starter community benefit clause library (docs/statutory.md, community benefit
+requirements) a new installation ships with.
 
 Staff edit it afterwards (wording changes make new versions). Used by the data migration
 ``0002_seed_clause_library`` and nothing else; kept here so that it reads as data.

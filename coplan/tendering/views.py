@@ -299,7 +299,7 @@ def _groups(tender):
 
 
 def _criterion_saved(request, criterion, verb: str) -> None:
-    """Confirm, or warn when the wording may reward incumbency (F2)."""
+    """Confirm, or warn when the wording may reward incumbency (docs/disclosure.md, F2)."""
     phrases = domain.incumbency_warnings(f"{criterion.name} {criterion.question}")
     if phrases:
         messages.warning(

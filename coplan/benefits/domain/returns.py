@@ -33,10 +33,6 @@ def partnership_of(contract):
     return contract.tender.partnership
 
 
-def _log(actor, action, obj, contract, **data):
-    audit.log(actor=actor, action=action, obj=obj, partnership=partnership_of(contract), data=data)
-
-
 def _guard_supplier(actor, contract) -> None:
     if not can_submit_for(actor, contract):
         raise PermissionDenied("Only the contractor's people submit its returns.")
@@ -126,13 +122,15 @@ def submit_return(
         ReturnLine.objects.bulk_create(
             ReturnLine(quarterly_return=ret, commitment=c, **data) for c, data in cleaned.items()
         )
-        _log(
-            actor,
-            "benefits.return.submitted",
-            ret,
-            contract,
-            quarter=str(ret),
-            lines={str(c.pk): str(d["actual"]) for c, d in cleaned.items()},
+        audit.log(
+            actor=actor,
+            action="benefits.return.submitted",
+            obj=ret,
+            partnership=partnership_of(contract),
+            data={
+                "quarter": str(ret),
+                "lines": {str(c.pk): str(d["actual"]) for c, d in cleaned.items()},
+            },
         )
     return ret
 
@@ -152,13 +150,12 @@ def resubmit_line(*, line: ReturnLine, actor, **data) -> ReturnLine:
             setattr(line, key, value)
         line.status = LineStatus.SUBMITTED
         line.save()
-        _log(
-            actor,
-            "benefits.line.resubmitted",
-            line,
-            contract,
-            actual=str(line.actual),
-            answered=line.query,
+        audit.log(
+            actor=actor,
+            action="benefits.line.resubmitted",
+            obj=line,
+            partnership=partnership_of(contract),
+            data={"actual": str(line.actual), "answered": line.query},
         )
     return line
 
@@ -181,13 +178,12 @@ def record_retention(*, line: ReturnLine, actor, in_post_26=None, in_post_52=Non
     with transaction.atomic():
         line.in_post_26, line.in_post_52 = data["in_post_26"], data["in_post_52"]
         line.save(update_fields=["in_post_26", "in_post_52"])
-        _log(
-            actor,
-            "benefits.line.retention_recorded",
-            line,
-            contract,
-            in_post_26=line.in_post_26,
-            in_post_52=line.in_post_52,
+        audit.log(
+            actor=actor,
+            action="benefits.line.retention_recorded",
+            obj=line,
+            partnership=partnership_of(contract),
+            data={"in_post_26": line.in_post_26, "in_post_52": line.in_post_52},
         )
     return line
 
@@ -221,7 +217,13 @@ def add_evidence(*, line: ReturnLine, actor, upload) -> EvidenceFile:
     try:
         with transaction.atomic():
             evidence.save()
-            _log(actor, "benefits.evidence.added", evidence, contract, name=evidence.name)
+            audit.log(
+                actor=actor,
+                action="benefits.evidence.added",
+                obj=evidence,
+                partnership=partnership_of(contract),
+                data={"name": evidence.name},
+            )
     except Exception:
         evidence.file.delete(save=False)  # no row, no orphan file
         raise
@@ -241,7 +243,13 @@ def verify_line(*, line: ReturnLine, actor) -> ReturnLine:
         line.status = LineStatus.VERIFIED
         line.reviewed_by, line.reviewed_at = actor, timezone.now()
         line.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-        _log(actor, "benefits.line.verified", line, contract, actual=str(line.actual))
+        audit.log(
+            actor=actor,
+            action="benefits.line.verified",
+            obj=line,
+            partnership=partnership_of(contract),
+            data={"actual": str(line.actual)},
+        )
     return line
 
 
@@ -261,7 +269,13 @@ def query_line(*, line: ReturnLine, actor, query: str) -> ReturnLine:
         line.query = query.strip()
         line.reviewed_by, line.reviewed_at = actor, timezone.now()
         line.save(update_fields=["status", "query", "reviewed_by", "reviewed_at"])
-        _log(actor, "benefits.line.queried", line, contract, query=line.query)
+        audit.log(
+            actor=actor,
+            action="benefits.line.queried",
+            obj=line,
+            partnership=partnership_of(contract),
+            data={"query": line.query},
+        )
     return line
 
 
@@ -286,14 +300,12 @@ def plan_remedy(*, commitment, actor, actions: str, starts_on, due_on) -> Remedi
             due_on=due_on,
             created_by=actor,
         )
-        _log(
-            actor,
-            "benefits.remedy.planned",
-            plan,
-            contract,
-            commitment=commitment.description,
-            starts_on=starts_on,
-            due_on=due_on,
+        audit.log(
+            actor=actor,
+            action="benefits.remedy.planned",
+            obj=plan,
+            partnership=partnership_of(contract),
+            data={"commitment": commitment.description, "starts_on": starts_on, "due_on": due_on},
         )
     return plan
 
@@ -310,7 +322,13 @@ def complete_remedy(*, plan: RemedialPlan, actor, completed_on, outcome: str = "
     with transaction.atomic():
         plan.completed_on, plan.outcome = completed_on, outcome
         plan.save(update_fields=["completed_on", "outcome"])
-        _log(actor, "benefits.remedy.completed", plan, contract, completed_on=completed_on)
+        audit.log(
+            actor=actor,
+            action="benefits.remedy.completed",
+            obj=plan,
+            partnership=partnership_of(contract),
+            data={"completed_on": completed_on},
+        )
     return plan
 
 

@@ -57,10 +57,6 @@ def _check_outcome(data: dict) -> None:
         raise calc.CalcInputError(error.message, field=error.field.split(".", 1)[1]) from None
 
 
-def _log(actor, action, analysis, **data):
-    audit.log(actor=actor, action=action, obj=analysis, partnership=analysis.partnership, data=data)
-
-
 def create_analysis(
     *,
     partnership,
@@ -85,7 +81,13 @@ def create_analysis(
             discount_rate=discount_rate,
             created_by=actor,
         )
-        _log(actor, "benefits.sroi.created", analysis, title=title, investment=investment)
+        audit.log(
+            actor=actor,
+            action="benefits.sroi.created",
+            obj=analysis,
+            partnership=analysis.partnership,
+            data={"title": title, "investment": investment},
+        )
     return analysis
 
 
@@ -104,13 +106,25 @@ def update_analysis(*, analysis: SroiAnalysis, actor, **changes) -> SroiAnalysis
         for key, value in changed.items():
             setattr(analysis, key, value)
         analysis.save()
-        _log(actor, "benefits.sroi.updated", analysis, changed=sorted(changed))
+        audit.log(
+            actor=actor,
+            action="benefits.sroi.updated",
+            obj=analysis,
+            partnership=analysis.partnership,
+            data={"changed": sorted(changed)},
+        )
     return analysis
 
 
 def delete_analysis(*, analysis: SroiAnalysis, actor) -> None:
     with transaction.atomic():
-        _log(actor, "benefits.sroi.deleted", analysis, title=analysis.title)
+        audit.log(
+            actor=actor,
+            action="benefits.sroi.deleted",
+            obj=analysis,
+            partnership=analysis.partnership,
+            data={"title": analysis.title},
+        )
         analysis.delete()
 
 
@@ -122,12 +136,24 @@ def add_outcome(*, analysis: SroiAnalysis, actor, **data) -> SroiOutcome:
     with transaction.atomic():
         position = (analysis.outcomes.aggregate(m=Max("position"))["m"] or 0) + 1
         outcome = SroiOutcome.objects.create(analysis=analysis, position=position, **data)
-        _log(actor, "benefits.sroi.outcome_added", analysis, outcome=outcome.name)
+        audit.log(
+            actor=actor,
+            action="benefits.sroi.outcome_added",
+            obj=analysis,
+            partnership=analysis.partnership,
+            data={"outcome": outcome.name},
+        )
     return outcome
 
 
 def remove_outcome(*, outcome: SroiOutcome, actor) -> None:
     analysis = outcome.analysis
     with transaction.atomic():
-        _log(actor, "benefits.sroi.outcome_removed", analysis, outcome=outcome.name)
+        audit.log(
+            actor=actor,
+            action="benefits.sroi.outcome_removed",
+            obj=analysis,
+            partnership=analysis.partnership,
+            data={"outcome": outcome.name},
+        )
         outcome.delete()

@@ -8,7 +8,7 @@
   score (overall or on a question) is never ranked, and with no compliant bid there is no
   award. The results snapshot keeps every bid, the non-compliant ones with their reasons, for
   the letters and the open data.
-* **Standstill** (PC(S)R 2015 reg 85; domain.md T4): 10 days when the letters go
+* **Standstill** (PC(S)R 2015 reg 85; docs/timeline.md, T4): 10 days when the letters go
   electronically, 15 otherwise (10 either way before 20 December 2009), read from core's
   effective-dated rules table (keys ``standstill_days_electronic`` and
   ``standstill_days_other``, seeded by core migration 0009, unit days) as in force on the day
@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from coplan.core import audit
 from coplan.core.domain import rule_in_force
 from coplan.core.errors import DomainError
 from coplan.core.models import StatutoryRuleKey
@@ -35,7 +36,7 @@ from coplan.core.models import StatutoryRuleKey
 from ..enums import CommitmentSource, ConflictDecision, PriceQueryOutcome
 from ..models import Award, Commitment, ConflictDeclaration, Contract, ContractKpi, PriceQuery
 from ..rules import is_officer
-from .bids import _log, refuse
+from .bids import refuse
 from .evaluation import results_of
 
 STANDSTILL_ELECTRONIC = StatutoryRuleKey.STANDSTILL_ELECTRONIC
@@ -267,17 +268,20 @@ def approve_award(
         )
         tender.awarded_at = now
         tender.save(update_fields=["awarded_at", "updated_at"])
-        _log(
-            actor,
-            "bidding.tender.awarded",
-            tender,
-            award,
-            winner=winner.organisation.name,
-            decision=decision.pk if governed else None,
-            standstill_days=days,
-            standstill_ends_at=ends_at,
-            contract=contract.pk,
-            commitments=len(commitments),
+        audit.log(
+            actor=actor,
+            action="bidding.tender.awarded",
+            obj=award,
+            partnership=tender.partnership,
+            data={
+                "tender": tender.pk,
+                "winner": winner.organisation.name,
+                "decision": decision.pk if governed else None,
+                "standstill_days": days,
+                "standstill_ends_at": ends_at,
+                "contract": contract.pk,
+                "commitments": len(commitments),
+            },
         )
     return award
 
@@ -303,5 +307,11 @@ def conclude_contract(*, contract, actor, now: dt.datetime | None = None) -> Con
     with transaction.atomic():
         contract.concluded_at = now
         contract.save(update_fields=["concluded_at"])
-        _log(actor, "bidding.contract.concluded", tender, contract, supplier=str(contract.supplier))
+        audit.log(
+            actor=actor,
+            action="bidding.contract.concluded",
+            obj=contract,
+            partnership=tender.partnership,
+            data={"tender": tender.pk, "supplier": str(contract.supplier)},
+        )
     return contract

@@ -51,22 +51,16 @@ def _check_documents(documents: list[Document]) -> None:
             )
 
 
-def _log(actor, action, tender, obj=None, **data):
-    """Audit ``action`` on ``tender``: the event names its tender, so that who may see it can
-    follow the tender's moments (coplan/bidding/sensitivity.py)."""
-    audit.log(
-        actor=actor,
-        action=action,
-        obj=obj if obj is not None else tender,
-        partnership=tender.partnership,
-        data={"tender": tender.pk, **data},
-    )
-
-
 def refuse(*, actor, tender, action: str, error: DomainError, **data):
     """Record the refusal in its own transaction, then raise ``error``."""
     with transaction.atomic():
-        _log(actor, action, tender, code=error.code, message=error.message, **data)
+        audit.log(
+            actor=actor,
+            action=action,
+            obj=tender,
+            partnership=tender.partnership,
+            data={"tender": tender.pk, "code": error.code, "message": error.message, **data},
+        )
     raise error
 
 
@@ -274,16 +268,19 @@ def _store_bid(tender, registration, actor, content, canonical, documents, now, 
                 size=len(d.data),
                 sha256=seal.sha256(d.data),
             )
-        _log(
-            actor,
-            "bidding.bid.replaced" if previous else "bidding.bid.submitted",
-            tender,
-            bid,
-            organisation=registration.organisation.name,
-            receipt=bid.receipt_number,
-            digest=bid.digest,
-            documents=len(documents),
-            replaces=previous.receipt_number if previous else None,
+        audit.log(
+            actor=actor,
+            action="bidding.bid.replaced" if previous else "bidding.bid.submitted",
+            obj=bid,
+            partnership=tender.partnership,
+            data={
+                "tender": tender.pk,
+                "organisation": registration.organisation.name,
+                "receipt": bid.receipt_number,
+                "digest": bid.digest,
+                "documents": len(documents),
+                "replaces": previous.receipt_number if previous else None,
+            },
         )
     return bid
 
@@ -309,13 +306,16 @@ def withdraw_bid(*, bid, actor, now: dt.datetime | None = None) -> Bid:
         bid.withdrawn_at = now
         bid.withdrawn_by = actor
         bid.save(update_fields=["status", "withdrawn_at", "withdrawn_by"])
-        _log(
-            actor,
-            "bidding.bid.withdrawn",
-            tender,
-            bid,
-            organisation=bid.organisation.name,
-            receipt=bid.receipt_number,
+        audit.log(
+            actor=actor,
+            action="bidding.bid.withdrawn",
+            obj=bid,
+            partnership=tender.partnership,
+            data={
+                "tender": tender.pk,
+                "organisation": bid.organisation.name,
+                "receipt": bid.receipt_number,
+            },
         )
     return bid
 
@@ -345,7 +345,13 @@ class Verification:
 def record_sealed_read(*, actor, tender, what: str) -> None:
     """Audit an attempt to read bid content while the bids are sealed (the caller refuses)."""
     with transaction.atomic():
-        _log(actor, "bidding.bid.read_refused", tender, what=what, code="sealed")
+        audit.log(
+            actor=actor,
+            action="bidding.bid.read_refused",
+            obj=tender,
+            partnership=tender.partnership,
+            data={"tender": tender.pk, "what": what, "code": "sealed"},
+        )
 
 
 def read_bid(bid, *, key: bytes | None = None) -> dict:
@@ -475,13 +481,16 @@ def check_receipt(*, bid, actor, receipt: str) -> ReceiptCheck:
             )
     result = ReceiptCheck(ok=not problems, problems=problems, verification=check)
     with transaction.atomic():
-        _log(
-            actor,
-            "bidding.receipt.checked",
-            bid.tender,
-            bid,
-            receipt=bid.receipt_number,
-            ok=result.ok,
-            problems=problems,
+        audit.log(
+            actor=actor,
+            action="bidding.receipt.checked",
+            obj=bid,
+            partnership=bid.tender.partnership,
+            data={
+                "tender": bid.tender.pk,
+                "receipt": bid.receipt_number,
+                "ok": result.ok,
+                "problems": problems,
+            },
         )
     return result

@@ -2,15 +2,16 @@
 benefits through the tender's published model (the scoring engine), abnormally low bids.
 
 * **Panel.** The procurement officer assigns evaluators per quality question, and one or more
-  to price and benefits; nobody scores both quality and price (domain.md §3). Each quality
+  to price and benefits; nobody scores both quality and price (docs/disclosure.md, F3). Each quality
   question needs three evaluators unless the officer records why not; recused evaluators stay
   listed but do not count. Assigning someone Coplan finds linked to a bidder (the links below)
   warns at once and needs the officer's confirmation.
-* **Conflict-of-interest gate (F3).** Before seeing anything an evaluator declares none /
-  actual / potential / perceived. Coplan pre-fills flags: the evaluator's organisation bids or is
-  a consortium member, the evaluator sat on the design committee, or holds a standing interest
-  in the governance register. A declaration other than "none", or any flag, waits for the
-  officer's decision (recuse, or proceed with mitigation) and the evaluator sees nothing till then.
+* **Conflict-of-interest gate (docs/disclosure.md, F3).** Before seeing anything an evaluator
+  declares none / actual / potential / perceived. Coplan pre-fills flags: the evaluator's
+  organisation bids or is a consortium member, the evaluator sat on the design committee, or
+  holds a standing interest in the governance register. A declaration other than "none", or any
+  flag, waits for the officer's decision (recuse, or proceed with mitigation) and the evaluator
+  sees nothing till then.
 * **Scores.** 0–4 with a rationale, once (a submitted score is final); the other evaluators'
   scores on that bid and question are shown only after one's own is submitted.
 * **Moderation.** The officer records the consensus score and rationale; the record keeps every
@@ -26,8 +27,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from coplan.core import audit
 from coplan.core.errors import DomainError
 from coplan.partnerships.rules import roles_of
+from coplan.tendering.rules import is_procurement
 from coplan.tendering.scoring import engine
 
 from ..enums import BidStatus, Conflict, ConflictDecision, Part, PriceQueryOutcome
@@ -40,8 +43,7 @@ from ..models import (
     PriceQuery,
     Score,
 )
-from ..rules import is_procurement
-from .bids import _log, read_bid, scored_criteria, scored_requirements
+from .bids import read_bid, scored_criteria, scored_requirements
 
 PANEL_MINIMUM = 3
 
@@ -131,28 +133,34 @@ def assign(
             assigned_by=actor,
             training=training.strip()[:200],
         )
-        _log(
-            actor,
-            "bidding.panel.assigned",
-            tender,
-            assignment,
-            person_id=evaluator.pk,
-            evaluator=str(evaluator),
-            part=part,
-            criterion=criterion.name if criterion else None,
-            training=assignment.training,
+        audit.log(
+            actor=actor,
+            action="bidding.panel.assigned",
+            obj=assignment,
+            partnership=tender.partnership,
+            data={
+                "tender": tender.pk,
+                "person_id": evaluator.pk,
+                "evaluator": str(evaluator),
+                "part": part,
+                "criterion": criterion.name if criterion else None,
+                "training": assignment.training,
+            },
         )
         if links:
-            _log(
-                actor,
-                "bidding.panel.conflict_confirmed",
-                tender,
-                assignment,
-                person_id=evaluator.pk,
-                evaluator=str(evaluator),
-                part=part,
-                criterion=criterion.name if criterion else None,
-                conflicts=links,
+            audit.log(
+                actor=actor,
+                action="bidding.panel.conflict_confirmed",
+                obj=assignment,
+                partnership=tender.partnership,
+                data={
+                    "tender": tender.pk,
+                    "person_id": evaluator.pk,
+                    "evaluator": str(evaluator),
+                    "part": part,
+                    "criterion": criterion.name if criterion else None,
+                    "conflicts": links,
+                },
             )
     return assignment
 
@@ -173,12 +181,12 @@ def record_shortfall(*, tender, actor, criterion, reason: str) -> PanelShortfall
                 "recorded_at": timezone.now(),
             },
         )
-        _log(
-            actor,
-            "bidding.panel.shortfall_recorded",
-            tender,
-            criterion=criterion.name,
-            reason=reason,
+        audit.log(
+            actor=actor,
+            action="bidding.panel.shortfall_recorded",
+            obj=tender,
+            partnership=tender.partnership,
+            data={"tender": tender.pk, "criterion": criterion.name, "reason": reason},
         )
     return row
 
@@ -376,14 +384,12 @@ def declare(*, tender, evaluator, kind: str, details: str = "") -> ConflictDecla
                 "decision": decision,
             },
         )
-        _log(
-            evaluator,
-            "bidding.conflict.declared",
-            tender,
-            declaration,
-            kind=kind,
-            flags=flags,
-            decision=decision,
+        audit.log(
+            actor=evaluator,
+            action="bidding.conflict.declared",
+            obj=declaration,
+            partnership=tender.partnership,
+            data={"tender": tender.pk, "kind": kind, "flags": flags, "decision": decision},
         )
     return declaration
 
@@ -406,16 +412,19 @@ def decide_conflict(*, declaration, actor, decision: str, mitigation: str = "", 
         declaration.decided_by = actor
         declaration.decided_at = timezone.now()
         declaration.save()
-        _log(
-            actor,
-            "bidding.conflict.decided",
-            tender,
-            declaration,
-            person_id=declaration.evaluator_id,
-            evaluator=str(declaration.evaluator),
-            decision=decision,
-            mitigation=mitigation,
-            reason=reason,
+        audit.log(
+            actor=actor,
+            action="bidding.conflict.decided",
+            obj=declaration,
+            partnership=tender.partnership,
+            data={
+                "tender": tender.pk,
+                "person_id": declaration.evaluator_id,
+                "evaluator": str(declaration.evaluator),
+                "decision": decision,
+                "mitigation": mitigation,
+                "reason": reason,
+            },
         )
     return declaration
 
@@ -529,14 +538,17 @@ def submit_score(*, bid, criterion, evaluator, score: int, rationale: str) -> Sc
             score=int(score),
             rationale=rationale.strip(),
         )
-        _log(
-            evaluator,
-            "bidding.score.submitted",
-            tender,
-            row,
-            bid=bid.receipt_number,
-            criterion=criterion.name,
-            score=int(score),
+        audit.log(
+            actor=evaluator,
+            action="bidding.score.submitted",
+            obj=row,
+            partnership=tender.partnership,
+            data={
+                "tender": tender.pk,
+                "bid": bid.receipt_number,
+                "criterion": criterion.name,
+                "score": int(score),
+            },
         )
     return row
 
@@ -595,16 +607,19 @@ def moderate(*, bid, criterion, actor, score: int, rationale: str, difference_re
                 "moderated_at": timezone.now(),
             },
         )
-        _log(
-            actor,
-            "bidding.score.moderated",
-            tender,
-            row,
-            bid=bid.receipt_number,
-            criterion=criterion.name,
-            score=int(score),
-            individual=[s.score for s in individual],
-            reason=difference_reason,
+        audit.log(
+            actor=actor,
+            action="bidding.score.moderated",
+            obj=row,
+            partnership=tender.partnership,
+            data={
+                "tender": tender.pk,
+                "bid": bid.receipt_number,
+                "criterion": criterion.name,
+                "score": int(score),
+                "individual": [s.score for s in individual],
+                "reason": difference_reason,
+            },
         )
     return row
 
@@ -619,13 +634,12 @@ def request_explanation(*, bid, actor, reason: str) -> PriceQuery:
         raise DomainError("An explanation was already requested.", code="duplicate")
     with transaction.atomic():
         query = PriceQuery.objects.create(bid=bid, reason=reason.strip(), requested_by=actor)
-        _log(
-            actor,
-            "bidding.price.explanation_requested",
-            bid.tender,
-            query,
-            bid=bid.receipt_number,
-            reason=reason,
+        audit.log(
+            actor=actor,
+            action="bidding.price.explanation_requested",
+            obj=query,
+            partnership=bid.tender.partnership,
+            data={"tender": bid.tender.pk, "bid": bid.receipt_number, "reason": reason},
         )
     return query
 
@@ -638,8 +652,12 @@ def record_explanation(*, query, actor, explanation: str) -> PriceQuery:
         query.explanation = explanation.strip()
         query.explained_at = timezone.now()
         query.save(update_fields=["explanation", "explained_at"])
-        _log(
-            actor, "bidding.price.explained", query.bid.tender, query, bid=query.bid.receipt_number
+        audit.log(
+            actor=actor,
+            action="bidding.price.explained",
+            obj=query,
+            partnership=query.bid.tender.partnership,
+            data={"tender": query.bid.tender.pk, "bid": query.bid.receipt_number},
         )
     return query
 
@@ -661,13 +679,12 @@ def decide_price_query(*, query, actor, outcome: str, reason: str) -> PriceQuery
         query.decided_by = actor
         query.decided_at = timezone.now()
         query.save()
-        _log(
-            actor,
-            "bidding.price.query_decided",
-            query.bid.tender,
-            query,
-            outcome=outcome,
-            reason=reason,
+        audit.log(
+            actor=actor,
+            action="bidding.price.query_decided",
+            obj=query,
+            partnership=query.bid.tender.partnership,
+            data={"tender": query.bid.tender.pk, "outcome": outcome, "reason": reason},
         )
     return query
 

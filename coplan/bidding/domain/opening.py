@@ -15,6 +15,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from coplan.core import audit
 from coplan.core.errors import DomainError
 from coplan.tendering.models import Tender
 
@@ -22,7 +23,7 @@ from .. import seal
 from ..enums import BidStatus
 from ..models import Bid, OpeningConfirmation, OpeningRecord
 from ..rules import is_officer
-from .bids import _log, refuse, verify_bid
+from .bids import refuse, verify_bid
 
 
 def _officer(actor, tender, action):
@@ -63,7 +64,13 @@ def set_opening_time(*, tender, actor, opening_at: dt.datetime, now: dt.datetime
         was = tender.opening_at
         tender.opening_at = opening_at
         tender.save(update_fields=["opening_at", "updated_at"])
-        _log(actor, "bidding.opening_time.set", tender, was=was, now=opening_at)
+        audit.log(
+            actor=actor,
+            action="bidding.opening_time.set",
+            obj=tender,
+            partnership=tender.partnership,
+            data={"tender": tender.pk, "was": was, "now": opening_at},
+        )
     return tender
 
 
@@ -100,7 +107,13 @@ def confirm_opening(*, tender, actor, now: dt.datetime | None = None):
         again = OpeningConfirmation.objects.filter(tender=tender, officer=actor).exists()
         if not again:
             OpeningConfirmation.objects.create(tender=tender, officer=actor, confirmed_at=now)
-            _log(actor, "bidding.opening.confirmed", tender, at=now)
+            audit.log(
+                actor=actor,
+                action="bidding.opening.confirmed",
+                obj=tender,
+                partnership=tender.partnership,
+                data={"tender": tender.pk, "at": now},
+            )
             officers = list(
                 OpeningConfirmation.objects.filter(tender=tender).values_list("officer", flat=True)
             )
@@ -149,12 +162,15 @@ def _open(tender, actor, officers, now):
         )
     record = OpeningRecord.objects.create(tender=tender, opened_at=now, bids=entries)
     record.officers.set(officers)
-    _log(
-        actor,
-        "bidding.tender.opened",
-        tender,
-        record,
-        officers=officers,
-        bids=[{"receipt": e["receipt"], "digest": e["digest"]} for e in entries],
+    audit.log(
+        actor=actor,
+        action="bidding.tender.opened",
+        obj=record,
+        partnership=tender.partnership,
+        data={
+            "tender": tender.pk,
+            "officers": officers,
+            "bids": [{"receipt": e["receipt"], "digest": e["digest"]} for e in entries],
+        },
     )
     return record

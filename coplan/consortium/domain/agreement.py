@@ -4,6 +4,7 @@ signatory; an edit to the terms after a signature voids every signature."""
 from django.db import transaction
 from django.utils import timezone
 
+from coplan.core import audit
 from coplan.core.errors import DomainError
 
 from .. import queries
@@ -12,7 +13,7 @@ from ..models import (
     Agreement,
     Signature,
 )
-from .members import _log, _void
+from .members import _void
 
 # --- the agreement ---------------------------------------------------------------------------
 
@@ -37,13 +38,12 @@ def update_agreement(*, agreement, actor, **terms) -> Agreement:
             current.updated_at = timezone.now()
             current.updated_by = actor
             current.save()
-            _log(
-                actor,
-                "consortium.agreement.updated",
-                consortium,
-                current,
-                changed=changed,
-                revision=current.revision,
+            audit.log(
+                actor=actor,
+                action="consortium.agreement.updated",
+                obj=current,
+                partnership=consortium.partnership,
+                data={"changed": changed, "revision": current.revision},
             )
             labels = ", ".join(Agreement._meta.get_field(f).verbose_name for f in changed)
             voided = _void(consortium, actor, f"The agreement's {labels} changed.")
@@ -70,12 +70,12 @@ def agree_heads_of_terms(*, agreement, actor) -> Agreement:
         current.status = AgreementStatus.DRAFT
         current.heads_agreed_at = timezone.now()
         current.save(update_fields=["status", "heads_agreed_at"])
-        _log(
-            actor,
-            "consortium.agreement.heads_agreed",
-            consortium,
-            current,
-            revision=current.revision,
+        audit.log(
+            actor=actor,
+            action="consortium.agreement.heads_agreed",
+            obj=current,
+            partnership=consortium.partnership,
+            data={"revision": current.revision},
         )
     agreement.refresh_from_db()
     return agreement
@@ -117,13 +117,12 @@ def sign_agreement(*, agreement, actor, member) -> Signature:
             signed_by=actor,
             revision=current.revision,
         )
-        _log(
-            actor,
-            "consortium.agreement.signed",
-            consortium,
-            current,
-            member=str(member),
-            revision=current.revision,
+        audit.log(
+            actor=actor,
+            action="consortium.agreement.signed",
+            obj=current,
+            partnership=consortium.partnership,
+            data={"member": str(member), "revision": current.revision},
         )
         signed = set(
             current.signatures.filter(voided_at__isnull=True).values_list("member_id", flat=True)
@@ -132,13 +131,12 @@ def sign_agreement(*, agreement, actor, member) -> Signature:
             current.status = AgreementStatus.SIGNED
             current.signed_at = signature.signed_at
             current.save(update_fields=["status", "signed_at"])
-            _log(
-                actor,
-                "consortium.agreement.completed",
-                consortium,
-                current,
-                revision=current.revision,
-                members=len(signed),
+            audit.log(
+                actor=actor,
+                action="consortium.agreement.completed",
+                obj=current,
+                partnership=consortium.partnership,
+                data={"revision": current.revision, "members": len(signed)},
             )
     agreement.refresh_from_db()
     return signature

@@ -34,16 +34,6 @@ CONSORTIUM_FIELDS = ("name", "legal_model", "lead", "formed_on", "notes")
 VOIDING_FIELDS = ("name", "legal_model", "lead")
 
 
-def _log(actor, action, consortium, obj=None, **data):
-    audit.log(
-        actor=actor,
-        action=action,
-        obj=obj if obj is not None else consortium,
-        partnership=consortium.partnership,
-        data=data,
-    )
-
-
 def _void(consortium, actor, reason: str) -> int:
     """Void every valid signature on the agreement because ``reason``; back to draft."""
     agreement = Agreement.objects.select_for_update().filter(consortium=consortium).first()
@@ -61,14 +51,16 @@ def _void(consortium, actor, reason: str) -> int:
         agreement.status = AgreementStatus.DRAFT
         agreement.signed_at = None
         agreement.save(update_fields=["status", "signed_at"])
-    _log(
-        actor,
-        "consortium.agreement.signatures_voided",
-        consortium,
-        agreement,
-        reason=reason,
-        voided=[s.organisation.name for s in valid],
-        status=[was, agreement.status],
+    audit.log(
+        actor=actor,
+        action="consortium.agreement.signatures_voided",
+        obj=agreement,
+        partnership=consortium.partnership,
+        data={
+            "reason": reason,
+            "voided": [s.organisation.name for s in valid],
+            "status": [was, agreement.status],
+        },
     )
     return len(valid)
 
@@ -144,14 +136,17 @@ def form_consortium(
                 joined_on=formed_on or timezone.localdate(),
             )
         Agreement.objects.create(consortium=consortium, updated_by=actor)
-        _log(
-            actor,
-            "consortium.created",
-            consortium,
-            name=consortium.name,
-            legal_model=legal_model,
-            lead=str(lead) if lead else None,
-            members=[o.name for o in members],
+        audit.log(
+            actor=actor,
+            action="consortium.created",
+            obj=consortium,
+            partnership=consortium.partnership,
+            data={
+                "name": consortium.name,
+                "legal_model": legal_model,
+                "lead": str(lead) if lead else None,
+                "members": [o.name for o in members],
+            },
         )
     partnership.__dict__.pop("_consortium_cache", None)
     return consortium
@@ -183,7 +178,13 @@ def update_consortium(*, consortium, actor, **values) -> Consortium:
         voided = 0
         if changed:
             current.save()
-            _log(actor, "consortium.updated", current, changed=changed)
+            audit.log(
+                actor=actor,
+                action="consortium.updated",
+                obj=current,
+                partnership=current.partnership,
+                data={"changed": changed},
+            )
             if any(f in changed for f in VOIDING_FIELDS):
                 what = ", ".join(f.replace("_", " ") for f in changed if f in VOIDING_FIELDS)
                 voided = _void(current, actor, f"The consortium's {what} changed.")
@@ -211,7 +212,13 @@ def add_member(
             signatory=signatory or queries.signatory_candidates(partnership, organisation).first(),
             joined_on=joined_on or timezone.localdate(),
         )
-        _log(actor, "consortium.member.added", consortium, member, organisation=organisation.name)
+        audit.log(
+            actor=actor,
+            action="consortium.member.added",
+            obj=member,
+            partnership=consortium.partnership,
+            data={"organisation": organisation.name},
+        )
         member.voided_signatures = _void(consortium, actor, f"{organisation} joined.")
     return member
 
@@ -230,7 +237,13 @@ def update_member(*, member, actor, role: str, signatory=None) -> ConsortiumMemb
         member.role, member.signatory = role, signatory
         if changed:
             member.save(update_fields=["role", "signatory"])
-            _log(actor, "consortium.member.updated", consortium, member, changed=changed)
+            audit.log(
+                actor=actor,
+                action="consortium.member.updated",
+                obj=member,
+                partnership=consortium.partnership,
+                data={"changed": changed},
+            )
     return member
 
 
@@ -244,7 +257,13 @@ def remove_member(*, member, actor) -> int:
     with transaction.atomic():
         voided = _void(consortium, actor, f"{member.organisation} left the consortium.")
         name = member.organisation.name
-        _log(actor, "consortium.member.removed", consortium, organisation=name)
+        audit.log(
+            actor=actor,
+            action="consortium.member.removed",
+            obj=consortium,
+            partnership=consortium.partnership,
+            data={"organisation": name},
+        )
         member.delete()
     return voided
 
@@ -260,7 +279,13 @@ def add_service(*, consortium, actor, name: str, description: str = "") -> Conso
         service = ConsortiumService.objects.create(
             consortium=consortium, name=name, description=description, order=order
         )
-        _log(actor, "consortium.service.added", consortium, service, service=name)
+        audit.log(
+            actor=actor,
+            action="consortium.service.added",
+            obj=service,
+            partnership=consortium.partnership,
+            data={"service": name},
+        )
         service.voided_signatures = _void(consortium, actor, f"The service {name} was added.")
     return service
 
@@ -269,7 +294,13 @@ def remove_service(*, service, actor) -> int:
     consortium = service.consortium
     with transaction.atomic():
         voided = _void(consortium, actor, f"The service {service.name} was removed.")
-        _log(actor, "consortium.service.removed", consortium, service=service.name)
+        audit.log(
+            actor=actor,
+            action="consortium.service.removed",
+            obj=consortium,
+            partnership=consortium.partnership,
+            data={"service": service.name},
+        )
         service.delete()
     return voided
 
@@ -296,14 +327,12 @@ def add_capability(
         capability = Capability.objects.create(
             member=member, service=service, geography=geography, notes=notes
         )
-        _log(
-            actor,
-            "consortium.capability.added",
-            consortium,
-            capability,
-            member=str(member),
-            service=service.name,
-            geography=geography,
+        audit.log(
+            actor=actor,
+            action="consortium.capability.added",
+            obj=capability,
+            partnership=consortium.partnership,
+            data={"member": str(member), "service": service.name, "geography": geography},
         )
     return capability
 
@@ -311,13 +340,16 @@ def add_capability(
 def remove_capability(*, capability, actor) -> None:
     consortium = capability.member.consortium
     with transaction.atomic():
-        _log(
-            actor,
-            "consortium.capability.removed",
-            consortium,
-            member=str(capability.member),
-            service=capability.service.name,
-            geography=capability.geography,
+        audit.log(
+            actor=actor,
+            action="consortium.capability.removed",
+            obj=consortium,
+            partnership=consortium.partnership,
+            data={
+                "member": str(capability.member),
+                "service": capability.service.name,
+                "geography": capability.geography,
+            },
         )
         capability.delete()
 
@@ -362,13 +394,17 @@ def set_split(*, service, actor, shares: dict) -> ConsortiumService:
             for m, (w, r) in shares.items()
             if w or r
         )
-        _log(
-            actor,
-            "consortium.split.set",
-            consortium,
-            service,
-            service=service.name,
-            shares={str(m): {"work": str(w), "revenue": str(r)} for m, (w, r) in shares.items()},
+        audit.log(
+            actor=actor,
+            action="consortium.split.set",
+            obj=service,
+            partnership=consortium.partnership,
+            data={
+                "service": service.name,
+                "shares": {
+                    str(m): {"work": str(w), "revenue": str(r)} for m, (w, r) in shares.items()
+                },
+            },
         )
         service.voided_signatures = _void(
             consortium, actor, f"The work and revenue split for {service.name} changed."

@@ -1,4 +1,4 @@
-"""Seed the standstill periods (domain.md T4) into the effective-dated rules table. The value is a
+"""Seed the standstill periods (docs/timeline.md, T4) into the effective-dated rules table. The value is a
 number of days (``unit`` "days"), not money.
 
 * From 31 January 2006, when the Public Contracts (Scotland) Regulations 2006 came into force,

@@ -1,4 +1,4 @@
-"""Business actions of the costing app (``architecture.md``: one keyword-only function per
+"""Business actions of the costing app (the project convention: one keyword-only function per
 action that guards, changes, saves and audits in one transaction)."""
 
 from .capacity import add_action, record_assessment, update_action

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max
 
+from coplan.core import audit
 from coplan.core.errors import DomainError
 
 from ..enums import Driver
@@ -17,7 +18,7 @@ from ..models import (
     StaffLine,
     StaffTime,
 )
-from .versions import _draft, _log, _text
+from .versions import _draft, _new_revision, _text
 
 # --- activities ------------------------------------------------------------------------------
 
@@ -39,7 +40,19 @@ def add_activity(
         activity = CostActivity.objects.create(
             version=current, name=name, kind=kind, order=_next_order(current.activities)
         )
-        _log(actor, "costing.activity.added", current, activity=name, kind=kind)
+        _new_revision(current)
+        audit.log(
+            actor=actor,
+            action="costing.activity.added",
+            obj=current,
+            partnership=current.cost_model.partnership,
+            data={
+                "cost_model": current.cost_model_id,
+                "version": current.number,
+                "activity": name,
+                "kind": kind,
+            },
+        )
     return activity
 
 
@@ -60,7 +73,14 @@ def remove_activity(*, version, actor, activity, revision: int | None = None) ->
             )
         name = activity.name
         activity.delete()
-        _log(actor, "costing.activity.removed", current, activity=name)
+        _new_revision(current)
+        audit.log(
+            actor=actor,
+            action="costing.activity.removed",
+            obj=current,
+            partnership=current.cost_model.partnership,
+            data={"cost_model": current.cost_model_id, "version": current.number, "activity": name},
+        )
 
 
 # --- staff, direct costs, pools, drivers -----------------------------------------------------
@@ -112,13 +132,19 @@ def save_staff_line(
         StaffTime.objects.bulk_create(
             StaffTime(staff_line=line, activity=a, fraction=f) for a, f in times.items()
         )
-        _log(
-            actor,
-            action,
-            current,
-            post=name,
-            cost=str(line.cost),
-            time={a.name: str(f) for a, f in times.items()},
+        _new_revision(current)
+        audit.log(
+            actor=actor,
+            action=action,
+            obj=current,
+            partnership=current.cost_model.partnership,
+            data={
+                "cost_model": current.cost_model_id,
+                "version": current.number,
+                "post": name,
+                "cost": str(line.cost),
+                "time": {a.name: str(f) for a, f in times.items()},
+            },
         )
     return line
 
@@ -128,7 +154,14 @@ def remove_staff_line(*, version, actor, line, revision: int | None = None) -> N
         current = _draft(version, revision)
         name = line.name
         line.delete()
-        _log(actor, "costing.staff.removed", current, post=name)
+        _new_revision(current)
+        audit.log(
+            actor=actor,
+            action="costing.staff.removed",
+            obj=current,
+            partnership=current.cost_model.partnership,
+            data={"cost_model": current.cost_model_id, "version": current.number, "post": name},
+        )
 
 
 def save_direct_cost(
@@ -161,7 +194,20 @@ def save_direct_cost(
                 setattr(line, key, value)
             line.save()
             action = "costing.cost.updated"
-        _log(actor, action, current, item=name, amount=str(amount), activity=activity.name)
+        _new_revision(current)
+        audit.log(
+            actor=actor,
+            action=action,
+            obj=current,
+            partnership=current.cost_model.partnership,
+            data={
+                "cost_model": current.cost_model_id,
+                "version": current.number,
+                "item": name,
+                "amount": str(amount),
+                "activity": activity.name,
+            },
+        )
     return line
 
 
@@ -170,7 +216,14 @@ def remove_direct_cost(*, version, actor, line, revision: int | None = None) -> 
         current = _draft(version, revision)
         name = line.name
         line.delete()
-        _log(actor, "costing.cost.removed", current, item=name)
+        _new_revision(current)
+        audit.log(
+            actor=actor,
+            action="costing.cost.removed",
+            obj=current,
+            partnership=current.cost_model.partnership,
+            data={"cost_model": current.cost_model_id, "version": current.number, "item": name},
+        )
 
 
 def save_pool(
@@ -214,14 +267,20 @@ def save_pool(
                 setattr(pool, key, value)
             pool.save()
             action = "costing.pool.updated"
-        _log(
-            actor,
-            action,
-            current,
-            pool=name,
-            amount=str(amount),
-            driver=driver,
-            denominator=_text(denominator),
+        _new_revision(current)
+        audit.log(
+            actor=actor,
+            action=action,
+            obj=current,
+            partnership=current.cost_model.partnership,
+            data={
+                "cost_model": current.cost_model_id,
+                "version": current.number,
+                "pool": name,
+                "amount": str(amount),
+                "driver": driver,
+                "denominator": _text(denominator),
+            },
         )
     return pool
 
@@ -231,7 +290,14 @@ def remove_pool(*, version, actor, pool, revision: int | None = None) -> None:
         current = _draft(version, revision)
         name = pool.name
         pool.delete()
-        _log(actor, "costing.pool.removed", current, pool=name)
+        _new_revision(current)
+        audit.log(
+            actor=actor,
+            action="costing.pool.removed",
+            obj=current,
+            partnership=current.cost_model.partnership,
+            data={"cost_model": current.cost_model_id, "version": current.number, "pool": name},
+        )
 
 
 def set_driver_values(
@@ -263,4 +329,16 @@ def set_driver_values(
                     version=current, driver=driver, activity=activity, value=value
                 )
             recorded[activity.name] = _text(value)
-        _log(actor, "costing.drivers.updated", current, driver=driver, values=recorded)
+        _new_revision(current)
+        audit.log(
+            actor=actor,
+            action="costing.drivers.updated",
+            obj=current,
+            partnership=current.cost_model.partnership,
+            data={
+                "cost_model": current.cost_model_id,
+                "version": current.number,
+                "driver": driver,
+                "values": recorded,
+            },
+        )

@@ -31,19 +31,12 @@ from ..rules import organisations_of
 SETTINGS_FIELDS = ("period", "units", "surplus_rate", "basis", "count_unallocated_staff", "notes")
 
 
-def _log(actor, action, version, **data):
-    """Audit a change to ``version`` and raise its revision (optimistic locking)."""
-    model = version.cost_model
+def _new_revision(version) -> None:
+    """Raise ``version``'s revision (optimistic locking): every audited change to a version
+    does, just before its ``audit.log``."""
     if version.pk is not None:
         CostModelVersion.objects.filter(pk=version.pk).update(revision=F("revision") + 1)
         version.revision += 1
-    audit.log(
-        actor=actor,
-        action=action,
-        obj=version,
-        partnership=model.partnership,
-        data={"cost_model": model.pk, "version": version.number, **data},
-    )
 
 
 def _draft(version, revision: int | None = None) -> CostModelVersion:
@@ -168,7 +161,18 @@ def update_settings(*, version, actor, revision: int | None = None, **values) ->
             )
         if changed:
             current.save()
-            _log(actor, "costing.version.updated", current, changed=changed)
+            _new_revision(current)
+            audit.log(
+                actor=actor,
+                action="costing.version.updated",
+                obj=current,
+                partnership=current.cost_model.partnership,
+                data={
+                    "cost_model": current.cost_model_id,
+                    "version": current.number,
+                    "changed": changed,
+                },
+            )
     version.refresh_from_db()
     return changed
 
@@ -198,7 +202,18 @@ def lock_version(*, version, actor) -> calc.Result:
         current.locked_by = actor
         current.snapshot = queries.snapshot(result)
         current.save(update_fields=["status", "locked_at", "locked_by", "snapshot", "updated_at"])
-        _log(actor, "costing.version.locked", current, figures=current.snapshot)
+        _new_revision(current)
+        audit.log(
+            actor=actor,
+            action="costing.version.locked",
+            obj=current,
+            partnership=current.cost_model.partnership,
+            data={
+                "cost_model": current.cost_model_id,
+                "version": current.number,
+                "figures": current.snapshot,
+            },
+        )
     version.refresh_from_db()
     return result
 
@@ -219,7 +234,14 @@ def share_version(*, version, actor, shared: bool = True) -> CostModelVersion:
         current.shared_by = actor if shared else None
         current.save(update_fields=["shared_at", "shared_by", "updated_at"])
         current.cost_model = version.cost_model
-        _log(actor, "costing.version.shared" if shared else "costing.version.unshared", current)
+        _new_revision(current)
+        audit.log(
+            actor=actor,
+            action="costing.version.shared" if shared else "costing.version.unshared",
+            obj=current,
+            partnership=current.cost_model.partnership,
+            data={"cost_model": current.cost_model_id, "version": current.number},
+        )
     version.refresh_from_db()
     return current
 
@@ -243,7 +265,18 @@ def new_draft(*, model, actor) -> CostModelVersion:
         )
         version.cost_model = model
         _copy_lines(latest, version)
-        _log(actor, "costing.version.created", version, copied_from=latest.number)
+        _new_revision(version)
+        audit.log(
+            actor=actor,
+            action="costing.version.created",
+            obj=version,
+            partnership=version.cost_model.partnership,
+            data={
+                "cost_model": version.cost_model_id,
+                "version": version.number,
+                "copied_from": latest.number,
+            },
+        )
     return version
 
 
@@ -367,14 +400,20 @@ def replace_contents(*, model, actor, contents: Contents, source: str = "") -> C
             for driver, values in contents.drivers.items()
             for a, v in values.items()
         )
-        _log(
-            actor,
-            "costing.version.imported",
-            version,
-            source=source,
-            activities=len(contents.activities),
-            staff=len(contents.staff),
-            direct_costs=len(contents.direct_costs),
-            pools=len(contents.pools),
+        _new_revision(version)
+        audit.log(
+            actor=actor,
+            action="costing.version.imported",
+            obj=version,
+            partnership=version.cost_model.partnership,
+            data={
+                "cost_model": version.cost_model_id,
+                "version": version.number,
+                "source": source,
+                "activities": len(contents.activities),
+                "staff": len(contents.staff),
+                "direct_costs": len(contents.direct_costs),
+                "pools": len(contents.pools),
+            },
         )
     return version

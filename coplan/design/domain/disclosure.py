@@ -1,6 +1,10 @@
-"""Bidder disclosure classes (domain.md F1): every design artefact is published to all
+"""Bidder disclosure classes (docs/disclosure.md, F1): every design artefact is published to all
 bidders, redacted then published, or kept internal with a reason. Classification is metadata:
-it may change on a frozen specification version, whose content may not."""
+it may change on a frozen specification version, whose content may not.
+
+This module is the one home of the F1 rule (docs/disclosure.md): the pilots app classifies its
+evaluations and results through :func:`check` and :func:`record` too (pilots may import design,
+never the reverse)."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,17 +22,22 @@ def _partnership_of(obj):
     return obj.partnership
 
 
-def _check(disclosure, reason) -> tuple[Disclosure, str]:
+def check(disclosure, reason) -> tuple[Disclosure, str]:
+    """The F1 rule (docs/disclosure.md): a class a person can choose, and a reason when it stays
+    internal. Returns the class and the stripped reason, or refuses (codes
+    ``invalid_disclosure`` on ``disclosure`` and ``reason_required`` on ``reason``)."""
     try:
         value = Disclosure(disclosure)
     except ValueError:
         raise DomainError(
-            f"{disclosure!r} is not a disclosure class.", code="invalid", field="disclosure"
+            f"{disclosure!r} is not a disclosure class.",
+            code="invalid_disclosure",
+            field="disclosure",
         ) from None
     if value == Disclosure.UNCLASSIFIED:
         raise DomainError(
             "Choose publish, redact then publish, or internal only.",
-            code="invalid",
+            code="invalid_disclosure",
             field="disclosure",
         )
     reason = (reason or "").strip()
@@ -42,7 +51,11 @@ def _check(disclosure, reason) -> tuple[Disclosure, str]:
     return value, reason
 
 
-def _apply(obj, actor, value, reason, now) -> None:
+def record(*, obj, actor, value: Disclosure, reason: str, now, action: str, partnership, data=None):
+    """Store a checked class (see :func:`check`) on any artefact with the disclosure fields, and
+    audit it as ``action`` with ``data`` plus ``from``, ``to`` and ``reason``. Metadata only:
+    written with an update, so a frozen artefact's content is untouched. Runs inside the
+    caller's transaction."""
     before = obj.disclosure
     obj.disclosure, obj.disclosure_reason = value, reason
     obj.classified_by, obj.classified_at = actor, now
@@ -51,27 +64,35 @@ def _apply(obj, actor, value, reason, now) -> None:
     )
     audit.log(
         actor=actor,
-        action="design.disclosure.classified",
+        action=action,
         obj=obj,
+        partnership=partnership,
+        data={**(data or {}), "from": before, "to": value.value, "reason": reason},
+    )
+
+
+def _apply(obj, actor, value, reason, now) -> None:
+    record(
+        obj=obj,
+        actor=actor,
+        value=value,
+        reason=reason,
+        now=now,
+        action="design.disclosure.classified",
         partnership=_partnership_of(obj),
-        data={
-            "model": obj._meta.model_name,
-            "from": before,
-            "to": value.value,
-            "reason": reason,
-        },
+        data={"model": obj._meta.model_name},
     )
 
 
 def classify(*, obj, actor, disclosure, reason="") -> None:
-    value, reason = _check(disclosure, reason)
+    value, reason = check(disclosure, reason)
     with transaction.atomic():
         _apply(obj, actor, value, reason, timezone.now())
 
 
 def classify_many(*, partnership, objs, actor, disclosure, reason="") -> int:
     """Classify several artefacts of one partnership at once (one audit event each)."""
-    value, reason = _check(disclosure, reason)
+    value, reason = check(disclosure, reason)
     objs = list(objs)
     if not objs:
         raise DomainError("Choose at least one item to classify.", code="required", field="ids")

@@ -19,7 +19,7 @@ from ..models import EngagementActivity, Item, Requirement, Section, Specificati
 from ._common import clean_text
 from .items import next_position
 
-# Other apps add conditions a version must meet before it is frozen (domain.md T3: the pilot
+# Other apps add conditions a version must meet before it is frozen (docs/timeline.md, T3: the pilot
 # evaluation is approved first). Each returns None, or the reason the version cannot freeze.
 FREEZE_CHECKS: list[Callable[[SpecificationVersion], str | None]] = []
 

@@ -1,5 +1,6 @@
 """Governance business actions: each guards, changes, saves, audits and notifies in one
-transaction (architecture.md). Import from here: ``from coplan.governance import domain``."""
+transaction (the project convention for ``domain`` modules). Import from here:
+``from coplan.governance import domain``."""
 
 from .actions import (
     DUE_SOON_DAYS,

@@ -5,6 +5,7 @@ from .batches import queue_import, revert_batch, upload_and_queue, upload_file
 from .evaluations import (
     approve_evaluation,
     classify,
+    classify_many,
     create_evaluation,
     refresh_results,
     update_evaluation,
@@ -31,6 +32,7 @@ __all__ = [
     "approve_evaluation",
     "check_pilot_dates",
     "classify",
+    "classify_many",
     "create_evaluation",
     "create_pilot",
     "decide_extension",

@@ -1,5 +1,6 @@
 """Interim and final pilot evaluations: results snapshotted from the rollups, approval by the
-commissioner for the steering group, and a bidder disclosure class on each result (F1)."""
+commissioner for the steering group, and a bidder disclosure class on each result
+(docs/disclosure.md, F1)."""
 
 import datetime as dt
 
@@ -9,10 +10,12 @@ from django.utils import timezone
 from coplan.core import audit
 from coplan.core.dates import add_months
 from coplan.core.errors import DomainError
+from coplan.design.domain.disclosure import check as check_disclosure
+from coplan.design.domain.disclosure import record as record_disclosure
 from coplan.partnerships.timeline import MIN_PILOT_MONTHS
 
 from .. import dashboard
-from ..enums import Disclosure, EvaluationKind, ResultKind
+from ..enums import EvaluationKind, ResultKind
 from ..models import Evaluation, EvaluationResult, Pilot
 
 TEXT_FIELDS = ("title", "summary", "feedback_summary", "lessons", "proposed_changes")
@@ -234,37 +237,37 @@ def approve_evaluation(
     return evaluation
 
 
-def classify(*, obj: Evaluation | EvaluationResult, actor, disclosure: str, reason: str = ""):
-    """Set the bidder disclosure class of an evaluation or one of its results (F1)."""
-    disclosure = Disclosure(disclosure)
-    if disclosure == Disclosure.UNCLASSIFIED:
-        raise DomainError(
-            "Choose how it is disclosed to bidders.", code="invalid_disclosure", field="disclosure"
-        )
-    if disclosure == Disclosure.INTERNAL_ONLY and not reason.strip():
-        raise DomainError(
-            "Say why it stays internal: every bidder must be treated alike (F1).",
-            code="reason_required",
-            field="disclosure_reason",
-        )
-    evaluation = obj if isinstance(obj, Evaluation) else obj.evaluation
+def _classification(obj: Evaluation | EvaluationResult):
+    """The audit code and partnership of a pilot artefact's classification."""
+    if isinstance(obj, Evaluation):
+        return "pilots.evaluation.classified", obj.pilot.partnership
+    return "pilots.result.classified", obj.evaluation.pilot.partnership
+
+
+def classify_many(*, items, actor) -> int:
+    """Set the bidder disclosure class of several evaluations or results, all or nothing
+    (docs/disclosure.md, F1, implemented once in :mod:`coplan.design.domain.disclosure`).
+    ``items`` holds ``(obj, disclosure, reason)`` triples; every one is checked before any is
+    stored."""
+    checked = [(obj, *check_disclosure(value, reason)) for obj, value, reason in items]
+    now = timezone.now()
     with transaction.atomic():
-        before = obj.disclosure
-        obj.disclosure = disclosure
-        obj.disclosure_reason = reason.strip()
-        obj.classified_by = actor
-        obj.classified_at = timezone.now()
-        obj.full_clean()
-        obj.save(
-            update_fields=["disclosure", "disclosure_reason", "classified_by", "classified_at"]
-        )
-        audit.log(
-            actor=actor,
-            action="pilots.evaluation.classified"
-            if isinstance(obj, Evaluation)
-            else "pilots.result.classified",
-            obj=obj,
-            partnership=evaluation.pilot.partnership,
-            data={"from": before, "to": disclosure.value, "reason": obj.disclosure_reason},
-        )
+        for obj, value, reason in checked:
+            action, partnership = _classification(obj)
+            record_disclosure(
+                obj=obj,
+                actor=actor,
+                value=value,
+                reason=reason,
+                now=now,
+                action=action,
+                partnership=partnership,
+            )
+    return len(checked)
+
+
+def classify(*, obj: Evaluation | EvaluationResult, actor, disclosure: str, reason: str = ""):
+    """Set the bidder disclosure class of an evaluation or one of its results
+    (docs/disclosure.md, F1)."""
+    classify_many(items=[(obj, disclosure, reason)], actor=actor)
     return obj

@@ -1,4 +1,4 @@
-"""The pilot itself: dates (rule T2), funding, services, providers and extensions."""
+"""The pilot itself: dates (docs/timeline.md, T2), funding, services, providers and extensions."""
 
 import datetime as dt
 
@@ -27,8 +27,8 @@ PILOT_FIELDS = (
 
 
 def check_pilot_dates(starts_on: dt.date, ends_on: dt.date, *, field: str = "ends_on") -> int:
-    """The pilot's whole calendar months; refuses a pilot under six months (rule T2), saying
-    the rule and the earliest end date that would do."""
+    """The pilot's whole calendar months; refuses a pilot under six months (docs/timeline.md,
+    T2), saying the rule and the earliest end date that would do."""
     if ends_on < starts_on:
         raise DomainError(
             "The pilot must end after it starts.", code="pilot_ends_before_start", field=field

@@ -1,7 +1,7 @@
 """The shared community benefit clause library: clauses with versioned model wording, their
 measures and effective-dated proxy values.
 
-Local residence must never be a requirement (domain.md F6, CBIP 2008): "local jobs" are
+Local residence must never be a requirement (docs/disclosure.md, F6; CBIP 2008): "local jobs" are
 discriminatory; express the aim as targeted recruitment and training of priority groups. The
 editor warns when wording looks like a residence requirement (a warning, not a block: the
 wording may be explaining the rule).
@@ -37,7 +37,8 @@ _RESIDENCE = re.compile(
 
 
 def residence_warnings(text: str) -> list[str]:
-    """The phrases of ``text`` that look like a local residence requirement (F6)."""
+    """The phrases of ``text`` that look like a local residence requirement
+    (docs/disclosure.md, F6)."""
     seen = []
     for match in _RESIDENCE.finditer(text or ""):
         phrase = match.group(0).lower()
@@ -46,22 +47,17 @@ def residence_warnings(text: str) -> list[str]:
     return seen
 
 
-def _log(actor, action, obj, **data):
-    audit.log(actor=actor, action=action, obj=obj, data=data)
-
-
 def create_clause(*, actor, type: str, title: str, wording: str, guidance: str = "") -> Clause:
     if Clause.objects.filter(title__iexact=title).exists():
         raise DomainError(f"The library already has a clause called {title!r}.", field="title")
     with transaction.atomic():
         clause = Clause.objects.create(type=type, title=title, guidance=guidance)
         ClauseVersion.objects.create(clause=clause, number=1, wording=wording, created_by=actor)
-        _log(
-            actor,
-            "tendering.clause.created",
-            clause,
-            type=type,
-            residence_warnings=residence_warnings(wording),
+        audit.log(
+            actor=actor,
+            action="tendering.clause.created",
+            obj=clause,
+            data={"type": type, "residence_warnings": residence_warnings(wording)},
         )
     return clause
 
@@ -84,7 +80,9 @@ def update_clause(*, clause: Clause, actor, **fields) -> Clause:
         for name, value in fields.items():
             setattr(clause, name, value)
         clause.save()
-        _log(actor, "tendering.clause.updated", clause, changed=changed)
+        audit.log(
+            actor=actor, action="tendering.clause.updated", obj=clause, data={"changed": changed}
+        )
     return clause
 
 
@@ -98,12 +96,11 @@ def revise_wording(*, clause: Clause, actor, wording: str, change_note: str = ""
         version = ClauseVersion.objects.create(
             clause=clause, number=number, wording=wording, change_note=change_note, created_by=actor
         )
-        _log(
-            actor,
-            "tendering.clause.revised",
-            clause,
-            version=number,
-            residence_warnings=residence_warnings(wording),
+        audit.log(
+            actor=actor,
+            action="tendering.clause.revised",
+            obj=clause,
+            data={"version": number, "residence_warnings": residence_warnings(wording)},
         )
     return version
 
@@ -116,7 +113,12 @@ def add_measure(*, clause: Clause, actor, name: str, unit: str, evidence: str) -
         measure = Measure.objects.create(
             clause=clause, name=name, unit=unit, evidence=evidence, order=order
         )
-        _log(actor, "tendering.measure.added", measure, clause=clause.pk, unit=unit)
+        audit.log(
+            actor=actor,
+            action="tendering.measure.added",
+            obj=measure,
+            data={"clause": clause.pk, "unit": unit},
+        )
     return measure
 
 
@@ -146,13 +148,15 @@ def set_proxy(
             table_version=table_version,
             source=source,
         )
-        _log(
-            actor,
-            "tendering.proxy.set",
-            proxy,
-            measure=measure.pk,
-            value=value,
-            effective_from=effective_from,
-            table_version=table_version,
+        audit.log(
+            actor=actor,
+            action="tendering.proxy.set",
+            obj=proxy,
+            data={
+                "measure": measure.pk,
+                "value": value,
+                "effective_from": effective_from,
+                "table_version": table_version,
+            },
         )
     return proxy

@@ -2,8 +2,8 @@
 
 The engine (:mod:`coplan.tendering.scoring.engine`) validates the model: weights total 100,
 price-only refused, price elements total the price weight. Criteria that reward incumbency
-("delivered the pilot") draw a warning (F2): outcome and method criteria are fair to bidders
-who were not in the partnership.
+("delivered the pilot") draw a warning (docs/disclosure.md, F2): outcome and method criteria
+are fair to bidders who were not in the partnership.
 """
 
 import re
@@ -100,7 +100,8 @@ def _leaves(node, children):
 
 def check_model(tender: Tender) -> tuple[list[ModelFinding], list[ModelFinding]]:
     """``(errors, warnings)`` of the tender's scoring model: the engine's validation, a quality
-    question whose scale is not the published 0–4, and incumbency criteria (F2)."""
+    question whose scale is not the published 0–4, and incumbency criteria
+    (docs/disclosure.md, F2)."""
     errors, warnings = [], []
     try:
         engine.validate_model(tender.scoring_model())
@@ -117,16 +118,6 @@ def check_model(tender: Tender) -> tuple[list[ModelFinding], list[ModelFinding]]
                 )
             )
     return errors, warnings
-
-
-def _log(actor, action, tender, obj=None, **data):
-    audit.log(
-        actor=actor,
-        action=action,
-        obj=obj if obj is not None else tender,
-        partnership=tender.partnership,
-        data=data,
-    )
 
 
 def _check_spec_requirement(tender: Tender, spec_requirement) -> None:
@@ -161,8 +152,12 @@ def set_scoring_model(*, tender: Tender, actor, **fields) -> Tender:
         for name, value in fields.items():
             setattr(tender, name, value)
         tender.save()
-        _log(
-            actor, "tendering.model.set", tender, changed=changed, **{k: fields[k] for k in changed}
+        audit.log(
+            actor=actor,
+            action="tendering.model.set",
+            obj=tender,
+            partnership=tender.partnership,
+            data={"changed": changed, **{k: fields[k] for k in changed}},
         )
     return tender
 
@@ -214,7 +209,13 @@ def apply_template(*, tender: Tender, actor, key: str) -> Tender:
                 given += element.weight
                 element.save(update_fields=["weight"])
         tender.save()
-        _log(actor, "tendering.model.template_applied", tender, template=key)
+        audit.log(
+            actor=actor,
+            action="tendering.model.template_applied",
+            obj=tender,
+            partnership=tender.partnership,
+            data={"template": key},
+        )
     return tender
 
 
@@ -257,17 +258,19 @@ def add_criterion(
         )
         if parent is not None:
             _make_group(parent)
-        _log(
-            actor,
-            "tendering.criterion.added",
-            tender,
-            criterion,
-            name=name,
-            weight=weight,
-            minimum_score=minimum_score,
-            parent=parent.pk if parent else None,
-            spec_requirement=_spec_key(spec_requirement),
-            incumbency_warnings=incumbency_warnings(f"{name} {question}"),
+        audit.log(
+            actor=actor,
+            action="tendering.criterion.added",
+            obj=criterion,
+            partnership=tender.partnership,
+            data={
+                "name": name,
+                "weight": weight,
+                "minimum_score": minimum_score,
+                "parent": parent.pk if parent else None,
+                "spec_requirement": _spec_key(spec_requirement),
+                "incumbency_warnings": incumbency_warnings(f"{name} {question}"),
+            },
         )
     return criterion
 
@@ -349,16 +352,20 @@ def update_criterion(*, criterion: QualityCriterion, actor, **fields) -> Quality
         criterion.save()
         if "parent" in changed and parent is not None:
             _make_group(parent)
-        _log(
-            actor,
-            "tendering.criterion.updated",
-            tender,
-            criterion,
-            changed=changed,
-            minimum_score=criterion.minimum_score,
-            parent=parent.pk if parent else None,
-            spec_requirement=_spec_key(criterion.spec_requirement),
-            incumbency_warnings=incumbency_warnings(f"{criterion.name} {criterion.question}"),
+        audit.log(
+            actor=actor,
+            action="tendering.criterion.updated",
+            obj=criterion,
+            partnership=tender.partnership,
+            data={
+                "changed": changed,
+                "minimum_score": criterion.minimum_score,
+                "parent": parent.pk if parent else None,
+                "spec_requirement": _spec_key(criterion.spec_requirement),
+                "incumbency_warnings": incumbency_warnings(
+                    f"{criterion.name} {criterion.question}"
+                ),
+            },
         )
     return criterion
 
@@ -367,7 +374,13 @@ def remove_criterion(*, criterion: QualityCriterion, actor) -> None:
     tender = criterion.tender
     _guard_draft(tender, "the criteria and weights")
     with transaction.atomic():
-        _log(actor, "tendering.criterion.removed", tender, criterion, name=criterion.name)
+        audit.log(
+            actor=actor,
+            action="tendering.criterion.removed",
+            obj=criterion,
+            partnership=tender.partnership,
+            data={"name": criterion.name},
+        )
         criterion.delete()
 
 
@@ -380,7 +393,13 @@ def add_price_element(*, tender: Tender, actor, name: str, weight: Decimal) -> P
     with transaction.atomic():
         order = (tender.price_elements.aggregate(n=Max("order"))["n"] or 0) + 1
         element = PriceElement.objects.create(tender=tender, name=name, weight=weight, order=order)
-        _log(actor, "tendering.price_element.added", tender, element, name=name, weight=weight)
+        audit.log(
+            actor=actor,
+            action="tendering.price_element.added",
+            obj=element,
+            partnership=tender.partnership,
+            data={"name": name, "weight": weight},
+        )
     return element
 
 
@@ -408,14 +427,12 @@ def update_price_element(*, element: PriceElement, actor, **fields) -> PriceElem
             setattr(element, name, value)
         element.save()
         element.refresh_from_db()
-        _log(
-            actor,
-            "tendering.price_element.updated",
-            tender,
-            element,
-            changed=changed,
-            name=element.name,
-            weight=element.weight,
+        audit.log(
+            actor=actor,
+            action="tendering.price_element.updated",
+            obj=element,
+            partnership=tender.partnership,
+            data={"changed": changed, "name": element.name, "weight": element.weight},
         )
     return element
 
@@ -424,7 +441,13 @@ def remove_price_element(*, element: PriceElement, actor) -> None:
     tender = element.tender
     _guard_draft(tender, "the price schedule")
     with transaction.atomic():
-        _log(actor, "tendering.price_element.removed", tender, element, name=element.name)
+        audit.log(
+            actor=actor,
+            action="tendering.price_element.removed",
+            obj=element,
+            partnership=tender.partnership,
+            data={"name": element.name},
+        )
         element.delete()
 
 
@@ -463,17 +486,19 @@ def add_requirement(
             order=order,
             spec_requirement=spec_requirement,
         )
-        _log(
-            actor,
-            "tendering.requirement.added",
-            tender,
-            requirement,
-            clause=clause_version.clause_id,
-            clause_version=clause_version.number,
-            measure=measure.name,
-            mode=mode,
-            minimum=minimum,
-            spec_requirement=_spec_key(spec_requirement),
+        audit.log(
+            actor=actor,
+            action="tendering.requirement.added",
+            obj=requirement,
+            partnership=tender.partnership,
+            data={
+                "clause": clause_version.clause_id,
+                "clause_version": clause_version.number,
+                "measure": measure.name,
+                "mode": mode,
+                "minimum": minimum,
+                "spec_requirement": _spec_key(spec_requirement),
+            },
         )
     return requirement
 
@@ -513,16 +538,18 @@ def update_requirement(*, requirement: BenefitRequirement, actor, **fields) -> B
         for name, value in fields.items():
             setattr(requirement, name, value)
         requirement.save()
-        _log(
-            actor,
-            "tendering.requirement.updated",
-            tender,
-            requirement,
-            changed=changed,
-            measure=requirement.measure.name,
-            mode=requirement.mode,
-            minimum=requirement.minimum,
-            spec_requirement=_spec_key(requirement.spec_requirement),
+        audit.log(
+            actor=actor,
+            action="tendering.requirement.updated",
+            obj=requirement,
+            partnership=tender.partnership,
+            data={
+                "changed": changed,
+                "measure": requirement.measure.name,
+                "mode": requirement.mode,
+                "minimum": requirement.minimum,
+                "spec_requirement": _spec_key(requirement.spec_requirement),
+            },
         )
     return requirement
 
@@ -531,5 +558,11 @@ def remove_requirement(*, requirement: BenefitRequirement, actor) -> None:
     tender = requirement.tender
     _guard_draft(tender, "the community benefit requirements")
     with transaction.atomic():
-        _log(actor, "tendering.requirement.removed", tender, requirement, measure=str(requirement))
+        audit.log(
+            actor=actor,
+            action="tendering.requirement.removed",
+            obj=requirement,
+            partnership=tender.partnership,
+            data={"measure": str(requirement)},
+        )
         requirement.delete()

@@ -1,14 +1,15 @@
 """Publication, bidder registration, clarifications and addenda.
 
 Publication is refused while any design or pilot artefact is unclassified for bidder
-disclosure (F1), while the community benefit duty applies and the notice neither summarises
-the requirements nor gives reasons for none (s.25), while the scoring model is invalid, while
-the strategy or timetable is incomplete, or while publishing today would break the PSP
-timeline (T1–T3). One function, :func:`check_publication`, decides it for the checklist, the
-API and Publish alike.
+disclosure (docs/disclosure.md, F1), while the community benefit duty applies and the notice
+neither summarises the requirements nor gives reasons for none (s.25), while the scoring model
+is invalid, while the strategy or timetable is incomplete, or while publishing today would
+break the PSP timeline (docs/timeline.md, T1–T3). One function, :func:`check_publication`,
+decides it for the checklist, the API and Publish alike.
 
 Clarification questions are anonymised by the officer and every answer is published to all
-registered bidders at once (F1); addenda are numbered and notified to every bidder.
+registered bidders at once (docs/disclosure.md, F1); addenda are numbered and notified to
+every bidder.
 """
 
 import datetime as dt
@@ -112,7 +113,8 @@ def check_publication(tender: Tender, *, user=None, now=None) -> PublicationChec
     advisories += [Blocker(w.code, f"Scoring model: {w.message}", blocking=False) for w in warnings]
     timetable = check_timetable(tender, publish_on=publish_on)
     for name, message in timetable.errors:
-        if name == "publication":  # the PSP timeline (T1–T3), already a whole sentence
+        # the PSP timeline (docs/timeline.md, T1–T3), already a whole sentence
+        if name == "publication":
             blockers.append(Blocker("psp_timeline", message))
         else:
             blockers.append(Blocker("timetable", f"Timetable: {message}"))

@@ -1,5 +1,5 @@
 """The procurement strategy: value excluding VAT, regulated or not, the community benefit duty
-(domain.md §9), from the statutory rules table in force on the strategy's date; and lots."""
+(docs/statutory.md), from the statutory rules table in force on the strategy's date; and lots."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -171,16 +171,6 @@ STRATEGY_FIELDS = (
 )
 
 
-def _log(actor, action, tender, obj=None, **data):
-    audit.log(
-        actor=actor,
-        action=action,
-        obj=obj if obj is not None else tender,
-        partnership=tender.partnership,
-        data=data,
-    )
-
-
 def _guard_draft(tender: Tender, what: str) -> None:
     if tender.published_at is not None:
         raise DomainError(
@@ -222,15 +212,18 @@ def create_tender(*, partnership, actor, title: str, reference: str, **fields) -
         tender = Tender(partnership=partnership, title=title, reference=reference, **fields)
         _apply_rules(tender)
         tender.save()
-        _log(
-            actor,
-            "tendering.tender.created",
-            tender,
-            reference=reference,
-            value_ex_vat=tender.value_ex_vat,
-            regulated=tender.regulated,
-            cb_duty=tender.cb_duty,
-            rules_version=tender.rules_version,
+        audit.log(
+            actor=actor,
+            action="tendering.tender.created",
+            obj=tender,
+            partnership=tender.partnership,
+            data={
+                "reference": reference,
+                "value_ex_vat": tender.value_ex_vat,
+                "regulated": tender.regulated,
+                "cb_duty": tender.cb_duty,
+                "rules_version": tender.rules_version,
+            },
         )
     return tender
 
@@ -249,15 +242,18 @@ def set_strategy(*, tender: Tender, actor, **fields) -> Tender:
             setattr(tender, name, value)
         _apply_rules(tender)
         tender.save()
-        _log(
-            actor,
-            "tendering.strategy.set",
-            tender,
-            changed=sorted(changed),
-            value_ex_vat=tender.value_ex_vat,
-            regulated=tender.regulated,
-            cb_duty=tender.cb_duty,
-            rules_version=tender.rules_version,
+        audit.log(
+            actor=actor,
+            action="tendering.strategy.set",
+            obj=tender,
+            partnership=tender.partnership,
+            data={
+                "changed": sorted(changed),
+                "value_ex_vat": tender.value_ex_vat,
+                "regulated": tender.regulated,
+                "cb_duty": tender.cb_duty,
+                "rules_version": tender.rules_version,
+            },
         )
     return tender
 
@@ -275,7 +271,13 @@ def add_lot(
             description=description,
             estimated_value=estimated_value,
         )
-        _log(actor, "tendering.lot.added", tender, lot, number=number, title=title)
+        audit.log(
+            actor=actor,
+            action="tendering.lot.added",
+            obj=lot,
+            partnership=tender.partnership,
+            data={"number": number, "title": title},
+        )
     return lot
 
 
@@ -283,7 +285,13 @@ def remove_lot(*, lot: Lot, actor) -> None:
     tender = lot.tender
     _guard_draft(tender, "lots")
     with transaction.atomic():
-        _log(actor, "tendering.lot.removed", tender, lot, number=lot.number, title=lot.title)
+        audit.log(
+            actor=actor,
+            action="tendering.lot.removed",
+            obj=lot,
+            partnership=tender.partnership,
+            data={"number": lot.number, "title": lot.title},
+        )
         lot.delete()
 
 
@@ -299,7 +307,13 @@ def add_document(*, tender: Tender, actor, title: str, file) -> TenderDocument:
     try:
         with transaction.atomic():
             document.save()
-            _log(actor, "tendering.document.added", tender, document, title=title)
+            audit.log(
+                actor=actor,
+                action="tendering.document.added",
+                obj=document,
+                partnership=tender.partnership,
+                data={"title": title},
+            )
     except Exception:
         document.file.delete(save=False)  # no row, no orphan file
         raise

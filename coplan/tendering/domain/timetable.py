@@ -1,9 +1,9 @@
 """The tender's timetable: clarification deadline, submission deadline, bid opening and planned
-award, checked against a minimum submission period and the PSP timeline (T1–T3).
+award, checked against a minimum submission period and the PSP timeline (docs/timeline.md, T1–T3).
 
-The minimum period is longer when partners who co-designed the service may bid (F1: the
-authority must set adequate time limits so that bidders who were not in the partnership can
-catch up on the information shared during its preparation).
+The minimum period is longer when partners who co-designed the service may bid
+(docs/disclosure.md, F1: the authority must set adequate time limits so that bidders who were
+not in the partnership can catch up on the information shared during its preparation).
 """
 
 import datetime as dt
@@ -26,8 +26,9 @@ from .strategy import _guard_draft
 # 5 days where tenders are submitted electronically (as they are in Coplan).
 MIN_SUBMISSION_DAYS = 30
 MIN_SUBMISSION_SOURCE = "Public Contracts (Scotland) Regulations 2015, reg. 27(1) and (4)"
-# Design inference (domain.md F1, "longer minimum window when PSP partners may bid"): two more
-# weeks for outside bidders to absorb the evidence pack when co-designers may bid.
+# Design inference (docs/disclosure.md, F1, "longer minimum window when PSP partners may
+# bid"): two more weeks for outside bidders to absorb the evidence pack when co-designers may
+# bid.
 CO_DESIGN_EXTRA_DAYS = 14
 # Clarification questions close at least this long before the submission deadline, so that
 # every answer reaches every bidder in time.
@@ -77,7 +78,8 @@ def _d(day) -> str:
 
 def _publication_finding(finding, partnership, publish_on: dt.date) -> str:
     """A PSP timeline error as the publication checklist says it: the rules that depend on the
-    day of publication (T1, T3) say which day was checked and the earliest day that passes."""
+    day of publication (docs/timeline.md, T1 and T3) say which day was checked and the earliest
+    day that passes."""
     if finding.code == "tender_before_spec_freeze":
         freeze = partnership.spec_freeze_on
         return (

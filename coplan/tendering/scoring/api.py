@@ -7,10 +7,8 @@ from decimal import Decimal
 
 from ninja import Field, Router, Schema
 
-from coplan.api.problems import problem
-
+from ..enums import BenefitMethod, PriceMethod, TieBreak, ZeroPriceRule
 from . import engine
-from .engine import BenefitMethod, PriceMethod, TieBreak, ZeroPriceRule
 
 router = Router(tags=["scoring"])
 
@@ -222,27 +220,8 @@ def simulate(request, payload: SimulateIn):
     a score above its scale, a missing score or price, or a zero price where the rule is
     ``error`` is a 422 problem whose ``field`` names the offending field."""
     model = payload.model()
-    try:
-        result = engine.simulate(model, payload.bid_inputs())
-    except engine.ScoringInputError as exc:
-        return invalid(request, exc)
-    return result_body(model, result)
-
-
-def invalid(request, exc: engine.ScoringInputError):
-    """A 422 problem body naming the field, in the shape of the API's validation problems."""
-    from coplan.api.urls import api  # the one NinjaAPI (imports this module)
-
-    return problem(
-        api,
-        request,
-        422,
-        "Invalid request",
-        exc.message,
-        code=exc.code,
-        field=exc.field,
-        errors=[{"field": exc.field, "message": exc.message, "code": exc.code}],
-    )
+    # a ScoringInputError answers 422 naming the field (coplan.api.problems)
+    return result_body(model, engine.simulate(model, payload.bid_inputs()))
 
 
 class TemplateOut(Schema):

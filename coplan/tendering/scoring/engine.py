@@ -1,16 +1,17 @@
-"""The tender scoring engine (domain.md §5): one pure function, :func:`simulate`.
+"""The tender scoring engine (docs/formulas.md, tender scoring): one pure function,
+:func:`simulate`.
 
 The scoring-model simulator page, ``POST /api/v1/scoring/simulate`` and the real bid
 evaluation all call it. Pure Python, ``Decimal`` throughout, full precision: nothing is
 rounded here (display rounds to 2 dp; ranking uses the unrounded totals).
 
-**Quality thresholds bind** (domain.md §5, "Optional gate"). A bid whose weighted quality
+**Quality thresholds bind** (docs/formulas.md, minimum quality). A bid whose weighted quality
 score is below the model's ``quality_minimum``, or whose score on a question is below that
 question's ``minimum_score``, is *non-compliant*: it is not ranked, and it sets no benchmark —
 the lowest (and highest) price, the best community benefit value and the abnormally-low mean
-are taken over the compliant bids only, as the lowest *compliant* price ``P_min`` of §5. It
-comes back in ``Result.non_compliant`` with its quality scores and the reasons, never in
-``Result.bids``, so nothing that ranks or awards can pick it.
+are taken over the compliant bids only, as the lowest *compliant* price ``P_min`` of
+docs/formulas.md. It comes back in ``Result.non_compliant`` with its quality scores and the
+reasons, never in ``Result.bids``, so nothing that ranks or awards can pick it.
 """
 
 from __future__ import annotations
@@ -18,73 +19,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, localcontext
-from enum import StrEnum
 
 from coplan.core.errors import DomainError
+
+# The scoring choices are declared once, with their labels, in the tendering app's enums; they
+# are re-exported here (``engine.PriceMethod``) for the engine's callers.
+from ..enums import BenefitMethod, PriceMethod, TieBreak, ZeroPriceRule
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 DEFAULT_ABNORMALLY_LOW_SHARE = Decimal("0.7")
-
-
-class PriceMethod(StrEnum):
-    RELATIVE_TO_LOWEST = "relative_to_lowest"
-    LINEAR_DEVIATION = "linear_deviation"
-    RANGE = "range"
-
-    @property
-    def label(self) -> str:
-        return PRICE_METHOD_LABELS[self]
-
-
-class TieBreak(StrEnum):
-    HIGHER_QUALITY = "higher_quality"
-    LOWER_PRICE = "lower_price"
-    NONE = "none"
-
-    @property
-    def label(self) -> str:
-        return TIE_BREAK_LABELS[self]
-
-
-class ZeroPriceRule(StrEnum):
-    SCORE_ON_TOTAL = "score_on_total"
-    FULL_MARKS = "full_marks"
-    ERROR = "error"
-
-    @property
-    def label(self) -> str:
-        return ZERO_PRICE_RULE_LABELS[self]
-
-
-class BenefitMethod(StrEnum):
-    RELATIVE_TO_MAX = "relative_to_max"  # points menu and monetised: W × v_i / max v
-    METHOD_STATEMENT = "method_statement"  # v_i is a 0–4 score: W × v_i / 4
-
-    @property
-    def label(self) -> str:
-        return BENEFIT_METHOD_LABELS[self]
-
-
-PRICE_METHOD_LABELS = {
-    PriceMethod.RELATIVE_TO_LOWEST: "Relative to the lowest price",
-    PriceMethod.LINEAR_DEVIATION: "Linear deviation from the lowest price",
-    PriceMethod.RANGE: "Range (lowest to highest price)",
-}
-TIE_BREAK_LABELS = {
-    TieBreak.HIGHER_QUALITY: "Higher quality score wins",
-    TieBreak.LOWER_PRICE: "Lower price wins",
-    TieBreak.NONE: "No tie-break (tied bids share the rank)",
-}
-ZERO_PRICE_RULE_LABELS = {
-    ZeroPriceRule.ERROR: "Refuse a zero price",
-    ZeroPriceRule.SCORE_ON_TOTAL: "Score that element on the total price",
-    ZeroPriceRule.FULL_MARKS: "A zero price gets the element's full weight",
-}
-BENEFIT_METHOD_LABELS = {
-    BenefitMethod.RELATIVE_TO_MAX: "Relative to the highest value (points menu or monetised)",
-    BenefitMethod.METHOD_STATEMENT: "Scored method statement (0–4)",
-}
 
 
 @dataclass(frozen=True)
@@ -155,7 +99,7 @@ class BidResult:
 
 
 @dataclass(frozen=True)
-class Warning:  # the agreed name (contracts.md); shadows the builtin only here
+class Warning:  # the engine's agreed public name; shadows the builtin only here
     code: str
     message: str
     bid: str | None = None
@@ -183,7 +127,8 @@ class ScoringInputError(DomainError):
 
 @dataclass(frozen=True)
 class Template:
-    """A Procurement Journey price:quality ratio for a commodity category (domain.md §5)."""
+    """A Procurement Journey price:quality ratio for a commodity category (docs/formulas.md,
+    tender scoring)."""
 
     key: str
     category: str
@@ -271,7 +216,8 @@ def _enum(enum_type, value, field_name: str):
 
 def validate_model(model: ScoringModel) -> None:
     """Refuse a model that cannot be published: weights must total exactly 100, price-only
-    is refused (Scotland, domain.md F4), price element weights must total the price weight."""
+    is refused (Scotland, docs/disclosure.md, F4), price element weights must total the price
+    weight."""
     _enum(PriceMethod, model.price_method, "price_method")
     _enum(TieBreak, model.tie_break, "tie_break")
     _enum(ZeroPriceRule, model.zero_price_rule, "zero_price_rule")

@@ -11,8 +11,8 @@ from django import forms
 
 from coplan.core.forms import GovukForm
 
+from ..enums import BenefitMethod, PriceMethod, TieBreak, ZeroPriceRule
 from . import engine
-from .engine import BenefitMethod, PriceMethod, TieBreak, ZeroPriceRule
 
 MAX_BIDS = 6
 

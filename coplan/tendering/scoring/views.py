@@ -14,8 +14,9 @@ from django import forms as django_forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from ..enums import BenefitMethod, PriceMethod, TieBreak
 from . import engine
-from .engine import BenefitMethod, PriceMethod, QualityCriterion, ScoringModel, TieBreak
+from .engine import QualityCriterion, ScoringModel
 from .forms import (
     MAX_BIDS,
     BidsInput,
