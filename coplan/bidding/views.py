@@ -7,6 +7,7 @@ nor a registered bidder gets 404. Before opening no page shows bid content: cont
 answer 404 until the seal is released.
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -25,16 +26,11 @@ from .forms import BidForm, OpeningTimeForm, ReceiptForm
 from .models import Bid
 from .rules import registration_of
 
-PROBLEM = "bidding_problem"
-NOTICE = "bidding_notice"
-
 
 def _ctx(request, partnership, **extra):
     return {
         "partnership": partnership,
         "nav_partnerships": True,
-        "problem": request.session.pop(PROBLEM, None),
-        "notice": request.session.pop(NOTICE, None),
         **extra,
     }
 
@@ -158,13 +154,16 @@ def confirm_opening(request, pk, tender_pk):
     try:
         record = domain.confirm_opening(tender=tender, actor=request.user)
     except DomainError as error:
-        request.session[PROBLEM] = error.message
+        messages.error(request, error.message)
     else:
-        request.session[NOTICE] = (
-            "The bids are open."
-            if record
-            else "Your confirmation is recorded: a second "
-            "officer must confirm before the bids open."
+        messages.success(
+            request,
+            (
+                "The bids are open."
+                if record
+                else "Your confirmation is recorded: a second "
+                "officer must confirm before the bids open."
+            ),
         )
     return redirect("bidding:tender", pk, tender.pk)
 
@@ -256,9 +255,12 @@ def my_bid(request, pk, tender_pk):
         except DomainError as error:
             form.add_error(form.field_for(error.field), error.message)
         else:
-            request.session[NOTICE] = (
-                f"Your bid is sealed. Receipt {bid.receipt_number}, submitted "
-                f"{timezone.localtime(bid.submitted_at):%d %B %Y at %H:%M:%S}."
+            messages.success(
+                request,
+                (
+                    f"Your bid is sealed. Receipt {bid.receipt_number}, submitted "
+                    f"{timezone.localtime(bid.submitted_at):%d %B %Y at %H:%M:%S}."
+                ),
             )
             return redirect("bidding:mine", pk, tender.pk)
     return render(
@@ -294,9 +296,9 @@ def withdraw(request, pk, tender_pk, bid_uuid):
     try:
         domain.withdraw_bid(bid=bid, actor=request.user)
     except DomainError as error:
-        request.session[PROBLEM] = error.message
+        messages.error(request, error.message)
     else:
-        request.session[NOTICE] = f"Bid {bid.receipt_number} is withdrawn."
+        messages.success(request, f"Bid {bid.receipt_number} is withdrawn.")
     return redirect("bidding:mine", pk, tender.pk)
 
 

@@ -5,6 +5,7 @@ content before opening (404), and an evaluator sees only their assigned parts, o
 conflict-of-interest declaration is cleared.
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -32,7 +33,7 @@ from .forms import (
 )
 from .models import Bid, ConflictDeclaration, ModeratedScore, PriceQuery, Score
 from .rules import registration_of
-from .views import NOTICE, PROBLEM, _ctx, _tender
+from .views import _ctx, _tender
 
 
 def _get(request, pk, tender_pk, perm):
@@ -253,7 +254,7 @@ def submit_score(request, pk, tender_pk, bid_uuid, criterion_pk):
     criterion = get_object_or_404(tender.quality_criteria, pk=criterion_pk)
     form = ScoreForm(request.POST, prefix=f"s{bid.pk}-{criterion.pk}")
     if not form.is_valid():
-        request.session[PROBLEM] = " ".join(m for _, m in form.error_list())
+        messages.error(request, " ".join(m for _, m in form.error_list()))
     else:
         try:
             domain.submit_score(
@@ -264,10 +265,10 @@ def submit_score(request, pk, tender_pk, bid_uuid, criterion_pk):
                 rationale=form.cleaned_data["rationale"],
             )
         except DomainError as error:
-            request.session[PROBLEM] = error.message
+            messages.error(request, error.message)
         else:
-            request.session[NOTICE] = (
-                f"Your score for {bid.organisation} on {criterion.name} is submitted."
+            messages.success(
+                request, (f"Your score for {bid.organisation} on {criterion.name} is submitted.")
             )
     return redirect("bidding:score", pk, tender.pk)
 
@@ -470,7 +471,7 @@ def award(request, pk, tender_pk):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                request.session[NOTICE] = "The award is approved and the letters are ready."
+                messages.success(request, "The award is approved and the letters are ready.")
                 return redirect("bidding:award", pk, tender.pk)
     return render(
         request,
@@ -496,9 +497,9 @@ def conclude(request, pk, tender_pk):
     try:
         domain.conclude_contract(contract=contract, actor=request.user)
     except DomainError as error:
-        request.session[PROBLEM] = error.message
+        messages.error(request, error.message)
     else:
-        request.session[NOTICE] = "The contract is concluded."
+        messages.success(request, "The contract is concluded.")
     return redirect("bidding:award", pk, tender.pk)
 
 

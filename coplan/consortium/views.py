@@ -36,8 +36,6 @@ PERMS = (
     "sign_agreement",
     "view_costs",
 )
-PROBLEM = "consortium_problem"
-NOTICE = "consortium_notice"
 
 
 def _get(request, pk, perm="consortium.view_consortium"):
@@ -57,23 +55,24 @@ def _ctx(request, partnership, **extra):
         "partnership": partnership,
         "nav_partnerships": True,
         "can": {p: user.has_perm(f"consortium.{p}", partnership) for p in PERMS},
-        "problem": request.session.pop(PROBLEM, None),
-        "notice": request.session.pop(NOTICE, None),
         **extra,
     }
 
 
 def _refuse(request, error: DomainError, to):
-    request.session[PROBLEM] = error.message
+    messages.error(request, error.message)
     return to
 
 
 def _voided(request, count: int) -> None:
     """Say, on the next page, that the change voided signatures on the agreement."""
     if count:
-        request.session[NOTICE] = (
-            f"This change voided {count} signature{'s' if count != 1 else ''} on the "
-            "agreement: every member must sign it again."
+        messages.info(
+            request,
+            (
+                f"This change voided {count} signature{'s' if count != 1 else ''} on the "
+                "agreement: every member must sign it again."
+            ),
         )
 
 
@@ -243,7 +242,7 @@ def service_add(request, pk):
     consortium = _consortium(partnership)
     form = ServiceForm(request.POST)
     if not form.is_valid():
-        request.session[PROBLEM] = "Name the service."
+        messages.error(request, "Name the service.")
         return redirect("consortium:overview", pk)
     try:
         service = domain.add_service(consortium=consortium, actor=request.user, **form.cleaned_data)

@@ -39,7 +39,6 @@ from .models import CostActivity, DirectCostLine, OverheadPool, StaffLine
 from .rules import is_facilitator, organisations_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PROBLEM = "costing_problem"
 
 
 def _get(request, pk, perm="costing.view_costing"):
@@ -57,13 +56,12 @@ def _ctx(request, partnership, **extra):
             "add_action": user.has_perm("costing.add_action", partnership),
             "set_threshold": is_facilitator(user, partnership),
         },
-        "problem": request.session.pop(PROBLEM, None),
         **extra,
     }
 
 
 def _refuse(request, error: DomainError, to):
-    request.session[PROBLEM] = error.message
+    messages.error(request, error.message)
     return to
 
 
@@ -259,7 +257,7 @@ def activity_add(request, pk, model_pk, number):
             return _refuse(request, error, redirect(version))
         messages.success(request, f"{form.cleaned_data['name']} added to the activities.")
     else:
-        request.session[PROBLEM] = " ".join(e for errs in form.errors.values() for e in errs)
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect(version)
 
 

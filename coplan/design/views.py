@@ -57,7 +57,6 @@ PERMS = (
     "respond",
     "classify",
 )
-PROBLEM = "design_problem"
 
 
 def _get(request, pk, perm="design.view_design"):
@@ -70,7 +69,6 @@ def _ctx(request, partnership, **extra):
         "partnership": partnership,
         "nav_partnerships": True,
         "can": {p: user.has_perm(f"design.{p}", partnership) for p in PERMS},
-        "problem": request.session.pop(PROBLEM, None),
         **extra,
     }
 
@@ -81,7 +79,7 @@ def _page(request, qs, size=25):
 
 def _refuse(request, error: DomainError, to):
     """Show the refusal's reason as an error summary on the page the person returns to."""
-    request.session[PROBLEM] = error.message
+    messages.error(request, error.message)
     return to
 
 

@@ -26,17 +26,30 @@ def page_range(page: Page):
     return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
 
 
-@register.simple_tag(takes_context=True)
-def partnership_sections(context, partnership):
-    from coplan.partnerships.sections import sections_for
-
-    request = context["request"]
-    match = request.resolver_match
-    return sections_for(request.user, partnership, match.url_name, match.namespace)
-
-
 @register.filter
 def action_label(code: str) -> str:
     """``partnership.stage.advance_refused`` → “Partnership stage advance refused”."""
     words = code.replace("_", " ").replace(".", " ").split()
     return " ".join(words).capitalize()
+
+
+@register.filter
+def as_problems(items) -> list[tuple[str, str]]:
+    """``(anchor, message)`` pairs for ``components/error_summary.html``, from what pages hold:
+    messages (of level error or warning), texts, objects with a ``message``, ``{field:
+    message}`` or pairs already (an empty anchor: no link of its own, or the include's
+    ``anchor``)."""
+    if not items:
+        return []
+    if isinstance(items, dict):
+        return [("" if field == "__all__" else field, str(m)) for field, m in items.items()]
+    pairs = []
+    for item in items:
+        if isinstance(item, tuple | list) and len(item) == 2:
+            pairs.append((item[0] or "", str(item[1])))
+        elif hasattr(item, "level_tag"):  # a django.contrib.messages message
+            if item.level_tag in ("error", "warning"):
+                pairs.append(("", str(item)))
+        else:
+            pairs.append(("", str(getattr(item, "message", item))))
+    return pairs
