@@ -1,4 +1,4 @@
-"""The benefits app's part of the demo story (``shared/design/demo-story.md``).
+"""The benefits app's part of the demo story (``docs/demo-story.md``).
 
 * Renfrewshire: ROAR's befriending service has a forecast SROI analysis, built by the RCVS
   facilitator from the pilot's first months (illustrative figures).

@@ -59,6 +59,10 @@ def _registration(tender, organisation, user, consortium=None):
     return registration
 
 
+# Homereach's total price over the three years, excluding VAT (the contract value): 4 % under
+# the tender's £1,350,000 estimate. The other bids are priced at their factor of it.
+HOMEREACH_PRICE = Decimal("1296000")
+
 # The measure whose quantity each bid states separately (``items`` below); every other scored
 # requirement gets the bid's ``quantity``.
 ITEMS_REUSED = "Items reused"
@@ -66,7 +70,7 @@ ITEMS_REUSED = "Items reused"
 
 def _bid(tender, registration, factor: Decimal, quality: str, quantity: Decimal, items, now):
     elements = list(tender.price_elements.all())
-    base = Decimal("380000") * factor
+    base = HOMEREACH_PRICE * factor
     if elements:
         total = sum((e.weight for e in elements), Decimal(0)) or Decimal(1)
         prices = {
@@ -295,7 +299,8 @@ def _award(story, tender):
             tender=tender,
             actor=story.person(Role.PROCUREMENT if governed else Role.COMMISSIONER),
             reasons="Homereach's bid scored highest on quality and community benefits, with "
-            "competitive prices: it is the most economically advantageous tender.",
+            "competitive prices: it is the most economically advantageous tender. Its price "
+            "of £1,296,000 over the three years is within the £1,350,000 estimate.",
             electronic=True,
             decision=decision,
             starts_on=dt.date(2007, 10, 8),

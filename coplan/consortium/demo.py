@@ -1,4 +1,4 @@
-"""The consortium part of the demo story (``shared/design/demo-story.md``).
+"""The consortium part of the demo story (``docs/demo-story.md``).
 
 * North Lanarkshire: RECAP, Beulah Scotland and St Patrick's Furniture Project form
   **Homereach** in March 2006 with RECAP as lead partner and lead contractor (subcontracts to

@@ -1,4 +1,4 @@
-"""The costing part of the demo story (``shared/design/demo-story.md``).
+"""The costing part of the demo story (``docs/demo-story.md``).
 
 Every member of both consortia costs its part of each service it delivers with a locked full
 cost recovery model, records a capacity self-assessment before and after, and works through a
@@ -712,7 +712,7 @@ def load(story: DemoStory) -> None:
         today = story.today
         orgs = [cast.GOOD_NEIGHBOURS, cast.HOME_HELP, cast.HANDY_HANDS]
         locked_on, shared_on = add_months(today, -8), add_months(today, -8) + dt.timedelta(days=4)
-        first_assessed, later_assessed = add_months(today, -13), add_months(today, -1)
+        first_assessed, later_assessed = add_months(today, -12), add_months(today, -1)
     for name in orgs:
         organisation = Organisation.objects.get(name=name)
         person = _enterprise_partner(partnership, organisation)

@@ -1,4 +1,4 @@
-"""Load the demo story (``shared/design/demo-story.md``): two illustrative PSPs, one complete and
+"""Load the demo story (``docs/demo-story.md``): two illustrative PSPs, one complete and
 historic (North Lanarkshire, 2006–2010) and one in progress around today (Renfrewshire).
 
 Everything goes through the partnerships domain functions, so the audit trail and stage
@@ -9,6 +9,7 @@ import datetime as dt
 from contextlib import contextmanager
 from importlib import import_module
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Max
@@ -111,12 +112,14 @@ def _organisations() -> dict[str, Organisation]:
 
 def _people(orgs) -> dict[str, User]:
     users = {}
+    # everyone shares the demo password: hash it once (a strong hash takes most of a second)
+    password = make_password(DEMO_PASSWORD)
     for person in [p for story in STORIES for p in story.people] + [SITE_ADMIN]:
         user = User.objects.filter(email=person.email).first()
         if user is None:
-            user = User.objects.create_user(
-                person.email,
-                DEMO_PASSWORD,
+            user = User.objects.create(
+                email=User.objects.normalize_email(person.email),
+                password=password,
                 full_name=person.full_name,
                 is_staff=person.role == ADMIN,
             )
@@ -269,8 +272,10 @@ def _north_lanarkshire(orgs, users) -> Partnership:
 
 def _renfrewshire(orgs, users, today: dt.date) -> Partnership:
     story = RENFREWSHIRE
-    started_on = add_months(today, -14)
-    tender_on = add_months(today, 6)
+    # 17 whole months before the tender: over the 12-month minimum, under the recommended 18,
+    # so the dashboard warns (coplan/partnerships/timeline.py; docs/demo-story.md).
+    started_on = add_months(today, -12) - dt.timedelta(days=21)
+    tender_on = add_months(today, 5)
     pilot_starts_on = add_months(today, -7)
     partnership = _create(
         story,
@@ -289,7 +294,7 @@ def _renfrewshire(orgs, users, today: dt.date) -> Partnership:
     commissioner = users[story.person(Role.COMMISSIONER).email]
     for day, note in [
         (
-            add_months(today, -13),
+            add_months(today, -12),
             "Go decision approved by the Head of Social Work after the RCVS scoping workshop "
             "with older people's groups.",
         ),

@@ -1,4 +1,6 @@
-"""The demo story's cast as data tables (``shared/design/demo-story.md``).
+"""The demo story's cast as data tables. The story as the demo tells it — cast, dates and
+figures — is written down in ``docs/demo-story.md``, the source of truth for the demo;
+``tests/demo/test_story_agrees.py`` checks that the loaded demo agrees with it.
 
 Real organisations named in the founding brief keep their names; every person, and every
 organisation marked "fictional" below, is invented. Each app that adds to the demo should take

@@ -1,4 +1,4 @@
-"""The governance part of the demo story (``shared/design/demo-story.md``): for each PSP a
+"""The governance part of the demo story (``docs/demo-story.md``): for each PSP a
 steering group and a design committee with a year and more of meetings, minutes (each approved
 at the next meeting and locked), decisions (gate approvals matching the stage history) and
 actions — all done for North Lanarkshire; for Renfrewshire some overdue, and a steering meeting
@@ -597,7 +597,7 @@ def _renfrewshire(today: dt.date) -> list[Planned]:
     return [
         Planned(
             STEERING,
-            m(-13, -7),
+            m(-12, -7),
             "Gate review: feasibility",
             ["Terms of reference", "Need statement: older people living alone"],
         ),

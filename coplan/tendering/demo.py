@@ -1,20 +1,22 @@
-"""The tendering part of the demo story (``shared/design/demo-story.md``).
+"""The tendering part of the demo story (``docs/demo-story.md``).
 
 * North Lanarkshire: Fiona Baird (Corporate Procurement) drafts the procurement strategy in
   May 2007 — three lots (emergency storage, emergency furniture packs, permanent furniture
-  packs), £1,350,000 excluding VAT over three years, strategic 50:50 price:quality with 10 %
-  of the quality share for community benefits. Two community benefit clauses from the
-  library: trainee places for young people leaving homelessness (a contract condition, at
-  least 12), and from the environmental clause items reused (at least 2,000, a point per 100
+  packs), £1,350,000 excluding VAT over three years, with the weights the steering group
+  approved on 29 May 2007: quality 60 % (including community benefits 15 %), price 40 %. Two
+  community benefit clauses from the library: trainee places for young people leaving
+  homelessness (a contract condition, at least 30 over the contract: the specification's 10 a
+  year), and from the environmental clause items reused (at least 2,000, a point per 100
   items) and tonnes of unclaimed goods from the storage service reused (at least 20, a point a
-  tonne), both scored as a points menu. Each criterion and benefit requirement records the
-  requirement of the frozen specification (version 2) it answers, for the golden thread:
-  trainees CB-1, items and tonnes reused CB-2, the four quality questions SL-2, SL-3, ER-1 and
-  OUT-2. Published on 2 July 2007 by the Head of Housing (the
+  tonne), both scored as a points menu. Emergency packs within 3 working days of a referral
+  (specification SL-2). Each criterion and benefit requirement records the requirement of the
+  frozen specification (version 2) it answers, for the golden thread: trainees CB-1, items
+  and tonnes reused CB-2, the six quality questions SL-2, SL-3, ER-1, OUT-2, OP-1 and SL-1. The
+  figures are in ``docs/demo-story.md``. Published on 2 July 2007 by the Head of Housing (the
   commissioner); two clarifications answered to every bidder and one addendum; bids due 17
   August 2007 (the bidding demo opens them and awards in September 2007).
 * Renfrewshire: a draft tender for low-level care and befriending, its strategy drafted ten
-  days ago for a tender planned six months from now; it cannot be published yet (artefacts
+  days ago for a tender planned five months from now; it cannot be published yet (artefacts
   still unclassified, timetable to confirm).
 
 Every figure is illustrative. Everything goes through the domain functions, so the audit
@@ -61,6 +63,20 @@ def _spec(partnership):
     return {r.key: r for r in version.requirements.select_related("version")}
 
 
+def _draft_spec(partnership):
+    """The requirements of the partnership's latest specification version, signed off or not,
+    by key: a tender drafted while the specification is still being revised answers the draft
+    (none when the design demo did not run)."""
+    from coplan.design.models import SpecificationVersion
+
+    version = (
+        SpecificationVersion.objects.filter(partnership=partnership).order_by("-number").first()
+    )
+    if version is None:
+        return {}
+    return {r.key: r for r in version.requirements.select_related("version")}
+
+
 def _measure(clause_type: str, name: str):
     clause = Clause.objects.get(type=clause_type)
     return clause.current_version, clause.measures.get(name=name)
@@ -78,10 +94,11 @@ def load(story: DemoStory) -> None:
 # --- North Lanarkshire ---------------------------------------------------------------------------
 
 NL_CB_SUMMARY = (
-    "The contractor will offer at least 12 trainee places over the contract to young people "
-    "leaving homelessness (a contract condition), and will reuse or recycle unclaimed goods "
-    "from the storage service: bidders state the items and the tonnes they commit to reuse, "
-    "scored at 10 % of the marks. Trainees are recruited as a priority group wherever they live."
+    "The contractor will offer at least 30 trainee places over the contract (10 a year) to "
+    "young people leaving homelessness (a contract condition), and will reuse or recycle "
+    "unclaimed goods from the storage service: bidders state the items and the tonnes they "
+    "commit to reuse, scored at 15 % of the marks. Trainees are recruited as a priority group "
+    "wherever they live."
 )
 
 
@@ -98,7 +115,7 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
             reference="NLC-2007-017",
             description=(
                 "Storage of the furniture of people who lose their tenancy, emergency "
-                "(temporary) furniture packs delivered within 2 working days of a referral, "
+                "(temporary) furniture packs delivered within 3 working days of a referral, "
                 "and permanent packs of reused furniture for tenants resettled from temporary "
                 "accommodation, across North Lanarkshire, October 2007 to September 2010."
             ),
@@ -120,7 +137,7 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
             ),
             (
                 "Emergency furniture packs",
-                "Temporary packs (bed, bedding, table, chairs, kitchen starter kit) within 2 "
+                "Temporary packs (bed, bedding, table, chairs, kitchen starter kit) within 3 "
                 "working days of a referral.",
                 "540000.00",
             ),
@@ -143,8 +160,8 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
             tender=tender,
             actor=officer,
             price_method="relative_to_lowest",
-            price_weight=Decimal(50),
-            benefit_weight=Decimal(10),
+            price_weight=Decimal(40),
+            benefit_weight=Decimal(15),
             benefit_method="relative_to_max",
             zero_price_rule="score_on_total",
             tie_break="higher_quality",
@@ -152,7 +169,7 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
         for name, question, weight, key in [
             (
                 "Service delivery and response times",
-                "How will you store furniture safely and deliver an emergency pack within 2 "
+                "How will you store furniture safely and deliver an emergency pack within 3 "
                 "working days of a referral, across every locality?",
                 15,
                 "SL-2",
@@ -166,8 +183,9 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
             ),
             (
                 "Working with housing officers and tenants",
-                "How will you take referrals, keep tenants informed and return stored goods?",
-                10,
+                "How will you take referrals on the one shared form and work with housing "
+                "officers?",
+                5,
                 "ER-1",
             ),
             (
@@ -175,6 +193,20 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
                 "How will you measure and report tenancies sustained and tenants' satisfaction?",
                 5,
                 "OUT-2",
+            ),
+            (
+                "Storing and returning belongings",
+                "How will you collect, record and store a household's furniture and belongings, "
+                "and return them when the tenant is rehoused?",
+                5,
+                "OP-1",
+            ),
+            (
+                "Keeping tenants informed about stored goods",
+                "How will you tell tenants, by letter and by text message, a month before "
+                "anything stored is reused or recycled?",
+                5,
+                "SL-1",
             ),
         ]:
             domain.add_criterion(
@@ -186,9 +218,9 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
                 spec_requirement=spec.get(key),
             )
         for name, weight in [
-            ("Storage (per item per month)", 10),
-            ("Emergency packs (per pack)", 20),
-            ("Permanent packs (per pack)", 20),
+            ("Storage (per item per month)", 8),
+            ("Emergency packs (per pack)", 16),
+            ("Permanent packs (per pack)", 16),
         ]:
             domain.add_price_element(
                 tender=tender, actor=officer, name=name, weight=Decimal(weight)
@@ -200,8 +232,9 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
             clause_version=version,
             measure=trainees,
             mode="mandatory",
-            minimum=Decimal(12),
-            notes="Young people leaving homelessness, referred by the Housing service.",
+            minimum=Decimal(30),
+            notes="Young people leaving homelessness, referred by the Housing service: 10 a "
+            "year over the three years (specification CB-1).",
             spec_requirement=spec.get("CB-1"),
         )
         version, items = _measure("environmental", "Items reused")
@@ -352,7 +385,7 @@ def _renfrewshire(story: DemoStory) -> Tender:
             partnership=partnership,
             actor=officer,
             title="Low-level care and befriending for older people",
-            reference=f"RC-{add_months(today, 6):%Y}-004",
+            reference=f"RC-{(partnership.tender_on or add_months(today, 5)):%Y}-004",
             description=(
                 "Help at home, shopping and small repairs, and befriending, for older people "
                 "living alone across Renfrewshire."
@@ -382,20 +415,59 @@ def _renfrewshire(story: DemoStory) -> Tender:
             benefit_weight=Decimal(10),
             tie_break="higher_quality",
         )
-        for name, question, weight in [
+        # Each question records the requirement of the specification it answers (the draft
+        # version 2, for the golden thread; docs/demo-story.md).
+        spec = _draft_spec(partnership)
+        for name, question, weight, key in [
             (
                 "Reaching older people who live alone",
-                "How will you find and engage older people who are isolated?",
-                25,
+                "How will you find and engage older people who are isolated, and make first "
+                "contact within 7 working days of a referral?",
+                10,
+                "SL-3",
             ),
             (
                 "Reliability of help at home",
-                "How will you make sure visits happen when promised?",
-                15,
+                "How will you make sure visits happen when promised, and cover a cancelled "
+                "befriending visit within 2 days?",
+                10,
+                "SL-4",
+            ),
+            (
+                "Trust at the door",
+                "How will workers and volunteers show who they are, and how will you confirm "
+                "each first visit by phone?",
+                5,
+                "SL-2",
+            ),
+            (
+                "Breaks for carers",
+                "How will you give carers a regular break of at least two hours a week?",
+                5,
+                "OUT-2",
+            ),
+            (
+                "Shopping with choice",
+                "How will you help people shop, or deliver their shopping, so that they choose "
+                "their own items?",
+                5,
+                "OP-3",
+            ),
+            (
+                "Volunteers",
+                "How will you recruit, train and keep at least 60 volunteers, and offer paid "
+                "sessional posts to former volunteers first?",
+                5,
+                "CB-1",
             ),
         ]:
             domain.add_criterion(
-                tender=tender, actor=officer, name=name, question=question, weight=Decimal(weight)
+                tender=tender,
+                actor=officer,
+                name=name,
+                question=question,
+                weight=Decimal(weight),
+                spec_requirement=spec.get(key),
             )
         version, placements = _measure("work_placements", "Work placements")
         domain.add_requirement(
@@ -405,8 +477,10 @@ def _renfrewshire(story: DemoStory) -> Tender:
             measure=placements,
             mode="mandatory",
             minimum=Decimal(4),
+            notes="Places for young apprentices in the small repairs trades.",
+            spec_requirement=spec.get("CB-2"),
         )
-        tender_on = partnership.tender_on or add_months(today, 6)
+        tender_on = partnership.tender_on or add_months(today, 5)
         domain.set_timetable(
             tender=tender,
             actor=officer,

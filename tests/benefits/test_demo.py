@@ -61,7 +61,7 @@ def test_the_whole_demo_story(demo_stories):
     # Homereach's commitments: the trainees condition, and the items and tonnes it bid
     rows = {r.commitment.description: r for r in state.rows}
     assert [(r.commitment.description, r.commitment.target_min) for r in state.rows] == [
-        ("Trainee places for priority groups", D(12)),
+        ("Trainee places for priority groups", D(30)),
         ("Items reused", D(2400)),
         ("Tonnes of goods reused", D(24)),
     ]

@@ -35,7 +35,7 @@ def test_three_bids_are_sealed_and_opened(tender, homereach, personas, partnersh
     assert bids[0].consortium.name == "Homereach"
     assert tender.opened_at == dt.datetime(2007, 8, 17, 14, 8, tzinfo=LONDON)
     assert all(e["verified"] for e in tender.opening_record.bids)
-    assert domain.read_bid(bids[0])["prices"] == {"Storage": "152000", "Packs": "228000"}
+    assert domain.read_bid(bids[0])["prices"] == {"Storage": "518400", "Packs": "777600"}
     panel = {str(a.evaluator) for a in tender.assignments.filter(part="quality")}
     assert str(personas["service_user"]) in panel
     award = tender.award

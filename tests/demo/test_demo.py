@@ -135,8 +135,8 @@ def test_renfrewshire_is_in_its_pilot_around_today(demo):
     partnership = _partnership(RENFREWSHIRE)
     today = timezone.localdate()
     assert partnership.stage == Stage.PILOT
-    assert partnership.started_on == add_months(today, -14)
-    assert partnership.tender_on == add_months(today, 6)
+    assert partnership.started_on == add_months(today, -12) - dt.timedelta(days=21)
+    assert partnership.tender_on == add_months(today, 5)
     assert partnership.pilot_starts_on == add_months(today, -7)
     assert partnership.pilot_starts_on <= today <= partnership.pilot_ends_on
     assert months_inclusive(partnership.pilot_starts_on, partnership.pilot_ends_on) == 9

@@ -81,7 +81,7 @@ def build_renfrewshire(today):
     partnership = PartnershipFactory(
         title="Renfrewshire older people's PSP (ROAR)",
         is_illustrative=True,
-        started_on=add_months(today, -14),
+        started_on=add_months(today, -12) - dt.timedelta(days=21),
         design_ends_on=pilot_starts_on - dt.timedelta(days=1),
         pilot_starts_on=pilot_starts_on,
         pilot_ends_on=add_months(pilot_starts_on, 9) - dt.timedelta(days=1),
@@ -89,7 +89,7 @@ def build_renfrewshire(today):
         tender_on=add_months(today, 6),
     )
     cast(partnership)
-    for day in [add_months(today, -13), add_months(today, -11), pilot_starts_on]:
+    for day in [add_months(today, -12), add_months(today, -11), pilot_starts_on]:
         advance(partnership, day, "")
     story = DemoStory(key="renfrewshire", partnership=partnership, today=today)
     demo.load(story)

@@ -36,7 +36,7 @@ def test_the_demo_tenders(loaded, client):
         "Permanent furniture packs",
     ]
     requirements = {r.measure.name: r for r in nl.benefit_requirements.all()}
-    assert requirements["Trainee places for priority groups"].minimum == D(12)
+    assert requirements["Trainee places for priority groups"].minimum == D(30)
     assert requirements["Trainee places for priority groups"].mode == "mandatory"
     assert requirements["Tonnes of goods reused"].mode == "scored"
     # the environmental clause's other measure: items reused, a point per 100 items offered
@@ -71,7 +71,7 @@ def test_the_demo_tenders(loaded, client):
     assert all("provider not named" in r["label"] for r in results if r["redacted"])
     assert pack["you_said"]
     release = ocds.release_package(nl)["releases"][0]
-    assert "12 trainee places" in release["tender"]["description"]
+    assert "30 trainee places" in release["tender"]["description"]
 
     rf = loaded["renfrewshire"].partnership.tenders.get()
     assert rf.published_at is None
