@@ -51,5 +51,14 @@ def as_problems(items) -> list[tuple[str, str]]:
             if item.level_tag in ("error", "warning"):
                 pairs.append(("", str(item)))
         else:
-            pairs.append(("", str(getattr(item, "message", item))))
+            pairs.append(("", _problem_text(item)))
     return pairs
+
+
+def _problem_text(item) -> str:
+    """An item's own text if it says itself (a row error: "Row 3, column B (“Theme”): …"),
+    else its ``message`` (a finding, a refusal)."""
+    plain = type(item).__str__ in (object.__str__, BaseException.__str__)
+    if plain and hasattr(item, "message"):
+        return str(item.message)
+    return str(item)
