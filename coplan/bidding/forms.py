@@ -4,6 +4,7 @@ benefit, and up to three documents."""
 
 from django import forms
 
+from coplan.core.dates import DateExamples
 from coplan.core.forms import DateInput, GovukForm
 
 from .domain import scored_criteria, scored_requirements
@@ -101,7 +102,7 @@ class ReceiptForm(GovukForm):
 class OpeningTimeForm(GovukForm):
     opening_at = forms.DateTimeField(
         label="Opening time",
-        help_text="Not before the submission deadline. For example 2007-08-20 10:00.",
+        help_text="Not before the submission deadline.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         error_messages={"required": "Enter the opening time", "invalid": "Enter a date and time"},
@@ -117,6 +118,14 @@ class OpeningTimeForm(GovukForm):
         )
         widget.attrs["class"] = f"govuk-input govuk-input--width-20{error}"
 
+    def __init__(self, *args, tender=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        example = DateExamples(getattr(tender, "partnership", None)).opening_time(
+            getattr(tender, "submission_deadline", None)
+        )
+        field = self.fields["opening_at"]
+        field.help_text = f"Not before the submission deadline. For example {example}."
+
 
 SCORES = [("", "Choose a score")] + [
     (str(n), f"{n} – {label}")
@@ -129,14 +138,19 @@ class AssignForm(GovukForm):
     part = forms.ChoiceField(label="Evaluates")
     training = forms.CharField(
         label="Evaluation training (optional)",
-        help_text="What training in evaluation they have had, and when — for example "
-        "“Evaluator training, Renfrewshire CVS, March 2007”.",
+        help_text="What training in evaluation they have had, and when.",
         max_length=200,
         required=False,
     )
 
     def __init__(self, *args, tender, members, criteria, **kwargs):
         super().__init__(*args, **kwargs)
+        partnership = tender.partnership
+        provider = getattr(partnership.intermediary, "name", None) or "your local CVS"
+        self.fields["training"].help_text = (
+            "What training in evaluation they have had, and when — for example "
+            f"“Evaluator training, {provider}, {DateExamples(partnership).training_month()}”."
+        )
         self.members = {str(u.pk): u for u in members}
         self.criteria = {str(c.pk): c for c in criteria}
         self.conflicts: list[str] = []

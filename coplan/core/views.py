@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import domain
+from .dates import DateExamples
 from .forms import ApiTokenForm, LoginForm, OrganisationForm, StatutoryRuleForm
 from .models import ApiToken, Organisation, OrganisationType, StatutoryRule
 
@@ -115,7 +116,7 @@ def rules_table(request):
         try:
             on = dt.date.fromisoformat(on_text)
         except ValueError:
-            on_error = "Enter a real date, like 2016-04-18"
+            on_error = f"Enter a real date, like {DateExamples().iso()}"
     as_of = on or timezone.localdate()
     in_force = {r.pk for r in domain.rules_in_force(as_of)}
     rules = StatutoryRule.objects.all()
@@ -129,6 +130,7 @@ def rules_table(request):
             "as_of": as_of,
             "on_text": on_text,
             "on_error": on_error,
+            "example_on": DateExamples().iso(),
             "nav_rules": True,
             "can_edit": request.user.has_perm("core.change_statutoryrule"),
         },

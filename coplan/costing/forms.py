@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
+from coplan.core.dates import DateExamples
 from coplan.core.forms import DateInput, GovukForm
 
 from .enums import (
@@ -90,7 +91,10 @@ class CostModelForm(GovukForm):
 class SettingsForm(GovukForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     period = forms.CharField(
-        label="Period", max_length=100, required=False, help_text="For example 2006/07."
+        label="Period",
+        max_length=100,
+        required=False,
+        help_text="The period the figures cover, such as a financial year.",
     )
     units = forms.DecimalField(
         label="Units of service in the period",
@@ -120,7 +124,7 @@ class SettingsForm(GovukForm):
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, version=None, **kwargs):
+    def __init__(self, *args, version=None, partnership=None, **kwargs):
         if version is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "revision": version.revision,
@@ -132,6 +136,8 @@ class SettingsForm(GovukForm):
                 "notes": version.notes,
             }
         super().__init__(*args, **kwargs)
+        example = DateExamples(partnership).costing_period()
+        self.fields["period"].help_text = f"For example {example}."
 
     def domain_fields(self) -> dict:
         data = dict(self.cleaned_data)

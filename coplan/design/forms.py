@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from coplan.core.dates import DateExamples
 from coplan.core.forms import DateInput, GovukForm, GovukModelForm
 from coplan.core.models import User
 
@@ -24,6 +25,12 @@ def _activity_label(activity) -> str:
 
 def _groups(partnership):
     return UserGroup.objects.filter(partnership=partnership).order_by("name")
+
+
+def _real_date(partnership) -> str:
+    """The error for an unreadable date, with a day from the partnership's service design."""
+    examples = DateExamples(partnership)
+    return f"Enter a real date, like {examples.iso(examples.design_day)}"
 
 
 class ActivityForm(GovukModelForm):
@@ -73,7 +80,7 @@ class ActivityForm(GovukModelForm):
             "method": {"required": "Choose how people were engaged"},
             "held_on": {
                 "required": "Enter the date of the activity",
-                "invalid": "Enter a real date, like 2006-05-17",
+                "invalid": "Enter a real date",
             },
             "participant_count": {"invalid": "Enter the number of participants, like 12"},
         }
@@ -87,6 +94,7 @@ class ActivityForm(GovukModelForm):
             memberships__partnership=partnership
         ).distinct()
         self.fields["facilitator"].required = False
+        self.fields["held_on"].error_messages["invalid"] = _real_date(partnership)
 
     def clean(self):
         data = super().clean()
@@ -333,7 +341,7 @@ class ConsentForm(GovukForm):
         widget=DateInput(),
         error_messages={
             "required": "Enter the date consent was given",
-            "invalid": "Enter a real date, like 2006-05-17",
+            "invalid": "Enter a real date",
         },
     )
 
@@ -344,6 +352,7 @@ class ConsentForm(GovukForm):
         ).distinct()
         self.fields["user_group"].queryset = _groups(partnership)
         self.fields["given_on"].initial = timezone.localdate()
+        self.fields["given_on"].error_messages["invalid"] = _real_date(partnership)
 
     def clean(self):
         data = super().clean()

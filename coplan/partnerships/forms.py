@@ -1,5 +1,6 @@
 from django import forms
 
+from coplan.core.dates import DateExamples
 from coplan.core.forms import DateInput, GovukForm, GovukModelForm
 from coplan.core.models import Organisation, OrganisationType
 
@@ -47,8 +48,14 @@ class NewPartnershipForm(PartnershipForm):
         widget=DateInput(),
         help_text="Coplan back-plans the timeline from it: start 18 months before, a 6-month "
         "pilot, a specification freeze 2 months before.",
-        error_messages={"invalid": "Enter a real date, like 2027-07-01"},
+        error_messages={"invalid": "Enter a real date"},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No partnership yet: the example is today's date.
+        example = DateExamples().iso()
+        self.fields["tender_on"].error_messages["invalid"] = f"Enter a real date, like {example}"
 
 
 class TimelineForm(GovukModelForm):
@@ -63,9 +70,17 @@ class TimelineForm(GovukModelForm):
             "tender_on",
         ]
         widgets = {name: DateInput() for name in fields}
-        error_messages = {
-            name: {"invalid": "Enter a real date, like 2007-07-01"} for name in fields
-        }
+        error_messages = {name: {"invalid": "Enter a real date"} for name in fields}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each date's example is the partnership's own date, or its tender date.
+        examples = DateExamples(self.instance)
+        for name in self.Meta.fields:
+            day = getattr(self.instance, name) or examples.tender_day
+            self.fields[name].error_messages["invalid"] = (
+                f"Enter a real date, like {examples.iso(day)}"
+            )
 
     def clean(self):
         data = super().clean()
@@ -99,9 +114,15 @@ class BackPlanForm(GovukForm):
         widget=DateInput(),
         error_messages={
             "required": "Enter the tender date to back-plan from",
-            "invalid": "Enter a real date, like 2027-07-01",
+            "invalid": "Enter a real date",
         },
     )
+
+    def __init__(self, *args, partnership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        examples = DateExamples(partnership)
+        example = examples.iso(examples.tender_day)
+        self.fields["tender_on"].error_messages["invalid"] = f"Enter a real date, like {example}"
 
 
 class AdvanceForm(GovukForm):

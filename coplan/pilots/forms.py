@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 
+from coplan.core.dates import DateExamples, long_date
 from coplan.core.errors import DomainError
 from coplan.core.forms import DateInput, GovukForm, GovukModelForm
 from coplan.core.models import Organisation
@@ -56,8 +57,7 @@ class PilotForm(GovukForm):
     ends_on = forms.DateField(
         label="Pilot ends",
         widget=DateInput(),
-        help_text="The last day of the pilot. A pilot runs at least 6 whole calendar months: "
-        "1 October 2006 to 31 March 2007 is 6 months.",
+        help_text="The last day of the pilot. A pilot runs at least 6 whole calendar months.",
         error_messages={
             "required": "Enter the date the pilot ends",
             "invalid": "Enter a real date",
@@ -80,6 +80,10 @@ class PilotForm(GovukForm):
 
     def __init__(self, *args, partnership=None, creating=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["ends_on"].help_text = (
+            "The last day of the pilot. A pilot runs at least 6 whole calendar months: "
+            + DateExamples(partnership).six_month_pilot()
+        )
         if creating:
             self.fields["services"] = forms.CharField(
                 widget=forms.Textarea(attrs={"rows": 4}),
@@ -655,8 +659,13 @@ class ApproveForm(GovukForm):
     note = forms.CharField(
         max_length=300,
         required=False,
-        help_text="For example 'Steering group meeting of 12 April 2007'.",
+        help_text="For example the steering group meeting that approved it.",
     )
+
+    def __init__(self, *args, partnership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        day = long_date(DateExamples(partnership).approval_day())
+        self.fields["note"].help_text = f"For example 'Steering group meeting of {day}'."
 
 
 class ClassifyForm(GovukForm):

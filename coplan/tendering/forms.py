@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
+from coplan.core.dates import DateExamples
 from coplan.core.forms import DateInput, GovukForm
 from coplan.tendering.scoring import engine
 
@@ -104,8 +105,7 @@ class NewTenderForm(StrategyForm):
     reference = forms.SlugField(
         label="Reference",
         max_length=60,
-        help_text="Letters, numbers and hyphens, for example NLC-2007-017. It appears in the "
-        "tender's public address.",
+        help_text="Letters, numbers and hyphens. It appears in the tender's public address.",
         error_messages={
             "required": "Enter a reference",
             "invalid": "Use only letters, numbers, hyphens and underscores",
@@ -113,6 +113,14 @@ class NewTenderForm(StrategyForm):
     )
 
     field_order = ["title", "reference"]
+
+    def __init__(self, *args, partnership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        example = DateExamples(partnership).tender_reference()
+        self.fields["reference"].help_text = (
+            f"Letters, numbers and hyphens, for example {example}. It appears in the "
+            "tender's public address."
+        )
 
     def clean_reference(self):
         value = self.cleaned_data["reference"]

@@ -300,3 +300,31 @@ def test_an_oversized_document_is_named_on_its_field(
         "“scan.pdf” is 25.0 MB: each document of a bid must be 25 MB or smaller."
     ]
     assert not Bid.objects.exists()
+
+
+def test_the_opening_and_training_examples_use_the_partnerships_own_dates(
+    personas, tender, verified
+):
+    import datetime as dt
+    import zoneinfo
+
+    from coplan.bidding.forms import AssignForm
+
+    london = zoneinfo.ZoneInfo("Europe/London")
+    partnership = tender.partnership
+    partnership.pilot_starts_on, partnership.pilot_ends_on = dt.date(2027, 4, 1), None
+    partnership.tender_on = dt.date(2028, 3, 1)
+    partnership.save()
+    tender.submission_deadline = dt.datetime(2028, 4, 12, 12, 0, tzinfo=london)
+    tender.opening_at = dt.datetime(2028, 4, 13, 10, 0, tzinfo=london)
+    tender.save()
+    client = verified(personas["procurement"])
+    form = client.get(page("opening_time", tender)).context["form"]
+    opening = form.fields["opening_at"].help_text
+    assert opening == "Not before the submission deadline. For example 2028-04-13 10:00."
+    training = AssignForm(tender=tender, members=[], criteria=[]).fields["training"].help_text
+    assert training == (
+        "What training in evaluation they have had, and when — for example "
+        f"“Evaluator training, {partnership.intermediary.name}, November 2027”."
+    )
+    assert not any(year in opening + training for year in ("2006", "2007"))

@@ -46,3 +46,28 @@ def test_whole_months_between_counts_complete_months(start, end, expected):
 )
 def test_months_inclusive_counts_the_end_date(start, end, expected):
     assert months_inclusive(start, end) == expected
+
+
+def test_examples_come_from_the_partnerships_own_dates():
+    from types import SimpleNamespace
+
+    from coplan.core.dates import DateExamples
+
+    partnership = SimpleNamespace(
+        started_on=D(2025, 9, 1),
+        design_ends_on=D(2027, 3, 31),
+        pilot_starts_on=D(2027, 4, 1),
+        pilot_ends_on=D(2027, 9, 30),
+        tender_on=D(2028, 3, 1),
+        lead_authority=SimpleNamespace(name="Renfrewshire Council"),
+    )
+    examples = DateExamples(partnership, today=D(2026, 12, 7))
+    assert examples.six_month_pilot() == "1 April 2027 to 30 September 2027 is 6 months."
+    assert examples.costing_period() == "2027/28"
+    assert examples.opening_time() == "2028-04-19 10:00"  # 7 weeks after publication
+    assert examples.training_month() == "November 2027"
+    assert examples.tender_reference() == "RC-2028-001"
+    # No partnership (the statutory rules page): today.
+    today = DateExamples(today=D(2026, 12, 7))
+    assert today.iso() == "2026-12-07"
+    assert today.six_month_pilot() == "7 December 2026 to 6 June 2027 is 6 months."

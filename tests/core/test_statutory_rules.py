@@ -133,3 +133,15 @@ def test_two_versions_cannot_start_on_the_same_day(db):
         )
     assert StatutoryRule.objects.filter(key="light_touch").count() == 2
     assert not AuditEvent.objects.exists()
+
+
+def test_the_rules_page_examples_use_todays_date(db, client):
+    import time_machine
+    from django.urls import reverse
+
+    client.force_login(UserFactory())
+    with time_machine.travel(dt.datetime(2026, 12, 7, 12)):
+        page = client.get(reverse("core:rules") + "?on=yesterday").content.decode()
+    assert '<div class="govuk-hint" id="on-hint">For example 2026-12-07</div>' in page
+    assert "Enter a real date, like 2026-12-07" in page
+    assert "2007-07-01" not in page and "2016-04-18" not in page

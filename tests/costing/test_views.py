@@ -255,3 +255,19 @@ def test_list_pages_make_a_fixed_number_of_queries(client, locked, name):
     with CaptureQueriesContext(connection) as many:
         assert client.get(target).status_code == 200
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_the_period_example_is_the_financial_year_of_the_partnerships_pilot(client, world):
+    def hint():
+        client.force_login(world.owner)
+        url = reverse(
+            "costing:version.settings",
+            kwargs={"pk": world.partnership.pk, "model_pk": world.model.pk, "number": 1},
+        )
+        return client.get(url).context["form"].fields["period"].help_text
+
+    assert hint() == "For example 2006/07."  # North Lanarkshire's pilot: October 2006
+    world.partnership.pilot_starts_on = dt.date(2027, 4, 1)
+    world.partnership.pilot_ends_on = dt.date(2027, 9, 30)
+    world.partnership.save()
+    assert hint() == "For example 2027/28."

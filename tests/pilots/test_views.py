@@ -246,3 +246,34 @@ def test_feedback_you_said_we_did(client, pilot, personas):
     client.force_login(personas["service_user"])
     page = client.get(url(pilot, "feedback")).content.decode()
     assert "The van was late" in page and "A second van" in page and "Anonymous" in page
+
+
+# A partnership running now (issue 15): its hints quote its own dates, never North Lanarkshire's.
+RUNNING_NOW = {
+    "started_on": dt.date(2025, 9, 1),
+    "design_ends_on": dt.date(2027, 3, 31),
+    "pilot_starts_on": dt.date(2027, 4, 1),
+    "pilot_ends_on": dt.date(2027, 9, 30),
+    "spec_freeze_on": dt.date(2027, 12, 1),
+    "tender_on": dt.date(2028, 3, 1),
+}
+
+
+def test_the_pilot_length_example_is_the_partnerships_own(client, partnership, personas, pilot):
+    from coplan.pilots.forms import ApproveForm
+
+    client.force_login(personas["facilitator"])
+    hint = client.get(url(partnership, "pilot.edit")).context["form"].fields["ends_on"].help_text
+    assert hint.endswith(": 1 October 2006 to 31 March 2007 is 6 months.")
+    for name, day in RUNNING_NOW.items():
+        setattr(partnership, name, day)
+    partnership.save()
+    pilot.delete()
+    hint = client.get(url(partnership, "pilot.new")).context["form"].fields["ends_on"].help_text
+    assert hint == (
+        "The last day of the pilot. A pilot runs at least 6 whole calendar months: "
+        "1 April 2027 to 30 September 2027 is 6 months."
+    )
+    note = ApproveForm(partnership=partnership).fields["note"].help_text
+    assert note == "For example 'Steering group meeting of 14 October 2027'."
+    assert not any(year in hint + note for year in ("2006", "2007"))

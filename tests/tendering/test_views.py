@@ -200,3 +200,20 @@ def test_the_simulator_scores_hypothetical_bids_on_the_tenders_model(officer, wo
         pytest.fail(f"not scored: {response.context['form'].error_list()}")
     totals = {b.name: b.total for b in result.bids}
     assert totals == {"A": 85, "B": 83}
+
+
+def test_the_reference_example_follows_the_partnerships_own_style(officer, partnership):
+    from tests.factories import CouncilFactory
+
+    url = reverse("tendering:tender.new", args=[partnership.pk])
+    hint = officer.get(url).context["form"].fields["reference"].help_text
+    assert f"-{partnership.tender_on.year}-001" in hint  # North Lanarkshire's own era
+    partnership.lead_authority = CouncilFactory(name="Renfrewshire Council")
+    partnership.tender_on = dt.date(2028, 3, 1)
+    partnership.save()
+    hint = officer.get(url).context["form"].fields["reference"].help_text
+    assert hint == (
+        "Letters, numbers and hyphens, for example RC-2028-001. It appears in the tender's "
+        "public address."
+    )
+    assert "2007" not in hint and "NLC" not in hint
