@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
 from coplan.core.pdf import render_pdf
@@ -177,15 +178,17 @@ def sroi_new(request, pk):
     partnership = _get(request, pk, "benefits.manage_sroi")
     form = AnalysisForm(request.POST or None, contracts=_contracts(partnership))
     if request.method == "POST" and form.is_valid():
-        try:
-            analysis = domain.create_analysis(
+        done = act(
+            request,
+            lambda: domain.create_analysis(
                 partnership=partnership, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"{analysis} saved. Now add its outcomes.")
-            return redirect(analysis)
+            ),
+            form=form,
+            success=lambda analysis: f"{analysis} saved. Now add its outcomes.",
+            to=lambda analysis: analysis,
+        )
+        if done:
+            return done
     return _form_page(
         request, partnership, form, "New SROI analysis", "Save the analysis", "benefits:sroi.list"
     )
@@ -215,17 +218,19 @@ def sroi_edit(request, pk, analysis_pk):
     analysis = _analysis(partnership, analysis_pk)
     form = AnalysisForm(request.POST or None, instance=analysis, contracts=_contracts(partnership))
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.update_analysis(
+        done = act(
+            request,
+            lambda: domain.update_analysis(
                 analysis=SroiAnalysis.objects.get(pk=analysis.pk),
                 actor=request.user,
                 **form.cleaned_data,
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Analysis saved.")
-            return redirect(analysis)
+            ),
+            form=form,
+            success="Analysis saved.",
+            to=analysis,
+        )
+        if done:
+            return done
     return _form_page(
         request,
         partnership,
@@ -253,13 +258,15 @@ def outcome_add(request, pk, analysis_pk):
     analysis = _analysis(partnership, analysis_pk)
     form = OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            outcome = domain.add_outcome(analysis=analysis, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"Outcome “{outcome}” added.")
-            return redirect(analysis)
+        done = act(
+            request,
+            lambda: domain.add_outcome(analysis=analysis, actor=request.user, **form.cleaned_data),
+            form=form,
+            success=lambda outcome: f"Outcome “{outcome}” added.",
+            to=analysis,
+        )
+        if done:
+            return done
     return _form_page(
         request,
         partnership,
@@ -515,13 +522,12 @@ def return_detail(request, pk, return_pk):
 def line_verify(request, pk, line_pk):
     partnership = _get(request, pk, "benefits.verify_returns")
     line = _line(partnership, line_pk)
-    try:
-        domain.verify_line(line=line, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"{line.commitment.description}: verified.")
-    return redirect("benefits:return", pk, line.quarterly_return_id)
+    return act(
+        request,
+        lambda: domain.verify_line(line=line, actor=request.user),
+        success=f"{line.commitment.description}: verified.",
+        to=redirect("benefits:return", pk, line.quarterly_return_id),
+    )
 
 
 @login_required
@@ -530,13 +536,17 @@ def line_query(request, pk, line_pk):
     line = _line(partnership, line_pk)
     form = QueryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.query_line(line=line, actor=request.user, query=form.cleaned_data["query"])
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"{line.commitment.description}: queried.")
-            return redirect("benefits:return", pk, line.quarterly_return_id)
+        done = act(
+            request,
+            lambda: domain.query_line(
+                line=line, actor=request.user, query=form.cleaned_data["query"]
+            ),
+            form=form,
+            success=f"{line.commitment.description}: queried.",
+            to=redirect("benefits:return", pk, line.quarterly_return_id),
+        )
+        if done:
+            return done
     return _line_page(request, partnership, line, form, "Query the line", "Send the query")
 
 
@@ -557,13 +567,15 @@ def line_resubmit(request, pk, line_pk):
         request.POST or None, initial={"actual": line.actual, "additional": line.additional}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.resubmit_line(line=line, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"{line.commitment.description}: answered.")
-            return redirect("benefits:return", pk, line.quarterly_return_id)
+        done = act(
+            request,
+            lambda: domain.resubmit_line(line=line, actor=request.user, **form.cleaned_data),
+            form=form,
+            success=f"{line.commitment.description}: answered.",
+            to=redirect("benefits:return", pk, line.quarterly_return_id),
+        )
+        if done:
+            return done
     return _line_page(request, partnership, line, form, "Answer the query", "Resubmit the line")
 
 
@@ -574,13 +586,17 @@ def line_evidence(request, pk, line_pk):
     _supplier_only(request, line.quarterly_return.contract)
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.add_evidence(line=line, actor=request.user, upload=form.cleaned_data["file"])
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Evidence added.")
-            return redirect("benefits:return", pk, line.quarterly_return_id)
+        done = act(
+            request,
+            lambda: domain.add_evidence(
+                line=line, actor=request.user, upload=form.cleaned_data["file"]
+            ),
+            form=form,
+            success="Evidence added.",
+            to=redirect("benefits:return", pk, line.quarterly_return_id),
+        )
+        if done:
+            return done
     return _line_page(request, partnership, line, form, "Add evidence", "Upload the file")
 
 
@@ -594,13 +610,15 @@ def line_retention(request, pk, line_pk):
         initial={"in_post_26": line.in_post_26, "in_post_52": line.in_post_52},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.record_retention(line=line, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Retention recorded.")
-            return redirect("benefits:return", pk, line.quarterly_return_id)
+        done = act(
+            request,
+            lambda: domain.record_retention(line=line, actor=request.user, **form.cleaned_data),
+            form=form,
+            success="Retention recorded.",
+            to=redirect("benefits:return", pk, line.quarterly_return_id),
+        )
+        if done:
+            return done
     return _line_page(request, partnership, line, form, "Record retention", "Save")
 
 
@@ -633,13 +651,17 @@ def remedy_new(request, pk, commitment_pk):
         raise PermissionDenied("Only the contractor or the contract manager plans a remedy.")
     form = RemedyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.plan_remedy(commitment=commitment, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"Remedial plan for {commitment.description} recorded.")
-            return redirect("benefits:contract", pk, commitment.contract_id)
+        done = act(
+            request,
+            lambda: domain.plan_remedy(
+                commitment=commitment, actor=request.user, **form.cleaned_data
+            ),
+            form=form,
+            success=f"Remedial plan for {commitment.description} recorded.",
+            to=redirect("benefits:contract", pk, commitment.contract_id),
+        )
+        if done:
+            return done
     return render(
         request,
         "benefits/remedy_form.html",
@@ -656,13 +678,17 @@ def thresholds(request, pk):
         initial={"green_percent": current.green, "amber_percent": current.amber},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.set_thresholds(partnership=partnership, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "RAG thresholds saved.")
-            return redirect("benefits:overview", pk)
+        done = act(
+            request,
+            lambda: domain.set_thresholds(
+                partnership=partnership, actor=request.user, **form.cleaned_data
+            ),
+            form=form,
+            success="RAG thresholds saved.",
+            to=redirect("benefits:overview", pk),
+        )
+        if done:
+            return done
     return _form_page(
         request,
         partnership,
@@ -778,13 +804,15 @@ def remedy_complete(request, pk, plan_pk):
     )
     form = CompleteRemedyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.complete_remedy(plan=plan, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Remedial plan closed.")
-            return redirect("benefits:contract", pk, plan.commitment.contract_id)
+        done = act(
+            request,
+            lambda: domain.complete_remedy(plan=plan, actor=request.user, **form.cleaned_data),
+            form=form,
+            success="Remedial plan closed.",
+            to=redirect("benefits:contract", pk, plan.commitment.contract_id),
+        )
+        if done:
+            return done
     return render(
         request,
         "benefits/remedy_form.html",

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.partnerships import queries as partnerships
 from coplan.tendering.models import Tender
@@ -121,7 +122,7 @@ def tender_bids(request, pk, tender_pk):
 def opening_time(request, pk, tender_pk):
     partnership, tender = _officer_tender(request, pk, tender_pk, "bidding.set_opening_time")
     initial = {"opening_at": timezone.localtime(tender.opening_at) if tender.opening_at else None}
-    form = OpeningTimeForm(request.POST or None, initial=initial)
+    form = OpeningTimeForm(request.POST or None, initial=initial, tender=tender)
     if request.method == "POST" and form.is_valid():
         try:
             domain.set_opening_time(
@@ -151,21 +152,17 @@ def opening_time(request, pk, tender_pk):
 @require_POST
 def confirm_opening(request, pk, tender_pk):
     _partnership, tender = _officer_tender(request, pk, tender_pk, "bidding.open_bids")
-    try:
-        record = domain.confirm_opening(tender=tender, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            (
-                "The bids are open."
-                if record
-                else "Your confirmation is recorded: a second "
-                "officer must confirm before the bids open."
-            ),
-        )
-    return redirect("bidding:tender", pk, tender.pk)
+    return act(
+        request,
+        lambda: domain.confirm_opening(tender=tender, actor=request.user),
+        success=lambda record: (
+            "The bids are open."
+            if record
+            else "Your confirmation is recorded: a second "
+            "officer must confirm before the bids open."
+        ),
+        to=redirect("bidding:tender", pk, tender.pk),
+    )
 
 
 def _opened_bid(request, tender, bid_uuid, what) -> Bid:
@@ -293,13 +290,12 @@ def _own_bid(request, pk, tender_pk, bid_uuid):
 @require_POST
 def withdraw(request, pk, tender_pk, bid_uuid):
     _, tender, bid = _own_bid(request, pk, tender_pk, bid_uuid)
-    try:
-        domain.withdraw_bid(bid=bid, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Bid {bid.receipt_number} is withdrawn.")
-    return redirect("bidding:mine", pk, tender.pk)
+    return act(
+        request,
+        lambda: domain.withdraw_bid(bid=bid, actor=request.user),
+        success=lambda _: f"Bid {bid.receipt_number} is withdrawn.",
+        to=redirect("bidding:mine", pk, tender.pk),
+    )
 
 
 @login_required

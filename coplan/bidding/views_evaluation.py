@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
 from coplan.core.models import User
@@ -177,12 +178,16 @@ def decide(request, pk, tender_pk, declaration_pk):
     )
     form = DecideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.decide_conflict(declaration=declaration, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            return redirect("bidding:evaluation", pk, tender.pk)
+        done = act(
+            request,
+            lambda: domain.decide_conflict(
+                declaration=declaration, actor=request.user, **form.cleaned_data
+            ),
+            form=form,
+            to=redirect("bidding:evaluation", pk, tender.pk),
+        )
+        if done:
+            return done
     return _form_page(
         request,
         partnership,
@@ -203,12 +208,14 @@ def declare(request, pk, tender_pk):
         return redirect("bidding:score", pk, tender.pk)
     form = DeclarationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.declare(tender=tender, evaluator=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            return redirect("bidding:score", pk, tender.pk)
+        done = act(
+            request,
+            lambda: domain.declare(tender=tender, evaluator=request.user, **form.cleaned_data),
+            form=form,
+            to=redirect("bidding:score", pk, tender.pk),
+        )
+        if done:
+            return done
     return render(
         request,
         "bidding/declare.html",
@@ -255,22 +262,19 @@ def submit_score(request, pk, tender_pk, bid_uuid, criterion_pk):
     form = ScoreForm(request.POST, prefix=f"s{bid.pk}-{criterion.pk}")
     if not form.is_valid():
         messages.error(request, " ".join(m for _, m in form.error_list()))
-    else:
-        try:
-            domain.submit_score(
-                bid=bid,
-                criterion=criterion,
-                evaluator=request.user,
-                score=int(form.cleaned_data["score"]),
-                rationale=form.cleaned_data["rationale"],
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request, (f"Your score for {bid.organisation} on {criterion.name} is submitted.")
-            )
-    return redirect("bidding:score", pk, tender.pk)
+        return redirect("bidding:score", pk, tender.pk)
+    return act(
+        request,
+        lambda: domain.submit_score(
+            bid=bid,
+            criterion=criterion,
+            evaluator=request.user,
+            score=int(form.cleaned_data["score"]),
+            rationale=form.cleaned_data["rationale"],
+        ),
+        success=f"Your score for {bid.organisation} on {criterion.name} is submitted.",
+        to=redirect("bidding:score", pk, tender.pk),
+    )
 
 
 @login_required
@@ -292,19 +296,21 @@ def moderate(request, pk, tender_pk, bid_uuid, criterion_pk):
     )
     form = ModerateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.moderate(
+        done = act(
+            request,
+            lambda: domain.moderate(
                 bid=bid,
                 criterion=criterion,
                 actor=request.user,
                 score=int(form.cleaned_data["score"]),
                 rationale=form.cleaned_data["rationale"],
                 difference_reason=form.cleaned_data["difference_reason"],
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            return redirect("bidding:evaluation", pk, tender.pk)
+            ),
+            form=form,
+            to=redirect("bidding:evaluation", pk, tender.pk),
+        )
+        if done:
+            return done
     return _form_page(
         request,
         partnership,
@@ -457,8 +463,9 @@ def award(request, pk, tender_pk):
         )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            try:
-                domain.approve_award(
+            done = act(
+                request,
+                lambda: domain.approve_award(
                     tender=tender,
                     actor=request.user,
                     reasons=data["reasons"],
@@ -467,12 +474,13 @@ def award(request, pk, tender_pk):
                     starts_on=data["starts_on"],
                     ends_on=data["ends_on"],
                     kpis=form.chosen_kpis(),
-                )
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                messages.success(request, "The award is approved and the letters are ready.")
-                return redirect("bidding:award", pk, tender.pk)
+                ),
+                form=form,
+                success="The award is approved and the letters are ready.",
+                to=redirect("bidding:award", pk, tender.pk),
+            )
+            if done:
+                return done
     return render(
         request,
         "bidding/award.html",
@@ -494,13 +502,12 @@ def award(request, pk, tender_pk):
 def conclude(request, pk, tender_pk):
     _partnership, tender = _get(request, pk, tender_pk, "bidding.award")
     contract = get_object_or_404(tender.contracts, concluded_at__isnull=True)
-    try:
-        domain.conclude_contract(contract=contract, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "The contract is concluded.")
-    return redirect("bidding:award", pk, tender.pk)
+    return act(
+        request,
+        lambda: domain.conclude_contract(contract=contract, actor=request.user),
+        success="The contract is concluded.",
+        to=redirect("bidding:award", pk, tender.pk),
+    )
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
 from coplan.partnerships import queries as partnerships
@@ -57,11 +58,6 @@ def _ctx(request, partnership, **extra):
         "can": {p: user.has_perm(f"consortium.{p}", partnership) for p in PERMS},
         **extra,
     }
-
-
-def _refuse(request, error: DomainError, to):
-    messages.error(request, error.message)
-    return to
 
 
 def _voided(request, count: int) -> None:
@@ -117,17 +113,19 @@ def consortium_new(request, pk):
     organisations = queries.candidate_organisations(partnership)
     form = ConsortiumForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
-        try:
-            consortium = domain.form_consortium(
+        done = act(
+            request,
+            lambda: domain.form_consortium(
                 partnership=partnership, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(
-                request, f"{consortium} formed. Its agreement starts as heads of terms."
-            )
-            return redirect("consortium:overview", pk)
+            ),
+            form=form,
+            success=lambda consortium: (
+                f"{consortium} formed. Its agreement starts as heads of terms."
+            ),
+            to=redirect("consortium:overview", pk),
+        )
+        if done:
+            return done
     return _form_page(
         request,
         partnership,
@@ -203,13 +201,15 @@ def member_edit(request, pk, member_pk):
         people=queries.signatory_candidates(partnership, member.organisation),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.update_member(member=member, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"{member} saved.")
-            return redirect("consortium:overview", pk)
+        done = act(
+            request,
+            lambda: domain.update_member(member=member, actor=request.user, **form.cleaned_data),
+            form=form,
+            success=lambda _: f"{member} saved.",
+            to=redirect("consortium:overview", pk),
+        )
+        if done:
+            return done
     return _form_page(
         request,
         partnership,
@@ -229,7 +229,8 @@ def member_remove(request, pk, member_pk):
     try:
         voided = domain.remove_member(member=member, actor=request.user)
     except DomainError as error:
-        return _refuse(request, error, redirect("consortium:overview", pk))
+        messages.error(request, error.message)
+        return redirect("consortium:overview", pk)
     messages.success(request, f"{member.organisation} left {consortium}.")
     _voided(request, voided)
     return redirect("consortium:overview", pk)
@@ -247,7 +248,8 @@ def service_add(request, pk):
     try:
         service = domain.add_service(consortium=consortium, actor=request.user, **form.cleaned_data)
     except DomainError as error:
-        return _refuse(request, error, redirect("consortium:overview", pk))
+        messages.error(request, error.message)
+        return redirect("consortium:overview", pk)
     messages.success(request, f"{service} added.")
     _voided(request, service.voided_signatures)
     return redirect("consortium:overview", pk)
@@ -274,16 +276,18 @@ def matrix(request, pk):
     if request.method == "POST":
         if not manage:
             raise PermissionDenied("Only the facilitator and the lead partner change the matrix.")
-        if form.is_valid():
-            try:
-                domain.add_capability(
+        if form.is_valid() and (
+            done := act(
+                request,
+                lambda: domain.add_capability(
                     consortium=consortium, actor=request.user, **form.cleaned_data
-                )
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                messages.success(request, "Capability added to the matrix.")
-                return redirect("consortium:matrix", pk)
+                ),
+                form=form,
+                success="Capability added to the matrix.",
+                to=redirect("consortium:matrix", pk),
+            )
+        ):
+            return done
     _members, services, rows = queries.capability_matrix(consortium)
     return render(
         request,
@@ -408,12 +412,12 @@ def agreement_edit(request, pk):
 def agreement_heads(request, pk):
     partnership = _get(request, pk, "consortium.manage_consortium")
     consortium = _consortium(partnership)
-    try:
-        domain.agree_heads_of_terms(agreement=consortium.agreement, actor=request.user)
-    except DomainError as error:
-        return _refuse(request, error, redirect("consortium:agreement", pk))
-    messages.success(request, "Heads of terms agreed: the agreement is now a draft to sign.")
-    return redirect("consortium:agreement", pk)
+    return act(
+        request,
+        lambda: domain.agree_heads_of_terms(agreement=consortium.agreement, actor=request.user),
+        success="Heads of terms agreed: the agreement is now a draft to sign.",
+        to=redirect("consortium:agreement", pk),
+    )
 
 
 @login_required
@@ -424,12 +428,14 @@ def agreement_sign(request, pk, member_pk):
     member = get_object_or_404(ConsortiumMember, consortium=consortium, pk=member_pk)
     if member.signatory_id != request.user.pk:
         raise PermissionDenied(f"Only {member.organisation}'s authorised signatory can sign.")
-    try:
-        domain.sign_agreement(agreement=consortium.agreement, actor=request.user, member=member)
-    except DomainError as error:
-        return _refuse(request, error, redirect("consortium:agreement", pk))
-    messages.success(request, f"You signed the agreement for {member.organisation}.")
-    return redirect("consortium:agreement", pk)
+    return act(
+        request,
+        lambda: domain.sign_agreement(
+            agreement=consortium.agreement, actor=request.user, member=member
+        ),
+        success=f"You signed the agreement for {member.organisation}.",
+        to=redirect("consortium:agreement", pk),
+    )
 
 
 @login_required

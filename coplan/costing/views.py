@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
 from coplan.partnerships import queries as partnerships
@@ -58,11 +59,6 @@ def _ctx(request, partnership, **extra):
         },
         **extra,
     }
-
-
-def _refuse(request, error: DomainError, to):
-    messages.error(request, error.message)
-    return to
 
 
 def _revision(request) -> int | None:
@@ -130,15 +126,17 @@ def model_new(request, pk):
     organisations = _own_or_all(request, partnership)
     form = CostModelForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
-        try:
-            model = domain.create_cost_model(
+        done = act(
+            request,
+            lambda: domain.create_cost_model(
                 partnership=partnership, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"Cost model for {model.service} created as a draft.")
-            return redirect("costing:version.detail", pk, model.pk, 1)
+            ),
+            form=form,
+            success=lambda model: f"Cost model for {model.service} created as a draft.",
+            to=lambda model: redirect("costing:version.detail", pk, model.pk, 1),
+        )
+        if done:
+            return done
     return render(request, "costing/model_form.html", _ctx(request, partnership, form=form))
 
 
@@ -221,15 +219,19 @@ def version_detail(request, pk, model_pk, number):
 @login_required
 def version_settings(request, pk, model_pk, number):
     partnership, model, version = _editable(request, pk, model_pk, number)
-    form = SettingsForm(request.POST or None, version=version)
+    form = SettingsForm(request.POST or None, version=version, partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.update_settings(version=version, actor=request.user, **form.domain_fields())
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Settings saved.")
-            return redirect(version)
+        done = act(
+            request,
+            lambda: domain.update_settings(
+                version=version, actor=request.user, **form.domain_fields()
+            ),
+            form=form,
+            success="Settings saved.",
+            to=version,
+        )
+        if done:
+            return done
     return render(
         request,
         "costing/line_form.html",
@@ -250,15 +252,15 @@ def version_settings(request, pk, model_pk, number):
 def activity_add(request, pk, model_pk, number):
     _partnership, _model, version = _editable(request, pk, model_pk, number)
     form = ActivityForm(request.POST)
-    if form.is_valid():
-        try:
-            domain.add_activity(version=version, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            return _refuse(request, error, redirect(version))
-        messages.success(request, f"{form.cleaned_data['name']} added to the activities.")
-    else:
+    if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-    return redirect(version)
+        return redirect(version)
+    return act(
+        request,
+        lambda: domain.add_activity(version=version, actor=request.user, **form.cleaned_data),
+        success=f"{form.cleaned_data['name']} added to the activities.",
+        to=version,
+    )
 
 
 @login_required
@@ -266,14 +268,14 @@ def activity_add(request, pk, model_pk, number):
 def activity_remove(request, pk, model_pk, number, activity_pk):
     _partnership, _model, version = _editable(request, pk, model_pk, number)
     activity = get_object_or_404(CostActivity, version=version, pk=activity_pk)
-    try:
-        domain.remove_activity(
+    return act(
+        request,
+        lambda: domain.remove_activity(
             version=version, actor=request.user, activity=activity, revision=_revision(request)
-        )
-    except DomainError as error:
-        return _refuse(request, error, redirect(version))
-    messages.success(request, f"{activity.name} removed.")
-    return redirect(version)
+        ),
+        success=lambda _: f"{activity.name} removed.",
+        to=version,
+    )
 
 
 def _line_page(request, partnership, model, version, form, heading, button):
@@ -299,15 +301,17 @@ def staff_form(request, pk, model_pk, number, line_pk=None):
     form = StaffForm(request.POST or None, activities=version.activities.all(), line=line or None)
     form.fields["revision"].initial = version.revision
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.save_staff_line(
+        done = act(
+            request,
+            lambda: domain.save_staff_line(
                 version=version, actor=request.user, line=line or None, **form.domain_fields()
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"{form.cleaned_data['name']} saved.")
-            return redirect(version)
+            ),
+            form=form,
+            success=f"{form.cleaned_data['name']} saved.",
+            to=version,
+        )
+        if done:
+            return done
     return _line_page(
         request,
         partnership,
@@ -338,15 +342,17 @@ def cost_form(request, pk, model_pk, number, line_pk=None):
     )
     form.fields["revision"].initial = version.revision
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.save_direct_cost(
+        done = act(
+            request,
+            lambda: domain.save_direct_cost(
                 version=version, actor=request.user, line=line or None, **form.cleaned_data
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"{form.cleaned_data['name']} saved.")
-            return redirect(version)
+            ),
+            form=form,
+            success=f"{form.cleaned_data['name']} saved.",
+            to=version,
+        )
+        if done:
+            return done
     return _line_page(
         request,
         partnership,
@@ -376,15 +382,17 @@ def pool_form(request, pk, model_pk, number, pool_pk=None):
     form = PoolForm(request.POST or None, initial=initial)
     form.fields["revision"].initial = version.revision
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.save_pool(
+        done = act(
+            request,
+            lambda: domain.save_pool(
                 version=version, actor=request.user, pool=pool or None, **form.cleaned_data
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"{form.cleaned_data['name']} saved.")
-            return redirect(version)
+            ),
+            form=form,
+            success=f"{form.cleaned_data['name']} saved.",
+            to=version,
+        )
+        if done:
+            return done
     return _line_page(
         request,
         partnership,
@@ -411,12 +419,14 @@ def line_remove(request, pk, model_pk, number, kind, line_pk):
     _partnership, _model, version = _editable(request, pk, model_pk, number)
     klass, remove, argument = REMOVABLE[kind]
     line = get_object_or_404(klass, version=version, pk=line_pk)
-    try:
-        remove(version=version, actor=request.user, revision=_revision(request), **{argument: line})
-    except DomainError as error:
-        return _refuse(request, error, redirect(version))
-    messages.success(request, f"{line.name} removed.")
-    return redirect(version)
+    return act(
+        request,
+        lambda: remove(
+            version=version, actor=request.user, revision=_revision(request), **{argument: line}
+        ),
+        success=lambda _: f"{line.name} removed.",
+        to=version,
+    )
 
 
 @login_required
@@ -431,19 +441,21 @@ def drivers_edit(request, pk, model_pk, number, driver):
     )
     form.fields["revision"].initial = version.revision
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.set_driver_values(
+        done = act(
+            request,
+            lambda: domain.set_driver_values(
                 version=version,
                 actor=request.user,
                 driver=driver,
                 values=form.values(),
                 revision=form.cleaned_data.get("revision"),
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"{driver.label} saved.")
-            return redirect(version)
+            ),
+            form=form,
+            success=f"{driver.label} saved.",
+            to=version,
+        )
+        if done:
+            return done
     return _line_page(
         request, partnership, model, version, form, f"{driver.label} per activity", "Save values"
     )
@@ -455,12 +467,12 @@ def version_lock(request, pk, model_pk, number):
     _partnership, _model, version = _version(
         request, pk, model_pk, number, "costing.lock_costmodel"
     )
-    try:
-        domain.lock_version(version=version, actor=request.user)
-    except DomainError as error:
-        return _refuse(request, error, redirect(version))
-    messages.success(request, f"Version {version.number} locked: its figures can no longer change.")
-    return redirect(version)
+    return act(
+        request,
+        lambda: domain.lock_version(version=version, actor=request.user),
+        success=f"Version {version.number} locked: its figures can no longer change.",
+        to=version,
+    )
 
 
 @login_required
@@ -470,17 +482,14 @@ def version_share(request, pk, model_pk, number):
         request, pk, model_pk, number, "costing.share_costmodel"
     )
     shared = request.POST.get("shared", "1") == "1"
-    try:
-        domain.share_version(version=version, actor=request.user, shared=shared)
-    except DomainError as error:
-        return _refuse(request, error, redirect(version))
-    messages.success(
+    return act(
         request,
-        f"Version {version.number} shared with the council."
+        lambda: domain.share_version(version=version, actor=request.user, shared=shared),
+        success=f"Version {version.number} shared with the council."
         if shared
         else f"Version {version.number} is no longer shared with the council.",
+        to=version,
     )
-    return redirect(version)
 
 
 @login_required
@@ -488,12 +497,13 @@ def version_share(request, pk, model_pk, number):
 def version_new(request, pk, model_pk):
     partnership = _get(request, pk)
     model = _model(request, partnership, model_pk, "costing.change_costmodel")
-    try:
-        version = domain.new_draft(model=model, actor=request.user)
-    except DomainError as error:
-        return _refuse(request, error, redirect(model))
-    messages.success(request, f"Version {version.number} started as a copy of the last one.")
-    return redirect(version)
+    return act(
+        request,
+        lambda: domain.new_draft(model=model, actor=request.user),
+        success=lambda version: f"Version {version.number} started as a copy of the last one.",
+        to=lambda version: version,
+        back=model,
+    )
 
 
 @login_required
@@ -609,20 +619,22 @@ def assessment_new(request, pk):
     initial = {"assessed_on": timezone.localdate(), "organisation": request.GET.get("org")}
     form = AssessmentForm(request.POST or None, initial=initial, organisations=organisations)
     if request.method == "POST" and form.is_valid():
-        try:
-            assessment = domain.record_assessment(
+        done = act(
+            request,
+            lambda: domain.record_assessment(
                 partnership=partnership,
                 actor=request.user,
                 organisation=form.cleaned_data["organisation"],
                 assessed_on=form.cleaned_data["assessed_on"],
                 scores=form.scores(),
                 notes=form.cleaned_data["notes"],
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Self-assessment recorded.")
-            return redirect(assessment)
+            ),
+            form=form,
+            success="Self-assessment recorded.",
+            to=lambda assessment: assessment,
+        )
+        if done:
+            return done
     return render(request, "costing/assessment_form.html", _ctx(request, partnership, form=form))
 
 
@@ -702,15 +714,17 @@ def variance_threshold(request, pk):
     current = {"variance_threshold_percent": queries.variance_threshold(partnership)}
     form = VarianceThresholdForm(request.POST or None, initial=current)
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.set_variance_threshold(
+        done = act(
+            request,
+            lambda: domain.set_variance_threshold(
                 partnership=partnership,
                 actor=request.user,
                 percent=form.cleaned_data["variance_threshold_percent"],
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Unit cost variance threshold saved.")
-            return redirect("costing:overview", pk)
+            ),
+            form=form,
+            success="Unit cost variance threshold saved.",
+            to=redirect("costing:overview", pk),
+        )
+        if done:
+            return done
     return render(request, "costing/threshold_form.html", _ctx(request, partnership, form=form))

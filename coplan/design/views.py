@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
 from coplan.core.pdf import render_pdf
@@ -75,12 +76,6 @@ def _ctx(request, partnership, **extra):
 
 def _page(request, qs, size=25):
     return Paginator(qs, size).get_page(request.GET.get("page"))
-
-
-def _refuse(request, error: DomainError, to):
-    """Show the refusal's reason as an error summary on the page the person returns to."""
-    messages.error(request, error.message)
-    return to
 
 
 def _back(request, default):
@@ -147,20 +142,26 @@ def activity_form(request, pk, activity_pk=None):
     activity = activity_pk and queries.activity_for(partnership, request.user, activity_pk)
     form = ActivityForm(request.POST or None, instance=activity or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def save():
             if activity:
                 domain.update_activity(
                     activity=activity, actor=request.user, **form.domain_fields()
                 )
-            else:
-                activity = domain.create_activity(
-                    partnership=partnership, actor=request.user, **form.domain_fields()
-                )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"{activity.title} saved.")
-            return redirect(activity)
+                return activity
+            return domain.create_activity(
+                partnership=partnership, actor=request.user, **form.domain_fields()
+            )
+
+        done = act(
+            request,
+            save,
+            form=form,
+            success=lambda saved: f"{saved.title} saved.",
+            to=lambda saved: saved,
+        )
+        if done:
+            return done
     return render(
         request,
         "design/activity_form.html",
@@ -201,13 +202,14 @@ def attendance_add(request, pk, activity_pk):
     activity = queries.activity_for(partnership, request.user, activity_pk)
     form = AttendanceForm(request.POST, partnership=partnership)
     if not form.is_valid():
-        return _refuse(request, DomainError(form.errors["consent"][0]), redirect(activity))
-    try:
-        domain.add_attendance(activity=activity, actor=request.user, **form.cleaned_data)
-    except DomainError as error:
-        return _refuse(request, error, redirect(activity))
-    messages.success(request, f"{form.cleaned_data['consent'].person_name} added as attending.")
-    return redirect(activity)
+        messages.error(request, form.errors["consent"][0])
+        return redirect(activity)
+    return act(
+        request,
+        lambda: domain.add_attendance(activity=activity, actor=request.user, **form.cleaned_data),
+        success=f"{form.cleaned_data['consent'].person_name} added as attending.",
+        to=activity,
+    )
 
 
 @login_required
@@ -228,15 +230,14 @@ def attachment_add(request, pk, activity_pk):
     activity = queries.activity_for(partnership, request.user, activity_pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _refuse(
-            request, DomainError(next(iter(form.errors.values()))[0]), redirect(activity)
-        )
-    try:
-        domain.add_attachment(activity=activity, actor=request.user, **form.cleaned_data)
-    except DomainError as error:
-        return _refuse(request, error, redirect(activity))
-    messages.success(request, "File attached.")
-    return redirect(activity)
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect(activity)
+    return act(
+        request,
+        lambda: domain.add_attachment(activity=activity, actor=request.user, **form.cleaned_data),
+        success="File attached.",
+        to=activity,
+    )
 
 
 @login_required
@@ -252,12 +253,12 @@ def activity_link(request, pk, activity_pk):
     partnership = _get(request, pk, "design.manage_engagement")
     activity = queries.activity_for(partnership, request.user, activity_pk)
     action = domain.close_open_link if request.POST.get("close") else domain.open_link
-    try:
-        action(activity=activity, actor=request.user)
-    except DomainError as error:
-        return _refuse(request, error, redirect(activity))
-    messages.success(request, "Open link on." if activity.open_token else "Open link off.")
-    return redirect(activity)
+    return act(
+        request,
+        lambda: action(activity=activity, actor=request.user),
+        success=lambda _: "Open link on." if activity.open_token else "Open link off.",
+        to=activity,
+    )
 
 
 @login_required
@@ -266,13 +267,15 @@ def activity_record(request, pk, activity_pk):
     activity = queries.activity_for(partnership, request.user, activity_pk)
     form = RecordItemForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.record_item(activity=activity, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Recorded. Add another, or go back to the activity.")
-            return redirect("design:activity.record", pk, activity.pk)
+        done = act(
+            request,
+            lambda: domain.record_item(activity=activity, actor=request.user, **form.cleaned_data),
+            form=form,
+            success="Recorded. Add another, or go back to the activity.",
+            to=redirect("design:activity.record", pk, activity.pk),
+        )
+        if done:
+            return done
     return render(
         request, "design/record_form.html", _ctx(request, partnership, form=form, activity=activity)
     )
@@ -287,12 +290,14 @@ def open_post(request, pk, token):
     )
     form = OpenPostForm(request.POST or None, partnership=activity.partnership)
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.post_open_item(activity=activity, token=token, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            return redirect(f"{request.path}?sent=1")
+        done = act(
+            request,
+            lambda: domain.post_open_item(activity=activity, token=token, **form.cleaned_data),
+            form=form,
+            to=f"{request.path}?sent=1",
+        )
+        if done:
+            return done
     return render(
         request,
         "design/open_post.html",
@@ -346,15 +351,17 @@ def item_new(request, pk):
         initial={"kind": request.GET.get("kind", "")},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            item = domain.post_item(
+        done = act(
+            request,
+            lambda: domain.post_item(
                 partnership=partnership, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Thank you. Your post is on the board.")
-            return redirect(item)
+            ),
+            form=form,
+            success="Thank you. Your post is on the board.",
+            to=lambda item: item,
+        )
+        if done:
+            return done
     return render(request, "design/item_form.html", _ctx(request, partnership, form=form))
 
 
@@ -409,12 +416,14 @@ def _item_action(request, pk, item_pk, perm):
 def item_support(request, pk, item_pk):
     _partnership, item = _item_action(request, pk, item_pk, "design.contribute")
     withdraw = request.POST.get("withdraw") == "1"
-    try:
-        (domain.withdraw_support if withdraw else domain.support)(item=item, actor=request.user)
-    except DomainError as error:
-        return _refuse(request, error, _back(request, redirect(item)))
-    messages.success(request, "Support withdrawn." if withdraw else "Thank you for your support.")
-    return _back(request, redirect(item))
+    return act(
+        request,
+        lambda: (domain.withdraw_support if withdraw else domain.support)(
+            item=item, actor=request.user
+        ),
+        success="Support withdrawn." if withdraw else "Thank you for your support.",
+        to=_back(request, redirect(item)),
+    )
 
 
 @login_required
@@ -423,13 +432,14 @@ def item_comment(request, pk, item_pk):
     partnership, item = _item_action(request, pk, item_pk, "design.contribute")
     form = CommentForm(request.POST, needs_consent=_needs_consent(partnership, request.user))
     if not form.is_valid():
-        return _refuse(request, DomainError(next(iter(form.errors.values()))[0]), redirect(item))
-    try:
-        domain.comment(item=item, actor=request.user, **form.cleaned_data)
-    except DomainError as error:
-        return _refuse(request, error, redirect(item))
-    messages.success(request, "Your comment is posted.")
-    return redirect(item)
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect(item)
+    return act(
+        request,
+        lambda: domain.comment(item=item, actor=request.user, **form.cleaned_data),
+        success="Your comment is posted.",
+        to=item,
+    )
 
 
 @login_required
@@ -437,13 +447,14 @@ def item_comment(request, pk, item_pk):
 def item_curate(request, pk, item_pk):
     partnership, item = _item_action(request, pk, item_pk, "design.manage_engagement")
     form = CurateForm(request.POST, partnership=partnership)
-    if form.is_valid():
-        try:
-            domain.curate_item(item=item, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            return _refuse(request, error, redirect(item))
-        messages.success(request, "Themes and insight saved.")
-    return redirect(item)
+    if not form.is_valid():
+        return redirect(item)
+    return act(
+        request,
+        lambda: domain.curate_item(item=item, actor=request.user, **form.cleaned_data),
+        success="Themes and insight saved.",
+        to=item,
+    )
 
 
 @login_required
@@ -452,15 +463,17 @@ def item_merge(request, pk, item_pk):
     _partnership, item = _item_action(request, pk, item_pk, "design.manage_engagement")
     form = MergeForm(request.POST, item=item)
     if not form.is_valid():
-        return _refuse(request, DomainError(form.errors["keep"][0]), redirect(item))
-    try:
-        keep = domain.merge_items(
+        messages.error(request, form.errors["keep"][0])
+        return redirect(item)
+    return act(
+        request,
+        lambda: domain.merge_items(
             duplicate=item, keep=form.cleaned_data["keep"], actor=request.user
-        )
-    except DomainError as error:
-        return _refuse(request, error, redirect(item))
-    messages.success(request, f"Merged into {keep}.")
-    return redirect(keep)
+        ),
+        success=lambda keep: f"Merged into {keep}.",
+        to=lambda keep: keep,
+        back=item,
+    )
 
 
 @login_required
@@ -469,12 +482,13 @@ def item_respond(request, pk, item_pk):
     _partnership, item = _item_action(request, pk, item_pk, "design.respond")
     form = ResponseForm(request.POST)
     form.is_valid()
-    try:
-        domain.respond(insight=item, actor=request.user, **form.cleaned_data)
-    except DomainError as error:
-        return _refuse(request, error, redirect(item))
-    messages.success(request, "Response saved for 'you said, we did'.")
-    return _back(request, redirect(item))
+    return act(
+        request,
+        lambda: domain.respond(insight=item, actor=request.user, **form.cleaned_data),
+        success="Response saved for 'you said, we did'.",
+        to=_back(request, redirect(item)),
+        back=item,
+    )
 
 
 @login_required
@@ -487,7 +501,8 @@ def classify(request, pk, kind, obj_pk):
     form = ClassifyForm(request.POST)
     back = _back(request, redirect("design:disclosure", pk))
     if not form.is_valid():
-        return _refuse(request, DomainError(next(iter(form.errors.values()))[0]), back)
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return back
     domain.classify(obj=found[0], actor=request.user, **form.cleaned_data)
     messages.success(
         request, f"Disclosure saved: {Disclosure(form.cleaned_data['disclosure']).label}."
@@ -536,13 +551,17 @@ def theme_new(request, pk):
     partnership = _get(request, pk, "design.manage_engagement")
     form = ThemeForm(request.POST)
     if form.is_valid():
-        try:
-            domain.create_theme(partnership=partnership, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"Theme “{form.cleaned_data['name']}” added.")
-            return redirect("design:insights", pk)
+        done = act(
+            request,
+            lambda: domain.create_theme(
+                partnership=partnership, actor=request.user, **form.cleaned_data
+            ),
+            form=form,
+            success=f"Theme “{form.cleaned_data['name']}” added.",
+            to=redirect("design:insights", pk),
+        )
+        if done:
+            return done
     return _insights_page(request, partnership, form)
 
 
@@ -552,13 +571,15 @@ def theme_edit(request, pk, theme_pk):
     theme = queries.theme_for(partnership, request.user, theme_pk)
     form = ThemeForm(request.POST or None, instance=theme)
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.update_theme(theme=theme, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Theme saved.")
-            return redirect("design:insights", pk)
+        done = act(
+            request,
+            lambda: domain.update_theme(theme=theme, actor=request.user, **form.cleaned_data),
+            form=form,
+            success="Theme saved.",
+            to=redirect("design:insights", pk),
+        )
+        if done:
+            return done
     theme.refresh_from_db()
     return render(
         request,
@@ -575,14 +596,16 @@ def import_upload(request, pk):
     partnership = _get(request, pk, "design.manage_engagement")
     form = UploadForm(request.POST or None, request.FILES or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        try:
-            survey = domain.upload_survey(
+        done = act(
+            request,
+            lambda: domain.upload_survey(
                 partnership=partnership, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            return redirect("design:import.map", pk, survey.pk)
+            ),
+            form=form,
+            to=lambda survey: redirect("design:import.map", pk, survey.pk),
+        )
+        if done:
+            return done
     return render(
         request,
         "design/import_upload.html",
@@ -641,12 +664,13 @@ def spec_list(request, pk):
 @require_POST
 def spec_new(request, pk):
     partnership = _get(request, pk, "design.change_spec")
-    try:
-        version = domain.new_draft(partnership=partnership, actor=request.user)
-    except DomainError as error:
-        return _refuse(request, error, redirect("design:spec.list", pk))
-    messages.success(request, f"Version {version.number} started as a draft.")
-    return redirect("design:spec.edit", pk, version.number)
+    return act(
+        request,
+        lambda: domain.new_draft(partnership=partnership, actor=request.user),
+        success=lambda version: f"Version {version.number} started as a draft.",
+        to=lambda version: redirect("design:spec.edit", pk, version.number),
+        back=redirect("design:spec.list", pk),
+    )
 
 
 @login_required
@@ -699,7 +723,8 @@ def spec_edit(request, pk, number):
             )
         except DomainError as error:
             if error.code != "edit_conflict":
-                return _refuse(request, error, redirect(version))
+                messages.error(request, error.message)
+                return redirect(version)
             add_domain_error(form, error)  # keep what they typed on the page, refused
         else:
             messages.success(request, f"Version {version.number} saved.")
@@ -726,13 +751,15 @@ def requirement_form(request, pk, number, requirement_pk=None):
     )
     form.fields["revision"].initial = version.revision
     if request.method == "POST" and form.is_valid():
-        try:
-            _save_requirement(version, requirement, request.user, form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Requirement saved.")
-            return redirect("design:spec.edit", pk, version.number)
+        done = act(
+            request,
+            lambda: _save_requirement(version, requirement, request.user, form.cleaned_data),
+            form=form,
+            success="Requirement saved.",
+            to=redirect("design:spec.edit", pk, version.number),
+        )
+        if done:
+            return done
     return render(
         request,
         "design/requirement_form.html",
@@ -756,12 +783,13 @@ def requirement_remove(request, pk, number, requirement_pk):
     partnership = _get(request, pk, "design.change_spec")
     version = queries.version_for(partnership, request.user, number)
     requirement = queries.requirement_for(version, requirement_pk)
-    try:
-        domain.remove_requirement(requirement=requirement, actor=request.user)
-    except DomainError as error:
-        return _refuse(request, error, redirect(version))
-    messages.success(request, f"{requirement.key} removed from version {version.number}.")
-    return redirect("design:spec.edit", pk, version.number)
+    return act(
+        request,
+        lambda: domain.remove_requirement(requirement=requirement, actor=request.user),
+        success=lambda _: f"{requirement.key} removed from version {version.number}.",
+        to=redirect("design:spec.edit", pk, version.number),
+        back=version,
+    )
 
 
 def _spec_action(action, perm, done):
@@ -770,14 +798,17 @@ def _spec_action(action, perm, done):
     def view(request, pk, number):
         partnership = _get(request, pk, perm)
         version = queries.version_for(partnership, request.user, number)
-        try:
-            action(version=version, actor=request.user)
-        except DomainError as error:
-            return _refuse(request, error, redirect(version))
-        messages.success(request, done.format(number=version.number))
-        if action is domain.discard_draft:
-            return redirect("design:spec.list", pk)
-        return redirect(version)
+        return act(
+            request,
+            lambda: action(version=version, actor=request.user),
+            success=lambda _: done.format(number=version.number),
+            to=lambda _: (
+                redirect("design:spec.list", pk)
+                if action is domain.discard_draft
+                else redirect(version)
+            ),
+            back=version,
+        )
 
     return view
 
@@ -876,16 +907,18 @@ def consent_list(request, pk):
     form = ConsentForm(request.POST or None, partnership=partnership)
     if request.method == "POST":
         partnership = _get(request, pk, "design.manage_consent")
-        if form.is_valid():
-            try:
-                domain.record_consent(
+        if form.is_valid() and (
+            done := act(
+                request,
+                lambda: domain.record_consent(
                     partnership=partnership, actor=request.user, **form.cleaned_data
-                )
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                messages.success(request, "Consent recorded.")
-                return redirect("design:consent.list", pk)
+                ),
+                form=form,
+                success="Consent recorded.",
+                to=redirect("design:consent.list", pk),
+            )
+        ):
+            return done
     q = request.GET.get("q", "").strip()
     qs = queries.consents(partnership, q if manage else "")
     qs = qs if manage else qs.filter(user=request.user)
@@ -903,16 +936,15 @@ def consent_withdraw(request, pk, consent_pk):
     consent = get_object_or_404(Consent, pk=consent_pk, partnership=partnership)
     if not request.user.has_perm("design.withdraw_consent", consent):
         raise PermissionDenied("Only the person or the facilitator can withdraw this consent.")
-    try:
-        counts = domain.withdraw_consent(consent=consent, actor=request.user)
-    except DomainError as error:
-        return _refuse(request, error, redirect("design:consent.list", pk))
-    messages.success(
+    return act(
         request,
-        f"Consent withdrawn. {counts['items']} posts and "
-        f"{counts['supports']} supports no longer show a name.",
+        lambda: domain.withdraw_consent(consent=consent, actor=request.user),
+        success=lambda counts: (
+            f"Consent withdrawn. {counts['items']} posts and "
+            f"{counts['supports']} supports no longer show a name."
+        ),
+        to=redirect("design:consent.list", pk),
     )
-    return redirect("design:consent.list", pk)
 
 
 # --- disclosure ------------------------------------------------------------------------------
@@ -926,15 +958,17 @@ def disclosure(request, pk):
     form = ClassifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         found = queries.artefacts_by_ref(partnership, request.POST.getlist("ref"))
-        try:
-            count = domain.classify_many(
+        done = act(
+            request,
+            lambda: domain.classify_many(
                 partnership=partnership, objs=found, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"{count} classified.")
-            return redirect(f"{request.path}?show={shown}")
+            ),
+            form=form,
+            success=lambda count: f"{count} classified.",
+            to=f"{request.path}?show={shown}",
+        )
+        if done:
+            return done
     page = _page(request, queries.artefacts(partnership, shown), 50)
     counts = queries.disclosure_counts(partnership)
     context = {"page_obj": page, "shown": shown, "counts": counts, "classes": Disclosure.choices}

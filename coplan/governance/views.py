@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from coplan.core.errors import DomainError
+from coplan.core.actions import act
 from coplan.core.pdf import render_pdf
 from coplan.core.uploads import attachment_response
 from coplan.partnerships import queries as partnership_queries
@@ -57,15 +57,6 @@ def _require(user, perm, obj):
 
 def _base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
-
-
-def _attempt(form, call):
-    """Run a domain call; a refusal becomes an error on the form (and None is returned)."""
-    try:
-        return call()
-    except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return None
 
 
 def _page(request, qs, size=25):
@@ -171,13 +162,15 @@ def body_new(request, pk):
     form = BodyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         fields = {f: form.cleaned_data[f] for f in form.Meta.fields}
-        body = _attempt(
-            form,
+        done = act(
+            request,
             lambda: domain.create_body(partnership=partnership, actor=request.user, **fields),
+            form=form,
+            success=lambda body: f"{body.name} set up. Now add its members.",
+            to=lambda body: body,
         )
-        if body:
-            messages.success(request, f"{body.name} set up. Now add its members.")
-            return redirect(body)
+        if done:
+            return done
     return render(request, "governance/body_form.html", _ctx(partnership, request.user, form=form))
 
 
@@ -188,12 +181,16 @@ def body(request, pk, body_pk):
     form = BodyMemberForm(request.POST or None, body=body)
     if request.method == "POST":
         _require(request.user, "governance.change_body", body)
-        if form.is_valid() and _attempt(
-            form,
-            lambda: domain.add_body_member(body=body, actor=request.user, **form.cleaned_data),
+        if form.is_valid() and (
+            done := act(
+                request,
+                lambda: domain.add_body_member(body=body, actor=request.user, **form.cleaned_data),
+                form=form,
+                success=f"{form.cleaned_data['membership'].user} joined the body.",
+                to=body,
+            )
         ):
-            messages.success(request, f"{form.cleaned_data['membership'].user} joined the body.")
-            return redirect(body)
+            return done
     seats = list(queries.seats_of(body, current_only=False))
     return render(
         request,
@@ -219,12 +216,15 @@ def body_edit(request, pk, body_pk):
     if request.method == "POST" and form.is_valid():
         fields = {f: form.cleaned_data[f] for f in form.fields}
         body.refresh_from_db()
-        changed = _attempt(
-            form, lambda: domain.update_terms(body=body, actor=request.user, **fields)
+        done = act(
+            request,
+            lambda: domain.update_terms(body=body, actor=request.user, **fields),
+            form=form,
+            success="Terms of reference saved.",
+            to=body,
         )
-        if changed is not None:
-            messages.success(request, "Terms of reference saved.")
-            return redirect(body)
+        if done:
+            return done
     return render(
         request,
         "governance/body_form.html",
@@ -240,13 +240,15 @@ def body_member_edit(request, pk, body_pk, seat_pk):
     )
     form = SeatForm(request.POST or None, seat=seat)
     if request.method == "POST" and form.is_valid():
-        changed = _attempt(
-            form,
+        done = act(
+            request,
             lambda: domain.update_body_member(seat=seat, actor=request.user, **form.cleaned_data),
+            form=form,
+            success=f"Seat of {seat.user} saved.",
+            to=body,
         )
-        if changed is not None:
-            messages.success(request, f"Seat of {seat.user} saved.")
-            return redirect(body)
+        if done:
+            return done
     return render(
         request,
         "governance/seat_form.html",
@@ -291,13 +293,15 @@ def meeting_new(request, pk, body_pk):
     body = _body(request, pk, body_pk, "governance.run_body")
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        meeting = _attempt(
-            form,
+        done = act(
+            request,
             lambda: domain.schedule_meeting(body=body, actor=request.user, **form.meeting_fields()),
+            form=form,
+            success="Meeting scheduled. Add the agenda, then send invitations.",
+            to=lambda meeting: meeting,
         )
-        if meeting:
-            messages.success(request, "Meeting scheduled. Add the agenda, then send invitations.")
-            return redirect(meeting)
+        if done:
+            return done
     return render(
         request,
         "governance/meeting_form.html",
@@ -327,15 +331,17 @@ def meeting_edit(request, pk, meeting_pk):
     meeting = _meeting(request, pk, meeting_pk, "governance.run_body")
     form = MeetingForm(request.POST or None, initial=MeetingForm.initial_for(meeting))
     if request.method == "POST" and form.is_valid():
-        changed = _attempt(
-            form,
+        done = act(
+            request,
             lambda: domain.update_meeting(
                 meeting=meeting, actor=request.user, **form.meeting_fields()
             ),
+            form=form,
+            success="Meeting details saved.",
+            to=meeting,
         )
-        if changed is not None:
-            messages.success(request, "Meeting details saved.")
-            return redirect(meeting)
+        if done:
+            return done
     return render(
         request, "governance/meeting_form.html", _meeting_ctx(request, meeting, form=form)
     )
@@ -346,18 +352,20 @@ def meeting_cancel(request, pk, meeting_pk):
     meeting = _meeting(request, pk, meeting_pk, "governance.run_body")
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _attempt(
-            form,
+        done = act(
+            request,
             lambda: domain.cancel_meeting(
                 meeting=meeting,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
                 base_url=_base_url(request),
             ),
+            form=form,
+            success="Meeting cancelled.",
+            to=meeting,
         )
         if done:
-            messages.success(request, "Meeting cancelled.")
-            return redirect(meeting)
+            return done
     return render(
         request, "governance/meeting_cancel.html", _meeting_ctx(request, meeting, form=form)
     )
@@ -367,15 +375,14 @@ def meeting_cancel(request, pk, meeting_pk):
 @require_POST
 def meeting_invite(request, pk, meeting_pk):
     meeting = _meeting(request, pk, meeting_pk, "governance.run_body")
-    try:
-        count = domain.send_invitations(
+    return act(
+        request,
+        lambda: domain.send_invitations(
             meeting=meeting, actor=request.user, base_url=_base_url(request)
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Invitations sent to {count} member{'s' if count != 1 else ''}.")
-    return redirect(meeting)
+        ),
+        success=lambda count: f"Invitations sent to {count} member{'s' if count != 1 else ''}.",
+        to=meeting,
+    )
 
 
 @login_required
@@ -399,9 +406,8 @@ def agenda_new(request, pk, meeting_pk):
                 domain.add_paper(agenda_item=item, actor=request.user, title="", file=data["paper"])
             return item
 
-        if _attempt(form, add):
-            messages.success(request, "Agenda item added.")
-            return redirect(meeting)
+        if done := act(request, add, form=form, success="Agenda item added.", to=meeting):
+            return done
     return render(request, "governance/agenda_form.html", _meeting_ctx(request, meeting, form=form))
 
 
@@ -413,13 +419,17 @@ def paper_new(request, pk, meeting_pk, item_pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
-            form,
-            lambda: domain.add_paper(agenda_item=item, actor=request.user, **form.cleaned_data),
+        and (
+            done := act(
+                request,
+                lambda: domain.add_paper(agenda_item=item, actor=request.user, **form.cleaned_data),
+                form=form,
+                success="Paper added.",
+                to=meeting,
+            )
         )
     ):
-        messages.success(request, "Paper added.")
-        return redirect(meeting)
+        return done
     return render(
         request, "governance/paper_form.html", _meeting_ctx(request, meeting, form=form, item=item)
     )
@@ -450,15 +460,17 @@ def attendance(request, pk, meeting_pk):
         before_start=not meeting.has_started,
     )
     if request.method == "POST" and form.is_valid():
-        quorum = _attempt(
-            form,
+        done = act(
+            request,
             lambda: domain.record_attendance(
                 meeting=meeting, actor=request.user, statuses=form.statuses()
             ),
+            form=form,
+            success=lambda quorum: f"Attendance saved: {quorum.label}.",
+            to=meeting,
         )
-        if quorum:
-            messages.success(request, f"Attendance saved: {quorum.label}.")
-            return redirect(meeting)
+        if done:
+            return done
     return render(
         request,
         "governance/attendance_form.html",
@@ -475,15 +487,19 @@ def declaration_new(request, pk, meeting_pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
-            form,
-            lambda: domain.record_declaration(
-                meeting=meeting, actor=request.user, **form.cleaned_data
-            ),
+        and (
+            done := act(
+                request,
+                lambda: domain.record_declaration(
+                    meeting=meeting, actor=request.user, **form.cleaned_data
+                ),
+                form=form,
+                success="Declaration of interest recorded.",
+                to=meeting,
+            )
         )
     ):
-        messages.success(request, "Declaration of interest recorded.")
-        return redirect(meeting)
+        return done
     return render(
         request, "governance/declaration_form.html", _meeting_ctx(request, meeting, form=form)
     )
@@ -498,18 +514,20 @@ def minutes_edit(request, pk, meeting_pk):
     minutes = meeting.minutes_or_none
     form = MinutesForm(request.POST or None, meeting=meeting, minutes=minutes)
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
-            form,
+        done = act(
+            request,
             lambda: domain.save_minutes(
                 meeting=meeting,
                 actor=request.user,
                 text=form.cleaned_data["text"],
                 item_minutes=form.item_minutes(),
             ),
+            form=form,
+            success=lambda saved: f"Draft minutes saved (version {saved.version}).",
+            to=meeting,
         )
-        if saved:
-            messages.success(request, f"Draft minutes saved (version {saved.version}).")
-            return redirect(meeting)
+        if done:
+            return done
     return render(
         request,
         "governance/minutes_form.html",
@@ -550,15 +568,19 @@ def decision_new(request, pk, meeting_pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
-            form,
-            lambda: domain.record_decision(
-                meeting=meeting, actor=request.user, **form.domain_kwargs()
-            ),
+        and (
+            done := act(
+                request,
+                lambda: domain.record_decision(
+                    meeting=meeting, actor=request.user, **form.domain_kwargs()
+                ),
+                form=form,
+                success="Decision recorded.",
+                to=meeting,
+            )
         )
     ):
-        messages.success(request, "Decision recorded.")
-        return redirect(meeting)
+        return done
     return render(
         request,
         "governance/decision_form.html",
@@ -653,19 +675,23 @@ def action_new(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
-            form,
-            lambda: domain.create_action(
-                partnership=partnership,
-                actor=request.user,
-                meeting=meeting,
-                base_url=_base_url(request),
-                **form.cleaned_data,
-            ),
+        and (
+            done := act(
+                request,
+                lambda: domain.create_action(
+                    partnership=partnership,
+                    actor=request.user,
+                    meeting=meeting,
+                    base_url=_base_url(request),
+                    **form.cleaned_data,
+                ),
+                form=form,
+                success="Action added.",
+                to=meeting or redirect("governance:actions", pk),
+            )
         )
     ):
-        messages.success(request, "Action added.")
-        return redirect(meeting) if meeting else redirect("governance:actions", pk)
+        return done
     return render(
         request,
         "governance/action_form.html",
@@ -687,15 +713,17 @@ def action_edit(request, pk, action_pk):
     }
     form = ActionUpdateForm(request.POST or None, initial=initial, partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        changed = _attempt(
-            form,
+        done = act(
+            request,
             lambda: domain.update_action(
                 action=action, actor=request.user, base_url=_base_url(request), **form.cleaned_data
             ),
+            form=form,
+            success=lambda changed: "Action saved." if changed else "Nothing changed.",
+            to=redirect("governance:actions", pk),
         )
-        if changed is not None:
-            messages.success(request, "Action saved." if changed else "Nothing changed.")
-            return redirect("governance:actions", pk)
+        if done:
+            return done
     return render(
         request,
         "governance/action_edit.html",

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coplan.core.actions import act
 from coplan.partnerships import queries as partnership_queries
 
 from . import domain, ical, queries
 from .forms import InterestForm
 from .models import Body, Interest
-from .views import _attempt
 
 
 def _feed_url(request, name, *args) -> str:
@@ -54,15 +54,19 @@ def my_interests(request):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
-            form,
-            lambda: domain.declare_interest(
-                user=request.user, actor=request.user, **form.cleaned_data
-            ),
+        and (
+            done := act(
+                request,
+                lambda: domain.declare_interest(
+                    user=request.user, actor=request.user, **form.cleaned_data
+                ),
+                form=form,
+                success="Interest added to your register.",
+                to="governance_personal:interests",
+            )
         )
     ):
-        messages.success(request, "Interest added to your register.")
-        return redirect("governance_personal:interests")
+        return done
     today = timezone.localdate()
     entries = list(Interest.objects.filter(user=request.user).select_related("organisation"))
     review = queries.last_review(request.user)

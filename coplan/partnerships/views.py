@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.models import OrganisationType
 
@@ -137,7 +138,7 @@ def timeline(request, pk):
 def timeline_edit(request, pk):
     partnership = queries.get_for(request.user, pk, "partnerships.change_timeline")
     if request.method == "POST" and "back_plan" in request.POST:
-        plan_form = BackPlanForm(request.POST)
+        plan_form = BackPlanForm(request.POST, partnership=partnership)
         form = TimelineForm(instance=partnership)
         if plan_form.is_valid():
             form = TimelineForm(
@@ -232,19 +233,21 @@ def members(request, pk):
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied("Only the facilitator or commissioner can invite members.")
-        if form.is_valid():
-            try:
-                invitation, _ = domain.invite_member(
+        if form.is_valid() and (
+            done := act(
+                request,
+                lambda: domain.invite_member(
                     partnership=partnership,
                     actor=request.user,
                     base_url=request.build_absolute_uri("/").rstrip("/"),
                     **form.cleaned_data,
-                )
-            except DomainError as error:
-                form.add_error(error.field, error.message)
-            else:
-                messages.success(request, f"Invitation sent to {invitation.email}.")
-                return redirect("partnerships:members", partnership.pk)
+                ),
+                form=form,
+                success=lambda sent: f"Invitation sent to {sent[0].email}.",
+                to=redirect("partnerships:members", partnership.pk),
+            )
+        ):
+            return done
     return render(
         request,
         "partnerships/members.html",
@@ -266,15 +269,12 @@ def members(request, pk):
 def member_remove(request, pk, membership_pk):
     partnership = queries.get_for(request.user, pk, "partnerships.manage_members")
     membership = get_object_or_404(Membership, pk=membership_pk, partnership=partnership)
-    try:
-        domain.remove_member(membership=membership, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, f"{membership.user} is no longer {membership.get_role_display()}."
-        )
-    return redirect("partnerships:members", partnership.pk)
+    return act(
+        request,
+        lambda: domain.remove_member(membership=membership, actor=request.user),
+        success=lambda _: f"{membership.user} is no longer {membership.get_role_display()}.",
+        to=redirect("partnerships:members", partnership.pk),
+    )
 
 
 @login_required
@@ -282,13 +282,12 @@ def member_remove(request, pk, membership_pk):
 def invitation_revoke(request, pk, invitation_pk):
     partnership = queries.get_for(request.user, pk, "partnerships.manage_members")
     invitation = get_object_or_404(Invitation, pk=invitation_pk, partnership=partnership)
-    try:
-        domain.revoke_invitation(invitation=invitation, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Invitation for {invitation.email} withdrawn.")
-    return redirect("partnerships:members", partnership.pk)
+    return act(
+        request,
+        lambda: domain.revoke_invitation(invitation=invitation, actor=request.user),
+        success=f"Invitation for {invitation.email} withdrawn.",
+        to=redirect("partnerships:members", partnership.pk),
+    )
 
 
 def invitation(request, token):

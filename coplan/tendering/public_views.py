@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
 from coplan.core.uploads import attachment_response
@@ -90,19 +91,18 @@ def register(request, reference):
         consortium = Consortium.objects.filter(
             partnership=tender.partnership, lead=organisation
         ).first()
-        try:
-            domain.register_bidder(
+        done = act(
+            request,
+            lambda: domain.register_bidder(
                 tender=tender, actor=request.user, organisation=organisation, consortium=consortium
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"{organisation} is registered for {tender.reference}: you will receive every "
-                "clarification answer and addendum.",
-            )
-            return redirect("tenders_public:notice", tender.reference)
+            ),
+            form=form,
+            success=f"{organisation} is registered for {tender.reference}: you will receive every "
+            "clarification answer and addendum.",
+            to=redirect("tenders_public:notice", tender.reference),
+        )
+        if done:
+            return done
     return render(
         request,
         "tendering/public/form.html",
@@ -126,21 +126,20 @@ def bidder_clarifications(request, reference):
         raise PermissionDenied("Register as a bidder to ask and read clarifications.")
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.ask(
+        done = act(
+            request,
+            lambda: domain.ask(
                 tender=tender,
                 registration=registration,
                 actor=request.user,
                 question=form.cleaned_data["question"],
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(
-                request,
-                "Question sent. The answer goes to every registered bidder, without your name.",
-            )
-            return redirect("tenders_public:clarifications", tender.reference)
+            ),
+            form=form,
+            success="Question sent. The answer goes to every registered bidder, without your name.",
+            to=redirect("tenders_public:clarifications", tender.reference),
+        )
+        if done:
+            return done
     return render(
         request,
         "tendering/public/clarifications.html",
@@ -275,14 +274,18 @@ def clause_settings(request, clause_pk):
     fields = list(ClauseSettingsForm.base_fields)
     form = ClauseSettingsForm(request.POST or None, initial={f: getattr(clause, f) for f in fields})
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.update_clause(clause=clause, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            state = "" if clause.is_active else " It is withdrawn from new tenders."
-            messages.success(request, f"“{clause}” saved.{state}")
-            return redirect("tenders_public:clause.detail", clause.pk)
+        done = act(
+            request,
+            lambda: domain.update_clause(clause=clause, actor=request.user, **form.cleaned_data),
+            form=form,
+            success=lambda _: (
+                f"“{clause}” saved."
+                + ("" if clause.is_active else " It is withdrawn from new tenders.")
+            ),
+            to=redirect("tenders_public:clause.detail", clause.pk),
+        )
+        if done:
+            return done
     return _clause_form_page(
         request, form, f"Change the details of “{clause}”", "Save the details", clause
     )
@@ -294,13 +297,15 @@ def measure_add(request, clause_pk):
     clause = get_object_or_404(Clause, pk=clause_pk)
     form = MeasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            measure = domain.add_measure(clause=clause, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"Measure “{measure.name}” added.")
-            return redirect("tenders_public:clause.detail", clause.pk)
+        done = act(
+            request,
+            lambda: domain.add_measure(clause=clause, actor=request.user, **form.cleaned_data),
+            form=form,
+            success=lambda measure: f"Measure “{measure.name}” added.",
+            to=redirect("tenders_public:clause.detail", clause.pk),
+        )
+        if done:
+            return done
     return _clause_form_page(
         request, form, f"Add a measure to “{clause}”", "Add the measure", clause
     )
@@ -312,13 +317,15 @@ def proxy_add(request, clause_pk, measure_pk):
     measure = get_object_or_404(Measure, pk=measure_pk, clause_id=clause_pk)
     form = ProxyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.set_proxy(measure=measure, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"Proxy value for “{measure.name}” added.")
-            return redirect("tenders_public:clause.detail", clause_pk)
+        done = act(
+            request,
+            lambda: domain.set_proxy(measure=measure, actor=request.user, **form.cleaned_data),
+            form=form,
+            success=f"Proxy value for “{measure.name}” added.",
+            to=redirect("tenders_public:clause.detail", clause_pk),
+        )
+        if done:
+            return done
     return _clause_form_page(
         request,
         form,

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
 from coplan.core.models import StatutoryRuleKey
@@ -101,23 +102,26 @@ def tender_new(request, pk):
     partnership = partnerships.get_for(request.user, pk, "tendering.add_tender")
     form = NewTenderForm(
         request.POST or None,
+        partnership=partnership,
         initial={"strategy_date": timezone.localdate(), "contract_type": "services"},
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            tender = domain.create_tender(
+        done = act(
+            request,
+            lambda: domain.create_tender(
                 partnership=partnership,
                 actor=request.user,
                 title=data.pop("title"),
                 reference=data.pop("reference"),
                 **data,
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"Tender {tender.reference} started as a draft.")
-            return _back(tender)
+            ),
+            form=form,
+            success=lambda tender: f"Tender {tender.reference} started as a draft.",
+            to=_back,
+        )
+        if done:
+            return done
     return render(
         request,
         "tendering/form.html",
@@ -171,13 +175,15 @@ def tender_strategy(request, pk, tender_pk):
     fields = list(StrategyForm.base_fields)
     form = StrategyForm(request.POST or None, initial={f: getattr(tender, f) for f in fields})
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.set_strategy(tender=tender, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Procurement strategy saved and the rules applied.")
-            return _back(tender)
+        done = act(
+            request,
+            lambda: domain.set_strategy(tender=tender, actor=request.user, **form.cleaned_data),
+            form=form,
+            success="Procurement strategy saved and the rules applied.",
+            to=_back(tender),
+        )
+        if done:
+            return done
     return _form_page(request, tender, form, "Procurement strategy", "Save the strategy")
 
 
@@ -186,13 +192,15 @@ def lot_add(request, pk, tender_pk):
     tender = queries.get_tender(request.user, pk, tender_pk, "tendering.change_tender")
     form = LotForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            lot = domain.add_lot(tender=tender, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"{lot} added.")
-            return _back(tender)
+        done = act(
+            request,
+            lambda: domain.add_lot(tender=tender, actor=request.user, **form.cleaned_data),
+            form=form,
+            success=lambda lot: f"{lot} added.",
+            to=_back(tender),
+        )
+        if done:
+            return done
     return _form_page(request, tender, form, "Add a lot", "Add the lot")
 
 
@@ -201,13 +209,12 @@ def lot_add(request, pk, tender_pk):
 def lot_remove(request, pk, tender_pk, lot_pk):
     tender = queries.get_tender(request.user, pk, tender_pk, "tendering.change_tender")
     lot = get_object_or_404(Lot, pk=lot_pk, tender=tender)
-    try:
-        domain.remove_lot(lot=lot, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"{lot} removed.")
-    return _back(tender)
+    return act(
+        request,
+        lambda: domain.remove_lot(lot=lot, actor=request.user),
+        success=lambda _: f"{lot} removed.",
+        to=_back(tender),
+    )
 
 
 @login_required
@@ -215,13 +222,15 @@ def document_add(request, pk, tender_pk):
     tender = queries.get_tender(request.user, pk, tender_pk, "tendering.change_tender")
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            document = domain.add_document(tender=tender, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"{document} added.")
-            return _back(tender)
+        done = act(
+            request,
+            lambda: domain.add_document(tender=tender, actor=request.user, **form.cleaned_data),
+            form=form,
+            success=lambda document: f"{document} added.",
+            to=_back(tender),
+        )
+        if done:
+            return done
     return _form_page(
         request, tender, form, "Add a tender document", "Add the document", multipart=True
     )
@@ -263,13 +272,17 @@ def model_edit(request, pk, tender_pk):
         request.POST or None, initial={f: getattr(tender, f) for f in ModelForm.base_fields}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.set_scoring_model(tender=tender, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Scoring model saved.")
-            return _back(tender, "tender.model")
+        done = act(
+            request,
+            lambda: domain.set_scoring_model(
+                tender=tender, actor=request.user, **form.cleaned_data
+            ),
+            form=form,
+            success="Scoring model saved.",
+            to=_back(tender, "tender.model"),
+        )
+        if done:
+            return done
     return _form_page(
         request, tender, form, "Scoring model", "Save the scoring model", back="tender.model"
     )
@@ -280,18 +293,17 @@ def model_edit(request, pk, tender_pk):
 def template_apply(request, pk, tender_pk):
     tender = queries.get_tender(request.user, pk, tender_pk, "tendering.change_evaluation_model")
     form = TemplateForm(request.POST)
-    if form.is_valid():
-        try:
-            domain.apply_template(
-                tender=tender, actor=request.user, key=form.cleaned_data["template"]
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, "Template applied: check the weights.")
-    else:
+    if not form.is_valid():
         messages.error(request, "Choose a template.")
-    return _back(tender, "tender.model")
+        return _back(tender, "tender.model")
+    return act(
+        request,
+        lambda: domain.apply_template(
+            tender=tender, actor=request.user, key=form.cleaned_data["template"]
+        ),
+        success="Template applied: check the weights.",
+        to=_back(tender, "tender.model"),
+    )
 
 
 def _groups(tender):
@@ -376,13 +388,12 @@ def criterion_edit(request, pk, tender_pk, criterion_pk):
 def criterion_remove(request, pk, tender_pk, criterion_pk):
     tender = queries.get_tender(request.user, pk, tender_pk, "tendering.change_evaluation_model")
     criterion = get_object_or_404(QualityCriterion, pk=criterion_pk, tender=tender)
-    try:
-        domain.remove_criterion(criterion=criterion, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"“{criterion.name}” removed.")
-    return _back(tender, "tender.model")
+    return act(
+        request,
+        lambda: domain.remove_criterion(criterion=criterion, actor=request.user),
+        success=lambda _: f"“{criterion.name}” removed.",
+        to=_back(tender, "tender.model"),
+    )
 
 
 @login_required
@@ -390,15 +401,17 @@ def element_add(request, pk, tender_pk):
     tender = queries.get_tender(request.user, pk, tender_pk, "tendering.change_evaluation_model")
     form = PriceElementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            element = domain.add_price_element(
+        done = act(
+            request,
+            lambda: domain.add_price_element(
                 tender=tender, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"Price element “{element.name}” added.")
-            return _back(tender, "tender.model")
+            ),
+            form=form,
+            success=lambda element: f"Price element “{element.name}” added.",
+            to=_back(tender, "tender.model"),
+        )
+        if done:
+            return done
     return _form_page(
         request, tender, form, "Add a price element", "Add the element", back="tender.model"
     )
@@ -414,15 +427,17 @@ def element_edit(request, pk, tender_pk, element_pk):
         request.POST or None, initial={"name": element.name, "weight": element.weight}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            element = domain.update_price_element(
+        done = act(
+            request,
+            lambda: domain.update_price_element(
                 element=element, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"Price element “{element.name}” saved.")
-            return _back(tender, "tender.model")
+            ),
+            form=form,
+            success=lambda saved: f"Price element “{saved.name}” saved.",
+            to=_back(tender, "tender.model"),
+        )
+        if done:
+            return done
     return _form_page(
         request,
         tender,
@@ -438,13 +453,12 @@ def element_edit(request, pk, tender_pk, element_pk):
 def element_remove(request, pk, tender_pk, element_pk):
     tender = queries.get_tender(request.user, pk, tender_pk, "tendering.change_evaluation_model")
     element = get_object_or_404(PriceElement, pk=element_pk, tender=tender)
-    try:
-        domain.remove_price_element(element=element, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Price element “{element.name}” removed.")
-    return _back(tender, "tender.model")
+    return act(
+        request,
+        lambda: domain.remove_price_element(element=element, actor=request.user),
+        success=lambda _: f"Price element “{element.name}” removed.",
+        to=_back(tender, "tender.model"),
+    )
 
 
 @login_required
@@ -476,19 +490,21 @@ def requirement_add(request, pk, tender_pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         measure = data.pop("measure")
-        try:
-            domain.add_requirement(
+        done = act(
+            request,
+            lambda: domain.add_requirement(
                 tender=tender,
                 actor=request.user,
                 clause_version=measure.clause.current_version,
                 measure=measure,
                 **data,
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"Community benefit requirement “{measure.name}” added.")
-            return _back(tender)
+            ),
+            form=form,
+            success=f"Community benefit requirement “{measure.name}” added.",
+            to=_back(tender),
+        )
+        if done:
+            return done
     return _form_page(
         request,
         tender,
@@ -514,15 +530,17 @@ def requirement_edit(request, pk, tender_pk, requirement_pk):
         spec_requirements=queries.spec_requirement_choices(tender, requirement.spec_requirement_id),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.update_requirement(
+        done = act(
+            request,
+            lambda: domain.update_requirement(
                 requirement=requirement, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"Requirement “{requirement.measure.name}” saved.")
-            return _back(tender)
+            ),
+            form=form,
+            success=lambda _: f"Requirement “{requirement.measure.name}” saved.",
+            to=_back(tender),
+        )
+        if done:
+            return done
     return _form_page(
         request,
         tender,
@@ -537,13 +555,12 @@ def requirement_edit(request, pk, tender_pk, requirement_pk):
 def requirement_remove(request, pk, tender_pk, requirement_pk):
     tender = queries.get_tender(request.user, pk, tender_pk, "tendering.change_evaluation_model")
     requirement = get_object_or_404(tender.benefit_requirements, pk=requirement_pk)
-    try:
-        domain.remove_requirement(requirement=requirement, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Requirement removed.")
-    return _back(tender)
+    return act(
+        request,
+        lambda: domain.remove_requirement(requirement=requirement, actor=request.user),
+        success="Requirement removed.",
+        to=_back(tender),
+    )
 
 
 @login_required
@@ -629,13 +646,12 @@ def evidence_pdf(request, pk, tender_pk):
 @require_POST
 def tender_publish(request, pk, tender_pk):
     tender = queries.get_tender(request.user, pk, tender_pk, "tendering.publish_tender")
-    try:
-        domain.publish(tender=tender, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Tender {tender.reference} published.")
-    return _back(tender)
+    return act(
+        request,
+        lambda: domain.publish(tender=tender, actor=request.user),
+        success=f"Tender {tender.reference} published.",
+        to=_back(tender),
+    )
 
 
 # --- clarifications and addenda -----------------------------------------------------------------
@@ -663,17 +679,20 @@ def clarification_answer(request, pk, tender_pk, clarification_pk):
     clarification = get_object_or_404(Clarification, pk=clarification_pk, tender=tender)
     form = AnswerForm(request.POST or None, initial={"published_question": clarification.question})
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.answer(clarification=clarification, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(
-                request,
+        done = act(
+            request,
+            lambda: domain.answer(
+                clarification=clarification, actor=request.user, **form.cleaned_data
+            ),
+            form=form,
+            success=lambda _: (
                 f"Clarification {clarification.number} answered and sent to every registered "
-                "bidder.",
-            )
-            return _back(tender, "tender.clarifications")
+                "bidder."
+            ),
+            to=_back(tender, "tender.clarifications"),
+        )
+        if done:
+            return done
     return _form_page(
         request,
         tender,
@@ -690,15 +709,15 @@ def addendum_add(request, pk, tender_pk):
     tender = queries.get_tender(request.user, pk, tender_pk, "tendering.manage_clarifications")
     form = AddendumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            addendum = domain.publish_addendum(
-                tender=tender, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"{addendum} published and sent to every bidder.")
-            return _back(tender, "tender.clarifications")
+        done = act(
+            request,
+            lambda: domain.publish_addendum(tender=tender, actor=request.user, **form.cleaned_data),
+            form=form,
+            success=lambda addendum: f"{addendum} published and sent to every bidder.",
+            to=_back(tender, "tender.clarifications"),
+        )
+        if done:
+            return done
     return _form_page(
         request,
         tender,

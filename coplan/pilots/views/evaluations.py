@@ -7,8 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from coplan.core.errors import DomainError
-from coplan.core.forms import add_domain_error
+from coplan.core.actions import act
 
 from .. import domain, exports, forms, queries, rules
 from ..enums import Disclosure
@@ -37,15 +36,15 @@ def evaluation_new(request, pk):
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            evaluation = domain.create_evaluation(
-                pilot=pilot, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Evaluation started: its results come from the pilot's data.")
-            return redirect(evaluation)
+        done = act(
+            request,
+            lambda: domain.create_evaluation(pilot=pilot, actor=request.user, **form.cleaned_data),
+            form=form,
+            success="Evaluation started: its results come from the pilot's data.",
+            to=lambda evaluation: evaluation,
+        )
+        if done:
+            return done
     return render(
         request, "pilots/evaluation_form.html", _ctx(request, partnership, pilot, form=form)
     )
@@ -79,7 +78,7 @@ def evaluation(request, pk, evaluation_pk):
             evaluation=evaluation,
             results=results,
             show_costs=show_costs,
-            approve_form=forms.ApproveForm(),
+            approve_form=forms.ApproveForm(partnership=partnership),
             unclassified=sum(1 for r in results if r.disclosure == Disclosure.UNCLASSIFIED)
             + (evaluation.disclosure == Disclosure.UNCLASSIFIED),
         ),
@@ -99,18 +98,20 @@ def evaluation_edit(request, pk, evaluation_pk):
         commentary = {
             r.pk: request.POST.get(f"commentary-{r.pk}", r.commentary).strip() for r in results
         }
-        try:
-            domain.update_evaluation(
+        done = act(
+            request,
+            lambda: domain.update_evaluation(
                 evaluation=evaluation,
                 actor=request.user,
                 commentary=commentary,
                 **{k: form.cleaned_data[k] for k in form.fields},
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Evaluation saved.")
-            return redirect(evaluation)
+            ),
+            form=form,
+            success="Evaluation saved.",
+            to=evaluation,
+        )
+        if done:
+            return done
     evaluation.refresh_from_db()
     return render(
         request,
@@ -125,13 +126,12 @@ def evaluation_refresh(request, pk, evaluation_pk):
     _partnership, _pilot, evaluation, _, _ = _evaluation(
         request, pk, evaluation_pk, "pilots.write_evaluation"
     )
-    try:
-        domain.refresh_results(evaluation=evaluation, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Results recomputed from the pilot's current data.")
-    return redirect(evaluation)
+    return act(
+        request,
+        lambda: domain.refresh_results(evaluation=evaluation, actor=request.user),
+        success="Results recomputed from the pilot's current data.",
+        to=evaluation,
+    )
 
 
 @login_required
@@ -144,18 +144,17 @@ def evaluation_approve(request, pk, evaluation_pk):
     if not form.is_valid():
         messages.error(request, "Enter the date the evaluation was approved.")
         return redirect(evaluation)
-    try:
-        domain.approve_evaluation(
+    return act(
+        request,
+        lambda: domain.approve_evaluation(
             evaluation=evaluation,
             actor=request.user,
             approved_on=form.cleaned_data["approved_on"],
             note=form.cleaned_data["note"],
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Evaluation approved.")
-    return redirect(evaluation)
+        ),
+        success="Evaluation approved.",
+        to=evaluation,
+    )
 
 
 @login_required
@@ -165,13 +164,15 @@ def evaluation_classify(request, pk, evaluation_pk):
     )
     form = forms.ClassifyForm(request.POST or None, evaluation=evaluation, results=results)
     if request.method == "POST" and form.is_valid():
-        try:  # all or nothing
-            changed = domain.classify_many(items=list(form.changes()), actor=request.user)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"Disclosure classes saved ({changed} changed).")
-            return redirect(evaluation)
+        done = act(  # all or nothing
+            request,
+            lambda: domain.classify_many(items=list(form.changes()), actor=request.user),
+            form=form,
+            success=lambda changed: f"Disclosure classes saved ({changed} changed).",
+            to=evaluation,
+        )
+        if done:
+            return done
     return render(
         request,
         "pilots/evaluation_classify.html",

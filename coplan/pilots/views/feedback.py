@@ -4,8 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 
-from coplan.core.errors import DomainError
-from coplan.core.forms import add_domain_error
+from coplan.core.actions import act
 
 from .. import dashboard, domain, forms, queries
 from ..models import Feedback
@@ -33,13 +32,15 @@ def feedback_new(request, pk):
     )
     form = forms.FeedbackForm(request.POST or None, pilot=pilot, on_behalf=on_behalf)
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.submit_feedback(pilot=pilot, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Thank you: the feedback is recorded.")
-            return redirect("pilots:feedback", pk)
+        done = act(
+            request,
+            lambda: domain.submit_feedback(pilot=pilot, actor=request.user, **form.cleaned_data),
+            form=form,
+            success="Thank you: the feedback is recorded.",
+            to=redirect("pilots:feedback", pk),
+        )
+        if done:
+            return done
     return render(
         request, "pilots/feedback_form.html", _ctx(request, partnership, pilot, form=form)
     )

@@ -1,12 +1,10 @@
 """The pilot's issue log."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from coplan.core.errors import DomainError
-from coplan.core.forms import add_domain_error
+from coplan.core.actions import act
 
 from .. import domain, forms, queries
 from ..models import PilotIssue
@@ -31,17 +29,18 @@ def _issue_form(request, pk, issue_pk=None):
     )
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
+
+        def save():
             if issue is None:
-                domain.log_issue(pilot=pilot, actor=request.user, **fields)
-            else:
-                issue.refresh_from_db()
-                domain.update_issue(issue=issue, actor=request.user, **fields)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Issue saved.")
-            return redirect("pilots:issues", pk)
+                return domain.log_issue(pilot=pilot, actor=request.user, **fields)
+            issue.refresh_from_db()
+            return domain.update_issue(issue=issue, actor=request.user, **fields)
+
+        done = act(
+            request, save, form=form, success="Issue saved.", to=redirect("pilots:issues", pk)
+        )
+        if done:
+            return done
     return render(
         request, "pilots/issue_form.html", _ctx(request, partnership, pilot, form=form, issue=issue)
     )

@@ -6,8 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from coplan.core.errors import DomainError
-from coplan.core.forms import add_domain_error
+from coplan.core.actions import act
 
 from .. import dashboard, domain, forms, queries, rules
 from ..domain.kpis import period_start
@@ -36,13 +35,15 @@ def _kpi_form(request, pk, kpi_pk=None):
     form = forms.KpiForm(request.POST or None, instance=kpi, pilot=pilot)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            domain.save_kpi(pilot=pilot, actor=request.user, kpi=kpi, **fields)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, f"KPI “{fields['name']}” saved.")
-            return redirect("pilots:kpis", pk)
+        done = act(
+            request,
+            lambda: domain.save_kpi(pilot=pilot, actor=request.user, kpi=kpi, **fields),
+            form=form,
+            success=f"KPI “{fields['name']}” saved.",
+            to=redirect("pilots:kpis", pk),
+        )
+        if done:
+            return done
     return render(
         request, "pilots/kpi_form.html", _ctx(request, partnership, pilot, form=form, kpi=kpi)
     )
@@ -83,14 +84,16 @@ def kpi_values(request, pk, kpi_pk):
     if request.method == "POST":
         if not request.user.has_perm("pilots.enter_kpi_values", partnership):
             raise PermissionDenied("Your role does not enter KPI values.")
-        if form.is_valid():
-            try:
-                domain.set_kpi_value(kpi=kpi, actor=request.user, **form.cleaned_data)
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                messages.success(request, "Value saved.")
-                return redirect("pilots:kpi.values", pk, kpi.pk)
+        if form.is_valid() and (
+            done := act(
+                request,
+                lambda: domain.set_kpi_value(kpi=kpi, actor=request.user, **form.cleaned_data),
+                form=form,
+                success="Value saved.",
+                to=redirect("pilots:kpi.values", pk, kpi.pk),
+            )
+        ):
+            return done
     values = KpiValue.objects.filter(kpi=kpi).select_related("entered_by").order_by("period")
     return render(
         request,

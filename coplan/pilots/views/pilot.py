@@ -7,8 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from coplan.core.errors import DomainError
-from coplan.core.forms import add_domain_error
+from coplan.core.actions import act
 from coplan.partnerships.queries import get_for
 from coplan.partnerships.timeline import CONVENTION
 
@@ -74,19 +73,21 @@ def pilot_new(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         services, providers = data.pop("services"), list(data.pop("providers"))
-        try:
-            domain.create_pilot(
+        done = act(
+            request,
+            lambda: domain.create_pilot(
                 partnership=partnership,
                 actor=request.user,
                 services=services,
                 providers=providers,
                 **data,
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Pilot recorded. Next, set up its monitoring framework.")
-            return redirect("pilots:overview", pk)
+            ),
+            form=form,
+            success="Pilot recorded. Next, set up its monitoring framework.",
+            to=redirect("pilots:overview", pk),
+        )
+        if done:
+            return done
     return render(
         request,
         "pilots/pilot_form.html",
@@ -113,15 +114,21 @@ def pilot_edit(request, pk):
         "funding_route",
         "funding_notes",
     ]
-    form = forms.PilotForm(request.POST or None, initial={f: getattr(pilot, f) for f in fields})
+    form = forms.PilotForm(
+        request.POST or None,
+        partnership=partnership,
+        initial={f: getattr(pilot, f) for f in fields},
+    )
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.update_pilot(pilot=pilot, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Pilot details saved.")
-            return redirect("pilots:overview", pk)
+        done = act(
+            request,
+            lambda: domain.update_pilot(pilot=pilot, actor=request.user, **form.cleaned_data),
+            form=form,
+            success="Pilot details saved.",
+            to=redirect("pilots:overview", pk),
+        )
+        if done:
+            return done
     return render(
         request,
         "pilots/pilot_form.html",
@@ -136,14 +143,16 @@ def services(request, pk):
     if request.method == "POST":
         if not request.user.has_perm("pilots.manage_pilot", partnership):
             raise PermissionDenied("Only the facilitator or commissioner can change services.")
-        if form.is_valid():
-            try:
-                domain.save_service(pilot=pilot, actor=request.user, **form.cleaned_data)
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                messages.success(request, f"Service “{form.cleaned_data['name']}” added.")
-                return redirect("pilots:services", pk)
+        if form.is_valid() and (
+            done := act(
+                request,
+                lambda: domain.save_service(pilot=pilot, actor=request.user, **form.cleaned_data),
+                form=form,
+                success=f"Service “{form.cleaned_data['name']}” added.",
+                to=redirect("pilots:services", pk),
+            )
+        ):
+            return done
     return render(
         request,
         "pilots/services.html",
@@ -157,15 +166,17 @@ def service_edit(request, pk, service_pk):
     service = get_object_or_404(PilotService, pilot=pilot, pk=service_pk)
     form = forms.ServiceForm(request.POST or None, instance=service)
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.save_service(
+        done = act(
+            request,
+            lambda: domain.save_service(
                 pilot=pilot, actor=request.user, service=service, **form.cleaned_data
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Service saved.")
-            return redirect("pilots:services", pk)
+            ),
+            form=form,
+            success="Service saved.",
+            to=redirect("pilots:services", pk),
+        )
+        if done:
+            return done
     return render(
         request,
         "pilots/service_form.html",
@@ -178,13 +189,12 @@ def service_edit(request, pk, service_pk):
 def service_remove(request, pk, service_pk):
     _partnership, pilot = queries.get_pilot(request.user, pk, "pilots.manage_pilot")
     service = get_object_or_404(PilotService, pilot=pilot, pk=service_pk)
-    try:
-        domain.remove_service(service=service, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Service “{service.name}” removed.")
-    return redirect("pilots:services", pk)
+    return act(
+        request,
+        lambda: domain.remove_service(service=service, actor=request.user),
+        success=lambda _: f"Service “{service.name}” removed.",
+        to=redirect("pilots:services", pk),
+    )
 
 
 @login_required
@@ -192,18 +202,17 @@ def service_remove(request, pk, service_pk):
 def provider_add(request, pk):
     _partnership, pilot = queries.get_pilot(request.user, pk, "pilots.manage_pilot")
     form = forms.ProviderForm(request.POST, pilot=pilot)
-    if form.is_valid():
-        try:
-            domain.add_provider(
-                pilot=pilot, actor=request.user, organisation=form.cleaned_data["organisation"]
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"{form.cleaned_data['organisation']} added as a provider.")
-    else:
+    if not form.is_valid():
         messages.error(request, "Choose a partner organisation to add.")
-    return redirect("pilots:overview", pk)
+        return redirect("pilots:overview", pk)
+    return act(
+        request,
+        lambda: domain.add_provider(
+            pilot=pilot, actor=request.user, organisation=form.cleaned_data["organisation"]
+        ),
+        success=f"{form.cleaned_data['organisation']} added as a provider.",
+        to=redirect("pilots:overview", pk),
+    )
 
 
 @login_required
@@ -211,13 +220,12 @@ def provider_add(request, pk):
 def provider_remove(request, pk, provider_pk):
     _partnership, pilot = queries.get_pilot(request.user, pk, "pilots.manage_pilot")
     provider = get_object_or_404(PilotProvider, pilot=pilot, pk=provider_pk)
-    try:
-        domain.remove_provider(provider=provider, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"{provider.organisation} is no longer a provider.")
-    return redirect("pilots:overview", pk)
+    return act(
+        request,
+        lambda: domain.remove_provider(provider=provider, actor=request.user),
+        success=lambda _: f"{provider.organisation} is no longer a provider.",
+        to=redirect("pilots:overview", pk),
+    )
 
 
 @login_required
@@ -225,13 +233,15 @@ def extension_new(request, pk):
     partnership, pilot = queries.get_pilot(request.user, pk, "pilots.manage_pilot")
     form = forms.ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.request_extension(pilot=pilot, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Extension requested: the commissioner decides on it.")
-            return redirect("pilots:overview", pk)
+        done = act(
+            request,
+            lambda: domain.request_extension(pilot=pilot, actor=request.user, **form.cleaned_data),
+            form=form,
+            success="Extension requested: the commissioner decides on it.",
+            to=redirect("pilots:overview", pk),
+        )
+        if done:
+            return done
     return render(
         request, "pilots/extension_form.html", _ctx(request, partnership, pilot, form=form)
     )
@@ -244,15 +254,15 @@ def pilot_stop(request, pk):
     initial = {"stopped_on": pilot.stopped_on, "reason": pilot.stop_reason}
     form = forms.StopForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            domain.stop_pilot(pilot=pilot, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(
-                request, f"The pilot is recorded as stopped on {pilot.stopped_on:%d %B %Y}."
-            )
-            return redirect("pilots:overview", pk)
+        done = act(
+            request,
+            lambda: domain.stop_pilot(pilot=pilot, actor=request.user, **form.cleaned_data),
+            form=form,
+            success=lambda _: f"The pilot is recorded as stopped on {pilot.stopped_on:%d %B %Y}.",
+            to=redirect("pilots:overview", pk),
+        )
+        if done:
+            return done
     return render(request, "pilots/stop_form.html", _ctx(request, partnership, pilot, form=form))
 
 
@@ -265,15 +275,14 @@ def extension_decide(request, pk, extension_pk):
     if not form.is_valid():
         messages.error(request, "Choose whether to approve or refuse the extension.")
         return redirect("pilots:overview", pk)
-    try:
-        domain.decide_extension(
+    return act(
+        request,
+        lambda: domain.decide_extension(
             extension=extension,
             actor=request.user,
             approve=form.cleaned_data["decision"] == "approve",
             note=form.cleaned_data["note"],
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Extension {extension.new_ends_on:%d %B %Y} decided.")
-    return redirect("pilots:overview", pk)
+        ),
+        success=lambda _: f"Extension {extension.new_ends_on:%d %B %Y} decided.",
+        to=redirect("pilots:overview", pk),
+    )

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from coplan.core.actions import act
 from coplan.core.errors import DomainError
-from coplan.core.forms import add_domain_error
 
 from .. import dashboard, domain, forms, queries, rules
 from ..models import DeliveryRecord
@@ -61,15 +61,17 @@ def record_new(request, pk):
     if request.method == "POST" and form.is_valid():
         fields = _record_fields(form.cleaned_data)
         client_id = fields.pop("client_id", "")
-        try:
-            domain.record_delivery(
+        done = act(
+            request,
+            lambda: domain.record_delivery(
                 pilot=pilot, actor=request.user, scope=scope, client_id=client_id, **fields
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Delivery recorded.")
-            return redirect("pilots:records", pk)
+            ),
+            form=form,
+            success="Delivery recorded.",
+            to=redirect("pilots:records", pk),
+        )
+        if done:
+            return done
     return render(request, "pilots/record_form.html", _ctx(request, partnership, pilot, form=form))
 
 
@@ -100,15 +102,17 @@ def record_edit(request, pk, record_pk):
     if request.method == "POST" and form.is_valid():
         fields = _record_fields(form.cleaned_data)
         client_id = fields.pop("client_id", "") or None
-        try:
-            domain.update_delivery(
+        done = act(
+            request,
+            lambda: domain.update_delivery(
                 record=record, actor=request.user, scope=scope, client_id=client_id, **fields
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, "Delivery record saved.")
-            return redirect("pilots:records", pk)
+            ),
+            form=form,
+            success="Delivery record saved.",
+            to=redirect("pilots:records", pk),
+        )
+        if done:
+            return done
     return render(
         request,
         "pilots/record_form.html",

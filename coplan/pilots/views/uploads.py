@@ -7,9 +7,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from coplan.core.actions import act
 from coplan.core.columnar import column_letter, errors_csv
 from coplan.core.errors import DomainError
-from coplan.core.forms import add_domain_error
 
 from .. import domain, forms, importer, queries, rules, tasks
 from ..enums import BatchStatus
@@ -30,14 +30,16 @@ def batch_new(request, pk):
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            batch = domain.upload_file(
+        done = act(
+            request,
+            lambda: domain.upload_file(
                 pilot=pilot, actor=request.user, file=upload, filename=upload.name
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            return redirect("pilots:batch", pk, batch.pk)
+            ),
+            form=form,
+            to=lambda batch: redirect("pilots:batch", pk, batch.pk),
+        )
+        if done:
+            return done
     return render(
         request,
         "pilots/batch_new.html",
@@ -154,15 +156,14 @@ def batch_revert(request, pk, batch_pk):
     if not form.is_valid():
         messages.error(request, "Say why the upload is reverted.")
         return redirect("pilots:batch", pk, batch.pk)
-    try:
-        removed = domain.revert_batch(
+    return act(
+        request,
+        lambda: domain.revert_batch(
             batch=batch,
             actor=request.user,
             reason=form.cleaned_data["reason"],
             scope=rules.provider_scope(request.user, partnership),
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Upload reverted: {removed:,} records removed.")
-    return redirect("pilots:batch", pk, batch.pk)
+        ),
+        success=lambda removed: f"Upload reverted: {removed:,} records removed.",
+        to=redirect("pilots:batch", pk, batch.pk),
+    )
