@@ -1,4 +1,5 @@
-"""The REST API: one NinjaAPI; each app contributes its router from ``<app>/api.py``."""
+"""The REST API: one NinjaAPI; each app contributes its router from ``<app>/api.py`` (or, for
+tendering, the ``tendering/api/`` package, one module per resource)."""
 
 from ninja import NinjaAPI
 
