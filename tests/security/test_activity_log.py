@@ -181,7 +181,7 @@ def _strings(node) -> list:
 
 def emitted_codes() -> set[str]:
     """Every action code the code base can hand to ``audit.log``: the ``action`` argument of
-    ``audit.log``, of each app's ``_log`` wrapper and of ``refuse``, every value assigned to a
+    ``audit.log``, of costing's ``_record_change`` and of ``refuse``, every value assigned to a
     variable named ``action``, and every other string of three dotted words in an app's
     namespace (a code handed on through a helper or a constant). The declarations themselves
     (``sensitivity.py``) are not read."""
@@ -200,10 +200,8 @@ def emitted_codes() -> set[str]:
             expressions = []
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
-                if name in {"log", "_log", "refuse"}:
+                if name in {"log", "_record_change", "refuse"}:
                     expressions += [k.value for k in node.keywords if k.arg == "action"]
-                    if name == "_log" and len(node.args) > 1:
-                        expressions.append(node.args[1])
             elif isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id == "action" for t in node.targets
             ):

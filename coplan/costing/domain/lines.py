@@ -6,7 +6,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max
 
-from coplan.core import audit
 from coplan.core.errors import DomainError
 
 from ..enums import Driver
@@ -18,7 +17,7 @@ from ..models import (
     StaffLine,
     StaffTime,
 )
-from .versions import _draft, _new_revision, _text
+from .versions import _draft, _record_change, _text
 
 # --- activities ------------------------------------------------------------------------------
 
@@ -40,18 +39,8 @@ def add_activity(
         activity = CostActivity.objects.create(
             version=current, name=name, kind=kind, order=_next_order(current.activities)
         )
-        _new_revision(current)
-        audit.log(
-            actor=actor,
-            action="costing.activity.added",
-            obj=current,
-            partnership=current.cost_model.partnership,
-            data={
-                "cost_model": current.cost_model_id,
-                "version": current.number,
-                "activity": name,
-                "kind": kind,
-            },
+        _record_change(
+            current, actor=actor, action="costing.activity.added", activity=name, kind=kind
         )
     return activity
 
@@ -73,14 +62,7 @@ def remove_activity(*, version, actor, activity, revision: int | None = None) ->
             )
         name = activity.name
         activity.delete()
-        _new_revision(current)
-        audit.log(
-            actor=actor,
-            action="costing.activity.removed",
-            obj=current,
-            partnership=current.cost_model.partnership,
-            data={"cost_model": current.cost_model_id, "version": current.number, "activity": name},
-        )
+        _record_change(current, actor=actor, action="costing.activity.removed", activity=name)
 
 
 # --- staff, direct costs, pools, drivers -----------------------------------------------------
@@ -132,19 +114,13 @@ def save_staff_line(
         StaffTime.objects.bulk_create(
             StaffTime(staff_line=line, activity=a, fraction=f) for a, f in times.items()
         )
-        _new_revision(current)
-        audit.log(
+        _record_change(
+            current,
             actor=actor,
             action=action,
-            obj=current,
-            partnership=current.cost_model.partnership,
-            data={
-                "cost_model": current.cost_model_id,
-                "version": current.number,
-                "post": name,
-                "cost": str(line.cost),
-                "time": {a.name: str(f) for a, f in times.items()},
-            },
+            post=name,
+            cost=str(line.cost),
+            time={a.name: str(f) for a, f in times.items()},
         )
     return line
 
@@ -154,14 +130,7 @@ def remove_staff_line(*, version, actor, line, revision: int | None = None) -> N
         current = _draft(version, revision)
         name = line.name
         line.delete()
-        _new_revision(current)
-        audit.log(
-            actor=actor,
-            action="costing.staff.removed",
-            obj=current,
-            partnership=current.cost_model.partnership,
-            data={"cost_model": current.cost_model_id, "version": current.number, "post": name},
-        )
+        _record_change(current, actor=actor, action="costing.staff.removed", post=name)
 
 
 def save_direct_cost(
@@ -194,19 +163,13 @@ def save_direct_cost(
                 setattr(line, key, value)
             line.save()
             action = "costing.cost.updated"
-        _new_revision(current)
-        audit.log(
+        _record_change(
+            current,
             actor=actor,
             action=action,
-            obj=current,
-            partnership=current.cost_model.partnership,
-            data={
-                "cost_model": current.cost_model_id,
-                "version": current.number,
-                "item": name,
-                "amount": str(amount),
-                "activity": activity.name,
-            },
+            item=name,
+            amount=str(amount),
+            activity=activity.name,
         )
     return line
 
@@ -216,14 +179,7 @@ def remove_direct_cost(*, version, actor, line, revision: int | None = None) -> 
         current = _draft(version, revision)
         name = line.name
         line.delete()
-        _new_revision(current)
-        audit.log(
-            actor=actor,
-            action="costing.cost.removed",
-            obj=current,
-            partnership=current.cost_model.partnership,
-            data={"cost_model": current.cost_model_id, "version": current.number, "item": name},
-        )
+        _record_change(current, actor=actor, action="costing.cost.removed", item=name)
 
 
 def save_pool(
@@ -267,20 +223,14 @@ def save_pool(
                 setattr(pool, key, value)
             pool.save()
             action = "costing.pool.updated"
-        _new_revision(current)
-        audit.log(
+        _record_change(
+            current,
             actor=actor,
             action=action,
-            obj=current,
-            partnership=current.cost_model.partnership,
-            data={
-                "cost_model": current.cost_model_id,
-                "version": current.number,
-                "pool": name,
-                "amount": str(amount),
-                "driver": driver,
-                "denominator": _text(denominator),
-            },
+            pool=name,
+            amount=str(amount),
+            driver=driver,
+            denominator=_text(denominator),
         )
     return pool
 
@@ -290,14 +240,7 @@ def remove_pool(*, version, actor, pool, revision: int | None = None) -> None:
         current = _draft(version, revision)
         name = pool.name
         pool.delete()
-        _new_revision(current)
-        audit.log(
-            actor=actor,
-            action="costing.pool.removed",
-            obj=current,
-            partnership=current.cost_model.partnership,
-            data={"cost_model": current.cost_model_id, "version": current.number, "pool": name},
-        )
+        _record_change(current, actor=actor, action="costing.pool.removed", pool=name)
 
 
 def set_driver_values(
@@ -329,16 +272,6 @@ def set_driver_values(
                     version=current, driver=driver, activity=activity, value=value
                 )
             recorded[activity.name] = _text(value)
-        _new_revision(current)
-        audit.log(
-            actor=actor,
-            action="costing.drivers.updated",
-            obj=current,
-            partnership=current.cost_model.partnership,
-            data={
-                "cost_model": current.cost_model_id,
-                "version": current.number,
-                "driver": driver,
-                "values": recorded,
-            },
+        _record_change(
+            current, actor=actor, action="costing.drivers.updated", driver=driver, values=recorded
         )

@@ -31,12 +31,20 @@ from ..rules import organisations_of
 SETTINGS_FIELDS = ("period", "units", "surplus_rate", "basis", "count_unallocated_staff", "notes")
 
 
-def _new_revision(version) -> None:
-    """Raise ``version``'s revision (optimistic locking): every audited change to a version
-    does, just before its ``audit.log``."""
+def _record_change(version, *, actor, action: str, **data) -> None:
+    """Record a change to ``version``: raise its revision (optimistic locking) and audit it with
+    the version's context (its cost model and number first, then ``data``). The two always go
+    together, so every audited change to a version comes through here."""
     if version.pk is not None:
         CostModelVersion.objects.filter(pk=version.pk).update(revision=F("revision") + 1)
         version.revision += 1
+    audit.log(
+        actor=actor,
+        action=action,
+        obj=version,
+        partnership=version.cost_model.partnership,
+        data={"cost_model": version.cost_model_id, "version": version.number, **data},
+    )
 
 
 def _draft(version, revision: int | None = None) -> CostModelVersion:
@@ -161,18 +169,7 @@ def update_settings(*, version, actor, revision: int | None = None, **values) ->
             )
         if changed:
             current.save()
-            _new_revision(current)
-            audit.log(
-                actor=actor,
-                action="costing.version.updated",
-                obj=current,
-                partnership=current.cost_model.partnership,
-                data={
-                    "cost_model": current.cost_model_id,
-                    "version": current.number,
-                    "changed": changed,
-                },
-            )
+            _record_change(current, actor=actor, action="costing.version.updated", changed=changed)
     version.refresh_from_db()
     return changed
 
@@ -202,17 +199,8 @@ def lock_version(*, version, actor) -> calc.Result:
         current.locked_by = actor
         current.snapshot = queries.snapshot(result)
         current.save(update_fields=["status", "locked_at", "locked_by", "snapshot", "updated_at"])
-        _new_revision(current)
-        audit.log(
-            actor=actor,
-            action="costing.version.locked",
-            obj=current,
-            partnership=current.cost_model.partnership,
-            data={
-                "cost_model": current.cost_model_id,
-                "version": current.number,
-                "figures": current.snapshot,
-            },
+        _record_change(
+            current, actor=actor, action="costing.version.locked", figures=current.snapshot
         )
     version.refresh_from_db()
     return result
@@ -234,13 +222,10 @@ def share_version(*, version, actor, shared: bool = True) -> CostModelVersion:
         current.shared_by = actor if shared else None
         current.save(update_fields=["shared_at", "shared_by", "updated_at"])
         current.cost_model = version.cost_model
-        _new_revision(current)
-        audit.log(
+        _record_change(
+            current,
             actor=actor,
             action="costing.version.shared" if shared else "costing.version.unshared",
-            obj=current,
-            partnership=current.cost_model.partnership,
-            data={"cost_model": current.cost_model_id, "version": current.number},
         )
     version.refresh_from_db()
     return current
@@ -265,17 +250,8 @@ def new_draft(*, model, actor) -> CostModelVersion:
         )
         version.cost_model = model
         _copy_lines(latest, version)
-        _new_revision(version)
-        audit.log(
-            actor=actor,
-            action="costing.version.created",
-            obj=version,
-            partnership=version.cost_model.partnership,
-            data={
-                "cost_model": version.cost_model_id,
-                "version": version.number,
-                "copied_from": latest.number,
-            },
+        _record_change(
+            version, actor=actor, action="costing.version.created", copied_from=latest.number
         )
     return version
 
@@ -400,20 +376,14 @@ def replace_contents(*, model, actor, contents: Contents, source: str = "") -> C
             for driver, values in contents.drivers.items()
             for a, v in values.items()
         )
-        _new_revision(version)
-        audit.log(
+        _record_change(
+            version,
             actor=actor,
             action="costing.version.imported",
-            obj=version,
-            partnership=version.cost_model.partnership,
-            data={
-                "cost_model": version.cost_model_id,
-                "version": version.number,
-                "source": source,
-                "activities": len(contents.activities),
-                "staff": len(contents.staff),
-                "direct_costs": len(contents.direct_costs),
-                "pools": len(contents.pools),
-            },
+            source=source,
+            activities=len(contents.activities),
+            staff=len(contents.staff),
+            direct_costs=len(contents.direct_costs),
+            pools=len(contents.pools),
         )
     return version
