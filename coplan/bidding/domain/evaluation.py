@@ -133,19 +133,19 @@ def assign(
             assigned_by=actor,
             training=training.strip()[:200],
         )
+        seat = {
+            "tender": tender.pk,
+            "person_id": evaluator.pk,
+            "evaluator": str(evaluator),
+            "part": part,
+            "criterion": criterion.name if criterion else None,
+        }
         audit.log(
             actor=actor,
             action="bidding.panel.assigned",
             obj=assignment,
             partnership=tender.partnership,
-            data={
-                "tender": tender.pk,
-                "person_id": evaluator.pk,
-                "evaluator": str(evaluator),
-                "part": part,
-                "criterion": criterion.name if criterion else None,
-                "training": assignment.training,
-            },
+            data={**seat, "training": assignment.training},
         )
         if links:
             audit.log(
@@ -153,14 +153,7 @@ def assign(
                 action="bidding.panel.conflict_confirmed",
                 obj=assignment,
                 partnership=tender.partnership,
-                data={
-                    "tender": tender.pk,
-                    "person_id": evaluator.pk,
-                    "evaluator": str(evaluator),
-                    "part": part,
-                    "criterion": criterion.name if criterion else None,
-                    "conflicts": links,
-                },
+                data={**seat, "conflicts": links},
             )
     return assignment
 
