@@ -1,20 +1,9 @@
 """The specification and "you said, we did" render as tagged PDFs (PDF/UA-1)."""
 
-import contextlib
-import re
-import zlib
-
 import pytest
 from django.urls import reverse
 
-
-def inflated(pdf: bytes) -> bytes:
-    """The PDF with its compressed streams (object streams included) inflated, to search."""
-    parts = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        with contextlib.suppress(zlib.error):
-            parts.append(zlib.decompress(stream))
-    return b"\n".join(parts)
+from tests.pdfs import inflated
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,6 @@
 """Minutes are drafted after the meeting, approved at a later meeting of the same body by a
 decision, and then locked: nothing in the meeting's record can change any more."""
 
-import contextlib
-import re
-import zlib
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -14,17 +10,9 @@ from coplan.core.models import AuditEvent
 from coplan.governance import domain
 from coplan.governance.enums import AttendanceStatus, DecisionKind, MinutesStatus
 from coplan.governance.models import Minutes
+from tests.pdfs import inflated
 
 from .factories import held_meeting, meeting_of
-
-
-def pdf_objects(pdf: bytes) -> bytes:
-    """The PDF with its compressed streams (object streams included) inflated, to search."""
-    parts = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        with contextlib.suppress(zlib.error):
-            parts.append(zlib.decompress(stream))
-    return b"\n".join(parts)
 
 
 @pytest.fixture
@@ -174,7 +162,7 @@ def test_minutes_pdf_is_tagged_and_says_whether_it_is_approved(minuted, gov, as_
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
-    pdf = pdf_objects(response.content)
+    pdf = inflated(response.content)
     assert b"/StructTreeRoot" in pdf  # tagged: a structure tree for assistive technology
     assert b"pdfuaid:part" in pdf  # declares PDF/UA conformance in its metadata
     assert b"/Lang (en-GB)" in pdf

@@ -21,6 +21,7 @@ from coplan.partnerships.enums import Status
 from coplan.pilots import domain as pilots
 from coplan.pilots.models import Feedback
 from tests.conftest import PERSONAS
+from tests.pdfs import inflated
 
 
 @pytest.fixture
@@ -272,20 +273,6 @@ def test_retention_waits_for_the_partnership_to_close(contributions, partnership
     call_command("apply_retention", "--dry-run", "--today", later)
 
     assert "design.engagement_contacts: would remove or anonymise 0" in capsys.readouterr().out
-
-
-def inflated(pdf: bytes) -> bytes:
-    """The PDF with every compressed stream inflated (each decompressed from its start until
-    zlib says it ended, so binary data that happens to contain "endstream" does not matter)."""
-    import contextlib
-    import re
-    import zlib
-
-    parts = [pdf]
-    for match in re.finditer(rb"stream\r?\n", pdf):
-        with contextlib.suppress(zlib.error):
-            parts.append(zlib.decompressobj().decompress(pdf[match.end() :]))
-    return b"\n".join(parts)
 
 
 # Pages and permissions.

@@ -1,11 +1,9 @@
 """The pages do what they say: create a pilot (the six-month rule shown), match columns and
 import with a progress bar, dashboard charts paired with tables, returns and PDFs."""
 
-import contextlib
 import datetime as dt
 import io
 import re
-import zlib
 
 import pytest
 import time_machine
@@ -16,17 +14,9 @@ from openpyxl import load_workbook
 from coplan.pilots import domain
 from coplan.pilots.enums import BatchStatus
 from coplan.pilots.models import DeliveryRecord, ImportBatch, Pilot
+from tests.pdfs import inflated
 
 from .conftest import csv_bytes, row, sample_rows, upload
-
-
-def inflated(pdf: bytes) -> bytes:
-    """The PDF with its compressed streams inflated, to search."""
-    parts = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        with contextlib.suppress(zlib.error):
-            parts.append(zlib.decompress(stream))
-    return b"\n".join(parts)
 
 
 def url(pilot_or_partnership, name, *args):
