@@ -294,9 +294,6 @@ COPLAN_WORKER_HEARTBEAT_SECONDS = int(os.environ.get("COPLAN_WORKER_HEARTBEAT_SE
 COPLAN_WORKER_STALE_SECONDS = int(os.environ.get("COPLAN_WORKER_STALE_SECONDS", "120"))
 
 COPLAN_PAGE_SIZE = 25
-# The audit log is append-only; only the demo (backdating its story) and the test suite may
-# re-seal the hash chain after changing rows (coplan.core.models.AuditEventQuerySet).
-COPLAN_AUDIT_ALLOW_RESEAL = DEMO or TESTING
 # Retention (coplan apply-retention): months after the partnership closes, per category.
 COPLAN_RETENTION_MONTHS = {
     "engagement_contacts": int(os.environ.get("COPLAN_RETENTION_ENGAGEMENT_MONTHS", "12")),

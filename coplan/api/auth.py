@@ -9,10 +9,10 @@ the count); more are a 429 problem with ``Retry-After``.
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
+from coplan.core import clock
 from coplan.core.models import ApiToken
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -39,7 +39,7 @@ class PersonalToken(HttpBearer):
             return None
         limit = getattr(settings, "COPLAN_API_RATE_LIMIT", 600)
         if limit and found.requests_this_minute > limit:
-            retry_after = 60 - timezone.now().second
+            retry_after = 60 - clock.now().second
             request.META["COPLAN_RETRY_AFTER"] = str(retry_after)
             raise RateLimited(retry_after)
         if (

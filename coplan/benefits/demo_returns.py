@@ -16,14 +16,13 @@ from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import Max
 from django.utils import timezone
 
-from coplan.core.models import AuditEvent
+from coplan.core import clock
 from coplan.partnerships.enums import Role
 
 from . import calc, domain
-from .models import QuarterlyReturn, RemedialPlan, ReturnLine
+from .models import QuarterlyReturn, ReturnLine
 from .monitoring import is_recruitment
 from .rules import can_submit_for
 
@@ -57,9 +56,8 @@ def _at(day: dt.date, hour: int = 11) -> dt.datetime:
 
 @contextmanager
 def _dated(day: dt.date, hour: int = 11):
-    last = AuditEvent.objects.aggregate(last=Max("pk"))["last"] or 0
-    yield
-    AuditEvent.objects.filter(pk__gt=last).update(created_at=_at(day, hour))
+    with clock.at(_at(day, hour)):
+        yield
 
 
 def _whole(commitment) -> bool:
@@ -130,7 +128,6 @@ def load(story) -> None:
                 notes=f"Return for {calc.quarter_label(start, end)}.",
                 today=submitted,
             )
-            QuarterlyReturn.objects.filter(pk=ret.pk).update(submitted_at=_at(submitted))
             for line in ret.lines.select_related("commitment"):
                 body = f"{line.commitment.description}, {ret}: {line.actual}\n".encode()
                 domain.add_evidence(
@@ -166,7 +163,7 @@ def load(story) -> None:
         if q == 2 and red is not None:
             plan_day = verified + dt.timedelta(days=3)
             with _dated(plan_day):
-                plan = domain.plan_remedy(
+                domain.plan_remedy(
                     commitment=red,
                     actor=supplier,
                     actions="Second weekly collection round from the storage service and a "
@@ -175,10 +172,6 @@ def load(story) -> None:
                     starts_on=plan_day,
                     due_on=quarters[5][1],
                 )
-            RemedialPlan.objects.filter(pk=plan.pk).update(created_at=_at(plan_day))
-        ReturnLine.objects.filter(quarterly_return=ret, reviewed_at__isnull=False).update(
-            reviewed_at=_at(verified)
-        )
     # Retention of the first year's recruits, recorded at 26 and 52 weeks.
     for c in commitments:
         if not is_recruitment(c):

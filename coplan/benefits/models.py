@@ -8,7 +8,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+
+from coplan.core import clock
+from coplan.core.fields import ChangedAtField
 
 from . import calc
 
@@ -56,8 +58,8 @@ class SroiAnalysis(models.Model):
     created_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = ChangedAtField()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -200,7 +202,7 @@ class QuarterlyReturn(models.Model):
     submitted_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    submitted_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["contract", "period_start"]
@@ -280,7 +282,7 @@ class EvidenceFile(models.Model):
     uploaded_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
@@ -301,7 +303,7 @@ class RemedialPlan(models.Model):
     created_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     completed_on = models.DateField(null=True, blank=True)
     outcome = models.TextField(blank=True)
 

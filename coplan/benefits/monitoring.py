@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch
-from django.utils import timezone
+
+from coplan.core import clock
 
 from . import calc
 from .models import LineStatus, MonitoringSettings, QuarterlyReturn, RemedialPlan, ReturnLine
@@ -105,7 +106,7 @@ def as_of_for(contract, returns, today: dt.date, lines=()) -> dt.date:
 
 
 def monitor(contract, *, today: dt.date | None = None, thresholds=None) -> ContractMonitoring:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     thresholds = thresholds or thresholds_for(contract.tender.partnership)
     commitments = list(
         contract.commitments.select_related("measure__clause", "requirement").order_by(

@@ -4,8 +4,7 @@ a dated reporting milestone. Added to the tender's package through
 ``coplan.tendering.ocds.register_releases``, after the bidding app's award and contract
 releases. No extensions are declared (the validator would try to download them)."""
 
-from django.utils import timezone
-
+from coplan.core import clock
 from coplan.tendering import ocds as tender_ocds
 
 from . import monitoring
@@ -94,7 +93,7 @@ def implementation_release(tender, contract, package: dict) -> dict:
                 }
             )
     date = max(
-        [r.submitted_at for r in state.returns] + [contract.created_at or timezone.now()],
+        [r.submitted_at for r in state.returns] + [contract.created_at or clock.now()],
     )
     return tender_ocds._clean(
         {

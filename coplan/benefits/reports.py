@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import timezone
+from coplan.core import clock
 
 from . import calc
 from .models import LineStatus, MonitoringSettings, QuarterlyReturn, ReturnLine
@@ -144,7 +144,7 @@ def annual_report(authority, year: int, *, thresholds=None) -> AnnualReport:
 
     starts, ends = year_bounds(year)
     contracts = contracts_for(authority, starts, ends)
-    report = AnnualReport(authority, year, starts, ends, contracts, generated_at=timezone.now())
+    report = AnnualReport(authority, year, starts, ends, contracts, generated_at=clock.now())
     if not contracts:
         return report
     ids = [c.pk for c in contracts]

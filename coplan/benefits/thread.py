@@ -23,7 +23,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+
+from coplan.core import clock
 
 KINDS = {
     "insight": "Insight",
@@ -447,7 +448,7 @@ def build(partnership, user, *, today: dt.date | None = None, tenders=()) -> Thr
     """The whole chain of ``partnership`` as ``user`` may see it, with the requirements and
     criteria of ``tenders`` whatever their state (a tender's own evidence pack shows its own
     draft; other drafts stay hidden from those who may not see the evaluation model)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     thread = Thread()
     _design(thread, partnership, user)
     _pilots(thread, partnership, user)

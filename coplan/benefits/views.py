@@ -13,9 +13,9 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coplan.core import clock
 from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
@@ -437,7 +437,7 @@ def return_new(request, pk, contract_pk):
     partnership = _get(request, pk, "benefits.submit_returns")
     contract = _contract(partnership, contract_pk)
     _supplier_only(request, contract)
-    today = timezone.localdate()
+    today = clock.today()
     done = set(contract.benefit_returns.values_list("period_start", flat=True))
     quarters = [
         q
@@ -719,7 +719,7 @@ def _year(year: int) -> int:
 
 @login_required
 def report_index(request):
-    today = timezone.localdate()
+    today = clock.today()
     current = calc.financial_year(today)
     authorities = list(
         reports.authorities_for(request.user)

@@ -7,18 +7,17 @@ runs October 2007 – September 2010 with the community benefit commitments Home
 
 The tendering demo creates the tender (this module runs after it); if there is no published
 tender with a deadline yet, nothing is added. Bids are sealed and opened through the domain
-functions with the timestamps moved back into 2007, as the other demo modules do.
+functions, each step at its date in 2007 (``coplan.core.clock``), as the other demo modules do.
 """
 
 import datetime as dt
-from contextlib import contextmanager
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Max
-
-from coplan.core.models import Affiliation, AuditEvent, Organisation, OrganisationType, User
+from coplan.core import clock
+from coplan.core.models import Affiliation, Organisation, OrganisationType, User
 from coplan.partnerships.enums import Role
+from coplan.tendering import domain as tendering
 
 from . import domain
 
@@ -40,23 +39,16 @@ OTHER_BIDDERS = (
 )
 
 
-@contextmanager
-def _dated(when: dt.datetime):
-    """Move every audit event written inside the block to ``when`` (as the loader does)."""
-    last = AuditEvent.objects.aggregate(last=Max("pk"))["last"] or 0
-    yield
-    AuditEvent.objects.filter(pk__gt=last).update(created_at=when)
-
-
 def _registration(tender, organisation, user, consortium=None):
-    from coplan.tendering.models import BidderRegistration
-
-    registration, _ = BidderRegistration.objects.get_or_create(
-        tender=tender,
-        organisation=organisation,
-        defaults={"user": user, "consortium": consortium, "registered_at": tender.published_at},
-    )
-    return registration
+    """The organisation's registration for the tender: the one it made while the tender was
+    advertised, or one it makes a week after publication."""
+    registered = tender.registrations.filter(organisation=organisation).first()
+    if registered is not None:
+        return registered
+    with clock.at(tender.published_at + dt.timedelta(days=7)):
+        return tendering.register_bidder(
+            tender=tender, actor=user, organisation=organisation, consortium=consortium
+        )
 
 
 # Homereach's total price over the three years, excluding VAT (the contract value): 4 % under
@@ -68,7 +60,7 @@ HOMEREACH_PRICE = Decimal("1296000")
 ITEMS_REUSED = "Items reused"
 
 
-def _bid(tender, registration, factor: Decimal, quality: str, quantity: Decimal, items, now):
+def _bid(tender, registration, factor: Decimal, quality: str, quantity: Decimal, items):
     elements = list(tender.price_elements.all())
     base = HOMEREACH_PRICE * factor
     if elements:
@@ -92,7 +84,6 @@ def _bid(tender, registration, factor: Decimal, quality: str, quantity: Decimal,
             for r in domain.scored_requirements(tender)
         },
         documents=[("method-statement.txt", f"{registration.organisation}: {quality}".encode())],
-        now=now,
     )
 
 
@@ -109,9 +100,6 @@ def load(story) -> None:
     if tender is None or tender.bids.exists():
         return
     deadline = tender.submission_deadline
-    if tender.opening_at is None or tender.opening_at < deadline:
-        tender.opening_at = deadline + dt.timedelta(hours=2)
-        tender.save(update_fields=["opening_at"])
     consortium = getattr(story.partnership, "consortium", None)
     bids = []
     if consortium is not None and consortium.lead_id:
@@ -154,20 +142,15 @@ def load(story) -> None:
         )
     for i, (registration, factor, quality, quantity, items) in enumerate(bids):
         when = deadline - dt.timedelta(days=3 - i)
-        with _dated(when):
-            _bid(tender, registration, factor, quality, quantity, items, when)
+        with clock.at(when):
+            _bid(tender, registration, factor, quality, quantity, items)
     opening = tender.opening_at + dt.timedelta(minutes=5)
-    with _dated(opening):
-        domain.confirm_opening(tender=tender, actor=story.person(Role.PROCUREMENT), now=opening)
-    with _dated(opening + dt.timedelta(minutes=3)):
-        domain.confirm_opening(
-            tender=tender,
-            actor=story.person(Role.COMMISSIONER),
-            now=opening + dt.timedelta(minutes=3),
-        )
+    with clock.at(opening):
+        domain.confirm_opening(tender=tender, actor=story.person(Role.PROCUREMENT))
+    with clock.at(opening + dt.timedelta(minutes=3)):
+        domain.confirm_opening(tender=tender, actor=story.person(Role.COMMISSIONER))
     tender.refresh_from_db()
-    with _dated(opening + dt.timedelta(days=7)):
-        _evaluate(story, tender, opening)
+    _evaluate(story, tender, opening)
     _award(story, tender)
 
 
@@ -178,7 +161,6 @@ SCORES = [((3, 4, 3), 3), ((2, 2, 3), 2), ((2, 1, 2), 2)]
 
 def _evaluate(story, tender, opening):
     from .enums import ConflictDecision, Part
-    from .models import Assignment, ConflictDeclaration, ModeratedScore, Score
 
     officer = story.person(Role.PROCUREMENT)
     steering = story.people(Role.STEERING)
@@ -186,42 +168,52 @@ def _evaluate(story, tender, opening):
     price_evaluator = steering[1] if len(steering) > 1 else officer
     service_user = story.person(Role.SERVICE_USER)
     # The officer reads the links Coplan finds (a design committee seat, say) and assigns the
-    # panel anyway; each linked evaluator's declaration then waits for the decision below.
-    for criterion in domain.scored_criteria(tender):
-        for person in quality_panel:
-            domain.assign(
-                tender=tender,
-                actor=officer,
-                evaluator=person,
-                part=Part.QUALITY,
-                criterion=criterion,
-                training=(
-                    "Evaluator training for service users, CRNS, June 2007"
-                    if person == service_user
-                    else ""
-                ),
-                confirm_conflict=True,
-            )
-    domain.assign(
-        tender=tender,
-        actor=officer,
-        evaluator=price_evaluator,
-        part=Part.PRICE,
-        confirm_conflict=True,
-    )
-    for person in [*quality_panel, price_evaluator]:
-        declaration = domain.declare(tender=tender, evaluator=person, kind="none")
-        if declaration.decision == ConflictDecision.PENDING:
-            domain.decide_conflict(
-                declaration=declaration,
-                actor=officer,
-                decision="proceed",
-                mitigation="Scores alongside two other evaluators; moderation checks the scores.",
-                reason="The link is to the design stage only, declared and recorded.",
-            )
+    # panel anyway, two weeks before the opening; each linked evaluator's declaration then
+    # waits for the decision below.
+    with clock.at(opening - dt.timedelta(days=14)):
+        for criterion in domain.scored_criteria(tender):
+            for person in quality_panel:
+                domain.assign(
+                    tender=tender,
+                    actor=officer,
+                    evaluator=person,
+                    part=Part.QUALITY,
+                    criterion=criterion,
+                    training=(
+                        "Evaluator training for service users, CRNS, June 2007"
+                        if person == service_user
+                        else ""
+                    ),
+                    confirm_conflict=True,
+                )
+        domain.assign(
+            tender=tender,
+            actor=officer,
+            evaluator=price_evaluator,
+            part=Part.PRICE,
+            confirm_conflict=True,
+        )
+    with clock.at(opening):
+        for person in [*quality_panel, price_evaluator]:
+            declaration = domain.declare(tender=tender, evaluator=person, kind="none")
+            if declaration.decision == ConflictDecision.PENDING:
+                domain.decide_conflict(
+                    declaration=declaration,
+                    actor=officer,
+                    decision="proceed",
+                    mitigation=(
+                        "Scores alongside two other evaluators; moderation checks the scores."
+                    ),
+                    reason="The link is to the design stage only, declared and recorded.",
+                )
     bids = domain.live_bids(tender)
-    for criterion in domain.scored_criteria(tender):
-        for bid, (individual, consensus) in zip(bids, SCORES, strict=False):
+    scored = [
+        (criterion, bid, individual, consensus)
+        for criterion in domain.scored_criteria(tender)
+        for bid, (individual, consensus) in zip(bids, SCORES, strict=False)
+    ]
+    with clock.at(opening + dt.timedelta(days=7)):  # each evaluator scores alone
+        for criterion, bid, individual, _consensus in scored:
             for person, score in zip(quality_panel, individual, strict=True):
                 domain.submit_score(
                     bid=bid,
@@ -230,6 +222,8 @@ def _evaluate(story, tender, opening):
                     score=score,
                     rationale=DESCRIPTORS[score],
                 )
+    with clock.at(opening + dt.timedelta(days=10)):  # then the panel moderates
+        for criterion, bid, individual, consensus in scored:
             domain.moderate(
                 bid=bid,
                 criterion=criterion,
@@ -240,13 +234,6 @@ def _evaluate(story, tender, opening):
                 if all(s == consensus for s in individual)
                 else "The panel agreed the consensus after discussing the evidence in the bid.",
             )
-    when = opening + dt.timedelta(days=7)
-    Assignment.objects.filter(tender=tender).update(assigned_at=opening - dt.timedelta(days=14))
-    ConflictDeclaration.objects.filter(tender=tender).update(declared_at=opening)
-    Score.objects.filter(bid__tender=tender).update(submitted_at=when)
-    ModeratedScore.objects.filter(bid__tender=tender).update(
-        moderated_at=when + dt.timedelta(days=3)
-    )
 
 
 DESCRIPTORS = {
@@ -294,7 +281,7 @@ def _award(story, tender):
         dt.time(16, 0),
         tzinfo=ZoneInfo("Europe/London"),
     )
-    with _dated(sent):
+    with clock.at(sent):
         award = domain.approve_award(
             tender=tender,
             actor=story.person(Role.PROCUREMENT if governed else Role.COMMISSIONER),
@@ -306,10 +293,7 @@ def _award(story, tender):
             starts_on=dt.date(2007, 10, 8),
             ends_on=dt.date(2010, 9, 30),
             kpis=_contract_kpis(story),
-            now=sent,
         )
     contract = tender.contracts.get()
-    with _dated(award.standstill_ends_at):
-        domain.conclude_contract(
-            contract=contract, actor=story.person(Role.PROCUREMENT), now=award.standstill_ends_at
-        )
+    with clock.at(award.standstill_ends_at):
+        domain.conclude_contract(contract=contract, actor=story.person(Role.PROCUREMENT))

@@ -1,7 +1,6 @@
 """The evaluation record's exports (XLSX and PDF) and the award and unsuccessful letters."""
 
-from django.utils import timezone
-
+from coplan.core import clock
 from coplan.core.pdf import render_pdf
 from coplan.core.tables import write_xlsx
 
@@ -94,7 +93,7 @@ def results_pdf(tender, results, criteria, *, illustrative=False) -> bytes:
             "warnings": results.result.warnings if results.result else [],
             "excluded": results.excluded,
             "tie_break": tender.get_tie_break_display(),
-            "generated_at": timezone.now(),
+            "generated_at": clock.now(),
             "illustrative": illustrative,
         },
         title=f"Evaluation results: {tender.title}",

@@ -1,10 +1,13 @@
 """The "Bids" section link, and the checks behind the procurement stage's hard gate criteria
-"conflict-of-interest declarations complete" and "standstill period elapsed" (the foundation's
-manual checklist items ``coi_complete`` and ``standstill_elapsed``; see the note at the end)."""
+"conflict-of-interest declarations complete" and "standstill period elapsed", registered in
+place of the foundation's manual checklist items ``coi_complete`` and ``standstill_elapsed``:
+Coplan knows both, so nobody ticks them."""
 
 from django.utils import timezone
 
+from coplan.core import clock
 from coplan.partnerships import gates
+from coplan.partnerships.enums import Stage
 from coplan.partnerships.sections import Section, register
 
 
@@ -62,7 +65,7 @@ def standstill_elapsed(partnership) -> gates.Outcome:
     awards = list(Award.objects.filter(tender__partnership=partnership).select_related("tender"))
     if not awards:
         return gates.Outcome(False, "No award yet.")
-    now = timezone.now()
+    now = clock.now()
     waiting = [a for a in awards if a.standstill_ends_at > now]
     if waiting:
         a = waiting[0]
@@ -73,15 +76,15 @@ def standstill_elapsed(partnership) -> gates.Outcome:
     return gates.Outcome(True, "The standstill period has ended for every award.")
 
 
-# Not registered yet: the demo loader advances North Lanarkshire past the procurement stage
-# before the bidding demo runs (AFTER_STAGES), so these hard criteria would block it. Once the
-# loader runs the bidding demo before that advance, register them:
-#
-#   gates.register(Stage.PROCUREMENT, gates.Criterion("bidding_coi_complete",
-#       "Conflict-of-interest declarations complete", conflicts_complete), replaces="coi_complete")
-#   gates.register(Stage.PROCUREMENT, gates.Criterion("bidding_standstill_elapsed",
-#       "Standstill period elapsed", standstill_elapsed), replaces="standstill_elapsed")
-GATE_CRITERIA = {
-    "coi_complete": conflicts_complete,
-    "standstill_elapsed": standstill_elapsed,
-}
+gates.register(
+    Stage.PROCUREMENT,
+    gates.Criterion(
+        "bidding_coi_complete", "Conflict-of-interest declarations complete", conflicts_complete
+    ),
+    replaces="coi_complete",
+)
+gates.register(
+    Stage.PROCUREMENT,
+    gates.Criterion("bidding_standstill_elapsed", "Standstill period elapsed", standstill_elapsed),
+    replaces="standstill_elapsed",
+)

@@ -12,8 +12,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
+from coplan.core import clock
 from coplan.core.models import Organisation
 
 from .enums import (
@@ -35,7 +35,7 @@ class SealKey(models.Model):
         "tendering.Tender", on_delete=models.CASCADE, related_name="seal_key"
     )
     wrapped = models.BinaryField()
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     def __str__(self):
         return f"Seal key of tender {self.tender_id}"
@@ -129,7 +129,7 @@ class OpeningConfirmation(models.Model):
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    confirmed_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["confirmed_at", "pk"]
@@ -179,7 +179,7 @@ class Contract(models.Model):
     ends_on = models.DateField()
     standstill_ends_at = models.DateTimeField(null=True, blank=True)
     concluded_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["tender", "lot", "pk"]
@@ -256,7 +256,7 @@ class Assignment(models.Model):
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    assigned_at = models.DateTimeField(default=timezone.now)
+    assigned_at = models.DateTimeField(default=clock.now)
     # The evaluation training the person has had (what and when), e.g. for a service user on
     # the quality panel: recorded by the procurement officer, shown on the panel.
     training = models.CharField(max_length=200, blank=True)
@@ -291,7 +291,7 @@ class PanelShortfall(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         constraints = [
@@ -315,7 +315,7 @@ class ConflictDeclaration(models.Model):
     kind = models.CharField(max_length=10, choices=Conflict.choices)
     details = models.TextField(blank=True)
     flags = models.JSONField(default=list, blank=True)
-    declared_at = models.DateTimeField(default=timezone.now)
+    declared_at = models.DateTimeField(default=clock.now)
     decision = models.CharField(max_length=10, choices=ConflictDecision.choices)
     mitigation = models.TextField(blank=True)
     decision_reason = models.TextField(blank=True)
@@ -350,7 +350,7 @@ class Score(models.Model):
     )
     score = models.PositiveSmallIntegerField()
     rationale = models.TextField()
-    submitted_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["bid", "criterion__order", "evaluator__full_name"]
@@ -380,7 +380,7 @@ class ModeratedScore(models.Model):
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    moderated_at = models.DateTimeField(default=timezone.now)
+    moderated_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         constraints = [
@@ -400,7 +400,7 @@ class PriceQuery(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    requested_at = models.DateTimeField(default=timezone.now)
+    requested_at = models.DateTimeField(default=clock.now)
     explanation = models.TextField(blank=True)
     explained_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(

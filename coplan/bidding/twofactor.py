@@ -12,12 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.forms import GovukForm
 from coplan.core.signin import wait_phrase
 from coplan.partnerships import queries as partnerships
@@ -66,7 +65,7 @@ def throttled(refusal) -> str:
     locked_until = (refusal or {}).get("locked_until")
     if locked_until is None:
         return "Too many wrong codes. Wait a few minutes, then try again."
-    wait = wait_phrase((locked_until - timezone.now()).total_seconds())
+    wait = wait_phrase((locked_until - clock.now()).total_seconds())
     return f"Too many wrong codes. Wait {wait}, then try again."
 
 

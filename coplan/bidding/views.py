@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coplan.core import clock
 from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.partnerships import queries as partnerships
@@ -112,7 +113,7 @@ def tender_bids(request, pk, tender_pk):
             record=getattr(tender, "opening_record", None),
             confirmed=tender.opening_confirmations.filter(officer=request.user).exists(),
             can_read=request.user.has_perm("bidding.read_bid_content", tender),
-            now=timezone.now(),
+            now=clock.now(),
         ),
     )
 
@@ -241,7 +242,7 @@ def _safe(name: str) -> str:
 def my_bid(request, pk, tender_pk):
     partnership, tender, registration = _bidder_tender(request, pk, tender_pk)
     open_for_bids = tender.opened_at is None and (
-        tender.submission_deadline is None or timezone.now() < tender.submission_deadline
+        tender.submission_deadline is None or clock.now() < tender.submission_deadline
     )
     form = BidForm(request.POST or None, request.FILES or None, tender=tender)
     if request.method == "POST" and form.is_valid():

@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coplan.core import clock
 from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
@@ -451,7 +451,7 @@ def award(request, pk, tender_pk):
     existing = getattr(tender, "award", None) if tender.awarded_at else None
     form = None
     if existing is None:
-        today = timezone.localdate()
+        today = clock.today()
         form = AwardForm(
             request.POST or None,
             decisions=_decisions(partnership),

@@ -18,18 +18,17 @@ import datetime as dt
 from contextlib import contextmanager
 from decimal import Decimal
 
-from django.db.models import Max
 from django.utils import timezone
 
+from coplan.core import clock
 from coplan.core.dates import add_months
-from coplan.core.models import AuditEvent, Organisation
+from coplan.core.models import Organisation
 from coplan.demo import story as cast
 from coplan.demo.context import DemoStory
 from coplan.partnerships.enums import Role
 
 from . import domain
 from .enums import LegalModel
-from .models import Agreement, ConsortiumMember, Signature
 
 
 def _at(day: dt.date, hour: int = 11) -> dt.datetime:
@@ -38,10 +37,9 @@ def _at(day: dt.date, hour: int = 11) -> dt.datetime:
 
 @contextmanager
 def _dated(day: dt.date, hour: int = 11):
-    """Move every audit event written inside the block to ``day``."""
-    last = AuditEvent.objects.aggregate(last=Max("pk"))["last"] or 0
-    yield
-    AuditEvent.objects.filter(pk__gt=last).update(created_at=_at(day, hour))
+    """Run the block at ``day``."""
+    with clock.at(_at(day, hour)):
+        yield
 
 
 def _org(name: str) -> Organisation:
@@ -216,10 +214,6 @@ def _build(story, data, *, name, legal_model, lead, members, formed_on, heads_on
         domain.update_agreement(agreement=consortium.agreement, actor=actor, **data["terms"])
     with _dated(heads_on, 15):
         domain.agree_heads_of_terms(agreement=consortium.agreement, actor=actor)
-    Agreement.objects.filter(consortium=consortium).update(
-        heads_agreed_at=_at(heads_on, 15), updated_at=_at(heads_on - dt.timedelta(days=14), 14)
-    )
-    ConsortiumMember.objects.filter(consortium=consortium).update(joined_on=formed_on)
     return consortium, members_by_name, services
 
 
@@ -228,7 +222,6 @@ def _sign(consortium, member, day: dt.date, hour: int = 12):
         signature = domain.sign_agreement(
             agreement=consortium.agreement, actor=member.signatory, member=member
         )
-    Signature.objects.filter(pk=signature.pk).update(signed_at=_at(day, hour))
     return signature
 
 
@@ -260,15 +253,9 @@ def _homereach(story: DemoStory) -> None:
                 members[cast.BEULAH]: (Decimal(20), Decimal(20)),
             },
         )
-    Signature.objects.filter(agreement=consortium.agreement, voided_at__isnull=False).update(
-        voided_at=_at(dt.date(2007, 6, 13), 10)
-    )
     _sign(consortium, members[cast.RECAP], dt.date(2007, 6, 14), 10)
     _sign(consortium, members[cast.BEULAH], dt.date(2007, 6, 15), 11)
     _sign(consortium, members[cast.ST_PATRICKS], dt.date(2007, 6, 18), 14)
-    Agreement.objects.filter(consortium=consortium).update(
-        signed_at=_at(dt.date(2007, 6, 18), 14), updated_at=_at(dt.date(2007, 6, 13), 10)
-    )
 
 
 def _roar(story: DemoStory) -> None:

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
+from coplan.core import clock
+from coplan.core.fields import ChangedAtField
 from coplan.core.models import Organisation
 
 from .enums import AgreementStatus, LegalModel
@@ -32,8 +33,8 @@ class Consortium(models.Model):
     )
     formed_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = ChangedAtField()
 
     class Meta:
         verbose_name_plural = "consortia"
@@ -58,7 +59,7 @@ class ConsortiumMember(models.Model):
         related_name="+",
         verbose_name="authorised signatory",
     )
-    joined_on = models.DateField(default=timezone.localdate)
+    joined_on = models.DateField(default=clock.today)
 
     class Meta:
         ordering = ["organisation__name"]
@@ -161,7 +162,7 @@ class Agreement(models.Model):
     data_sharing = models.TextField("data sharing and confidentiality", blank=True)
     heads_agreed_at = models.DateTimeField(null=True, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=clock.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -192,7 +193,7 @@ class Signature(models.Model):
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    signed_at = models.DateTimeField(default=timezone.now)
+    signed_at = models.DateTimeField(default=clock.now)
     revision = models.PositiveIntegerField()
     voided_at = models.DateTimeField(null=True, blank=True)
     void_reason = models.CharField(max_length=300, blank=True)

@@ -16,7 +16,6 @@ the text with :func:`redact` without breaking the chain: every other field of a 
 recorded in a ``core.audit.redacted`` event that :func:`verify` checks.
 """
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 
 from . import sensitivity
@@ -176,54 +175,6 @@ def log(*, actor, action: str, obj=None, partnership=None, data=None) -> AuditEv
     return event
 
 
-# Re-sealing: only for the demo's backdating and test set-up (settings.COPLAN_AUDIT_ALLOW_RESEAL).
-
-
-@contextlib.contextmanager
-def resealing():
-    """Let this transaction change audit rows (the PostgreSQL trigger checks this setting)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('coplan.audit_reseal', 'on', true)")
-    try:
-        yield
-    finally:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('coplan.audit_reseal', 'off', true)")
-
-
-def reseal(*, from_pk: int) -> None:
-    """Recompute every chain touched from the first event with ``pk >= from_pk`` (the chains of
-    those events, and those whose head lies there: their newest events were removed), and
-    their heads."""
-    later = AuditEvent.objects.filter(pk__gte=from_pk).order_by()
-    keys = {chain_key(p) for p in later.values_list("partnership_id", flat=True).distinct()}
-    keys |= set(AuditChainHead.objects.filter(last_id__gte=from_pk).values_list("chain", flat=True))
-    heads = {key: _locked_head(key) for key in sorted(keys)}  # one lock order: no deadlock
-    prev = {}
-    for key in heads:
-        before = AuditEvent.objects.filter(_in_chain(key), pk__lt=from_pk).order_by("-pk")
-        row = before.values("hash").first()
-        prev[key] = row["hash"] if row else GENESIS
-    with resealing():
-        for event in later.order_by("pk").iterator():
-            key = chain_key(event.partnership_id)
-            digest = compute_hash(event, prev[key])
-            if (event.prev_hash, event.hash) != (prev[key], digest):
-                AuditEvent._base_manager.filter(pk=event.pk).update(
-                    prev_hash=prev[key], hash=digest
-                )
-            prev[key] = digest
-    for key, head in heads.items():
-        events = AuditEvent.objects.filter(_in_chain(key))
-        last = events.order_by("-pk").values("pk", "hash").first()
-        head.last_id = last["pk"] if last else 0
-        head.last_hash = last["hash"] if last else GENESIS
-        head.count = events.count()
-        head.save()
-
-
 # Redaction (erasure).
 
 REDACTED_ACTION = "core.audit.redacted"
@@ -267,16 +218,16 @@ def redact(*, terms, replacement: str, actor=None, reason: str = "") -> list[int
         wanted |= Q(text__icontains=escaped)
     ids = []
     candidates = AuditEvent.objects.annotate(text=Cast("data", TextField())).filter(wanted)
-    with resealing():
-        for event in candidates.order_by("pk").iterator():
-            object_repr = _scrub(event.object_repr, pattern, replacement)
-            data = _scrub(event.data, pattern, replacement)
-            if (object_repr, data) == (event.object_repr, event.data):
-                continue
-            AuditEvent._base_manager.filter(pk=event.pk).update(
-                object_repr=object_repr, data=data, redacted=True
-            )
-            ids.append(event.pk)
+    for event in candidates.order_by("pk").iterator():
+        object_repr = _scrub(event.object_repr, pattern, replacement)
+        data = _scrub(event.data, pattern, replacement)
+        if (object_repr, data) == (event.object_repr, event.data):
+            continue
+        # the free text only: on PostgreSQL the append-only trigger lets exactly this through
+        AuditEvent._base_manager.filter(pk=event.pk).update(
+            object_repr=object_repr, data=data, redacted=True
+        )
+        ids.append(event.pk)
     if ids:
         log(actor=actor, action=REDACTED_ACTION, data={"events": ids, "reason": reason})
     return ids

@@ -8,6 +8,8 @@ inclusive. A pilot from 1 October 2006 to 31 March 2007 runs 6 months; a PSP sta
 import calendar
 import datetime as dt
 
+from . import clock
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` moved by whole calendar months, clamped to the end of a shorter month."""
@@ -59,9 +61,7 @@ class DateExamples:
 
     def __init__(self, partnership=None, *, today: dt.date | None = None):
         if today is None:
-            from django.utils import timezone
-
-            today = timezone.localdate()
+            today = clock.today()
         self.partnership = partnership
         self.today = today
 

@@ -3,9 +3,8 @@
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
-from . import audit
+from . import audit, clock
 from .models import ApiToken, Organisation, StatutoryRule
 
 
@@ -40,7 +39,7 @@ def revoke_api_token(*, token: ApiToken, actor) -> None:
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
         if token.revoked_at is not None:
             return
-        token.revoked_at = timezone.now()
+        token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
         audit.log(actor=actor, action="core.api_token.revoked", obj=token)
 
@@ -73,7 +72,7 @@ def save_statutory_rule(*, rule: StatutoryRule, actor) -> StatutoryRule:
 
 def rule_in_force(key: str, on: dt.date | None = None) -> StatutoryRule | None:
     """The version of rule ``key`` in force on ``on`` (today by default), or None."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     return (
         StatutoryRule.objects.filter(key=key, effective_from__lte=on)
         .order_by("-effective_from")
@@ -82,7 +81,7 @@ def rule_in_force(key: str, on: dt.date | None = None) -> StatutoryRule | None:
 
 
 def rules_in_force(on: dt.date | None = None) -> list[StatutoryRule]:
-    on = on or timezone.localdate()
+    on = on or clock.today()
     found = []
     for key in StatutoryRule._meta.get_field("key").choices:
         rule = rule_in_force(key[0], on)

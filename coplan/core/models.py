@@ -12,8 +12,10 @@ from django.contrib.auth.models import (
     _user_has_perm,
 )
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import models
+
+from . import clock
+from .fields import ChangedAtField
 
 # The Django group of the people who run the site: statutory rules, the clause library,
 # organisations and accounts, in the site's pages and in /admin/ (created by the data migrations
@@ -70,7 +72,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Superusers hold every site-wide permission but nothing inside a partnership: "
         "they see a partnership, its bids and its evaluation only as a member with a role.",
     )
-    date_joined = models.DateTimeField(default=timezone.now)
+    date_joined = models.DateTimeField(default=clock.now)
     organisations = models.ManyToManyField(
         "core.Organisation", blank=True, related_name="people", through="core.Affiliation"
     )
@@ -143,7 +145,7 @@ class Organisation(models.Model):
     is_sme = models.BooleanField("SME", default=False)
     is_third_sector = models.BooleanField("third sector", default=False)
     website = models.URLField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -173,49 +175,18 @@ class AuditChainBroken(RuntimeError):
 
 
 class AuditEventQuerySet(models.QuerySet):
-    """The audit log is append-only.
+    """The audit log is append-only: ``update()`` and ``delete()`` are refused, always.
 
-    ``update()`` and ``delete()`` are refused. Two exceptions exist only where
-    ``settings.COPLAN_AUDIT_ALLOW_RESEAL`` is on (the demo and the test suite, never
-    production): backdating ``created_at`` (the demo story's dates) and removing the newest
-    events (test set-up); both re-seal the chain from the first row they touch, so
-    ``coplan verify-audit`` still passes.
+    The demo writes its story at the story's dates (``coplan.core.clock``), so nothing needs to
+    move an event afterwards; the one change ever made to a recorded event is an erasure's
+    redaction of its free text (``coplan.core.audit.redact``), which keeps every sealed field.
     """
 
     def update(self, **kwargs):
-        from django.conf import settings as django_settings
-
-        if not getattr(django_settings, "COPLAN_AUDIT_ALLOW_RESEAL", False) or set(kwargs) != {
-            "created_at"
-        }:
-            raise AuditChainBroken("Audit events are append-only: they cannot be updated.")
-        from . import audit
-
-        with transaction.atomic():
-            first = self.aggregate(first=models.Min("pk"))["first"]
-            with audit.resealing():
-                count = super().update(**kwargs)
-                if first is not None:
-                    audit.reseal(from_pk=first)
-        return count
+        raise AuditChainBroken("Audit events are append-only: they cannot be updated.")
 
     def delete(self):
-        from django.conf import settings as django_settings
-
-        if not getattr(django_settings, "COPLAN_AUDIT_ALLOW_RESEAL", False):
-            raise AuditChainBroken("Audit events are append-only: they cannot be deleted.")
-        from . import audit
-
-        with transaction.atomic():
-            first = self.aggregate(first=models.Min("pk"))["first"]
-            if first is None:
-                return 0, {}
-            if AuditEvent.objects.filter(pk__gt=first).exclude(pk__in=self.values("pk")).exists():
-                raise AuditChainBroken("Only the newest audit events can be removed (test set-up).")
-            with audit.resealing():
-                result = super().delete()
-                audit.reseal(from_pk=first)
-        return result
+        raise AuditChainBroken("Audit events are append-only: they cannot be deleted.")
 
 
 class AuditEvent(models.Model):
@@ -228,7 +199,7 @@ class AuditEvent(models.Model):
     (``coplan verify-audit``). Events are never updated or deleted.
     """
 
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
@@ -331,7 +302,7 @@ class StatutoryRule(models.Model):
     effective_from = models.DateField()
     rule = models.CharField(max_length=400, help_text="What the threshold triggers.")
     source = models.CharField(max_length=300)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = ChangedAtField()
 
     class Meta:
         ordering = ["key", "-effective_from"]
@@ -365,7 +336,7 @@ class ApiTokenQuerySet(models.QuerySet):
     def active(self):
         """Not revoked, not expired, and its owner still active."""
         return self.filter(revoked_at__isnull=True, user__is_active=True).filter(
-            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now())
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=clock.now())
         )
 
     def authenticate(self, raw: str):
@@ -374,7 +345,7 @@ class ApiTokenQuerySet(models.QuerySet):
         same single UPDATE, so every request costs the same two queries."""
         token = self.active().select_related("user").filter(token_hash=_hash_token(raw)).first()
         if token is not None:
-            now = timezone.now()
+            now = clock.now()
             window = now.replace(second=0, microsecond=0)
             same = token.window_started_at == window
             ApiToken.objects.filter(pk=token.pk).update(
@@ -400,7 +371,7 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
     hint = models.CharField(max_length=12, help_text="The first characters, to recognise it.")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(

@@ -10,10 +10,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import domain
+from . import clock, domain
 from .dates import DateExamples
 from .forms import ApiTokenForm, LoginForm, OrganisationForm, StatutoryRuleForm
 from .models import ApiToken, Organisation, OrganisationType, StatutoryRule
@@ -44,7 +43,7 @@ def profile(request):
             user=request.user,
             name=name,
             read_only=form.cleaned_data.get("read_only", False),
-            expires_at=timezone.now() + dt.timedelta(days=days) if days else None,
+            expires_at=clock.now() + dt.timedelta(days=days) if days else None,
         )
         form = ApiTokenForm()
     tokens = request.user.api_tokens.all()
@@ -117,7 +116,7 @@ def rules_table(request):
             on = dt.date.fromisoformat(on_text)
         except ValueError:
             on_error = f"Enter a real date, like {DateExamples().iso()}"
-    as_of = on or timezone.localdate()
+    as_of = on or clock.today()
     in_force = {r.pk for r in domain.rules_in_force(as_of)}
     rules = StatutoryRule.objects.all()
     return render(

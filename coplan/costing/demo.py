@@ -22,18 +22,18 @@ import datetime as dt
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Max
 from django.utils import timezone
 
+from coplan.core import clock
 from coplan.core.dates import add_months
-from coplan.core.models import AuditEvent, Organisation
+from coplan.core.models import Organisation
 from coplan.demo import story as cast
 from coplan.demo.context import DemoStory
 from coplan.partnerships.enums import Role
 
 from . import domain
 from .enums import ActionStatus, ActivityKind, Basis, CapacityArea, Driver
-from .models import CapacityAction, CapacityAssessment, CostModel, CostModelVersion
+from .models import CostModel
 
 P, CORE, FUND = ActivityKind.PROJECT, ActivityKind.CORE, ActivityKind.FUNDRAISING
 HC, ST, EX = Driver.HEADCOUNT, Driver.STAFF_TIME, Driver.EXPENDITURE
@@ -52,10 +52,9 @@ def _at(day: dt.date, hour: int = 11) -> dt.datetime:
 
 @contextmanager
 def _dated(day: dt.date, hour: int = 11):
-    """Move every audit event written inside the block to ``day``."""
-    last = AuditEvent.objects.aggregate(last=Max("pk"))["last"] or 0
-    yield
-    AuditEvent.objects.filter(pk__gt=last).update(created_at=_at(day, hour))
+    """Run the block at ``day``."""
+    with clock.at(_at(day, hour)):
+        yield
 
 
 def _pennies(value) -> Decimal:
@@ -810,15 +809,10 @@ def _cost_model(partnership, organisation, person, figures, service, locked_on, 
         )
     with _dated(locked_on, 15):
         domain.lock_version(version=version, actor=person)
-    CostModel.objects.filter(pk=model.pk).update(created_at=_at(locked_on - dt.timedelta(days=21)))
-    CostModelVersion.objects.filter(pk=version.pk).update(
-        created_at=_at(locked_on - dt.timedelta(days=21)), locked_at=_at(locked_on, 15)
-    )
     if shared_on:
         version.refresh_from_db()
         with _dated(shared_on, 10):
             domain.share_version(version=version, actor=person, shared=True)
-        CostModelVersion.objects.filter(pk=version.pk).update(shared_at=_at(shared_on, 10))
     return model
 
 
@@ -863,11 +857,6 @@ def _revise_recap(partnership, day: dt.date) -> None:
         domain.lock_version(version=version, actor=person)
     with _dated(day + dt.timedelta(days=3), 10):
         domain.share_version(version=version, actor=person, shared=True)
-    CostModelVersion.objects.filter(pk=version.pk).update(
-        created_at=_at(day - dt.timedelta(days=6)),
-        locked_at=_at(day, 15),
-        shared_at=_at(day + dt.timedelta(days=3), 10),
-    )
 
 
 def _draft_home_help(partnership, day: dt.date) -> None:
@@ -885,7 +874,6 @@ def _draft_home_help(partnership, day: dt.date) -> None:
             units=Decimal(4900),
             notes="Draft: pilot hours are running above plan; mileage to be checked.",
         )
-    CostModelVersion.objects.filter(pk=version.pk).update(created_at=_at(day, 10))
 
 
 def _capacity(partnership, organisation, person, facilitator, first, later, today) -> None:
@@ -895,7 +883,7 @@ def _capacity(partnership, organisation, person, facilitator, first, later, toda
         (later, after, evidence_after, "Reassessed after the capacity-building plan."),
     ):
         with _dated(day, 14):
-            assessment = domain.record_assessment(
+            domain.record_assessment(
                 partnership=partnership,
                 actor=person,
                 organisation=organisation,
@@ -906,7 +894,6 @@ def _capacity(partnership, organisation, person, facilitator, first, later, toda
                 },
                 notes=notes,
             )
-        CapacityAssessment.objects.filter(pk=assessment.pk).update(created_at=_at(day, 14))
     for area, gap, action, provider, months, done in PLANS[organisation.name]:
         due = add_months(first, months)
         with _dated(first + dt.timedelta(days=7), 11):
@@ -920,9 +907,6 @@ def _capacity(partnership, organisation, person, facilitator, first, later, toda
                 provider=provider,
                 due_on=due,
             )
-        CapacityAction.objects.filter(pk=item.pk).update(
-            created_at=_at(first + dt.timedelta(days=7), 11)
-        )
         if done:
             finished = min(due - dt.timedelta(days=10), today)
             with _dated(finished, 16):

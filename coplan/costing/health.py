@@ -2,8 +2,7 @@
 (capacity building: full cost recovery models, capacity self-assessments and plans) and the
 "Costing" section, hidden from roles that may not see costs (service user representatives)."""
 
-from django.utils import timezone
-
+from coplan.core import clock
 from coplan.partnerships.enums import Stage
 from coplan.partnerships.health import ElementHealth, HealthStatus, provides
 from coplan.partnerships.sections import Section, register
@@ -53,7 +52,7 @@ def capacity_building(partnership) -> ElementHealth:
         )
     locked_orgs = {m.organisation_id for m in models if m.locked is not None}
     planned_orgs = {a.organisation_id for a in actions}
-    progress = queries.plan_progress(actions, timezone.localdate())
+    progress = queries.plan_progress(actions, clock.today())
     done = sum(p.done for p in progress.values())
     open_ = sum(p.open for p in progress.values())
     overdue = sum(p.overdue for p in progress.values())

@@ -10,10 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from coplan.core import clock
 from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
@@ -580,7 +580,7 @@ def capacity(request, pk):
     partnership = _get(request, pk, "costing.view_capacity")
     assessments = list(queries.assessments_for(partnership))
     actions = list(queries.actions_for(partnership))
-    progress = queries.plan_progress(actions, timezone.localdate())
+    progress = queries.plan_progress(actions, clock.today())
     rows = [
         (queries.before_after(org, assessments), progress.get(org.pk))
         for org in queries.enterprises(partnership).order_by("name")
@@ -607,7 +607,7 @@ def capacity_organisation(request, pk, org_pk):
             comparison=queries.before_after(organisation, assessments),
             assessments=assessments,
             actions=queries.actions_for(partnership, organisation),
-            today=timezone.localdate(),
+            today=clock.today(),
         ),
     )
 
@@ -616,7 +616,7 @@ def capacity_organisation(request, pk, org_pk):
 def assessment_new(request, pk):
     partnership = _get(request, pk, "costing.add_assessment")
     organisations = _own_or_all(request, partnership)
-    initial = {"assessed_on": timezone.localdate(), "organisation": request.GET.get("org")}
+    initial = {"assessed_on": clock.today(), "organisation": request.GET.get("org")}
     form = AssessmentForm(request.POST or None, initial=initial, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         done = act(
@@ -664,7 +664,7 @@ def plan(request, pk):
             actions=queries.actions_for(partnership, status=status),
             status=status,
             statuses=ActionStatus.choices,
-            today=timezone.localdate(),
+            today=clock.today(),
         ),
     )
 

@@ -2,24 +2,24 @@
 historic (North Lanarkshire, 2006–2010) and one in progress around today (Renfrewshire).
 
 Everything goes through the partnerships domain functions, so the audit trail and stage
-history are real; afterwards the timestamps are moved back to the dates of the story.
+history are real; each step runs at its date in the story (``coplan.core.clock``), so nothing
+is moved back afterwards.
 """
 
 import datetime as dt
-from contextlib import contextmanager
 from importlib import import_module
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
+from coplan.core import clock
 from coplan.core.dates import add_months
-from coplan.core.models import SITE_ADMINISTRATORS, Affiliation, AuditEvent, Organisation, User
+from coplan.core.models import SITE_ADMINISTRATORS, Affiliation, Organisation, User
 from coplan.partnerships import domain, gates
 from coplan.partnerships.enums import Role, Stage
-from coplan.partnerships.models import Membership, Partnership, StageChange
+from coplan.partnerships.models import Partnership, StageChange
 
 from .context import DemoStory
 from .story import (
@@ -36,23 +36,26 @@ from .story import (
 
 DEMO_PASSWORD = "illustrative-demo-2026"
 
-# Apps that extend the story. Each ``<module>.load(DemoStory)`` is called for each partnership:
-# BEFORE_STAGES once its members exist and before its stages advance, so their evidence (an
-# approved specification, …) is there when the gates are checked; AFTER_STAGES once its stage
-# history exists. GATE_APPROVALS ``(partnership, on=, note=)`` run before each advance (the
-# steering group approves leaving the stage).
-BEFORE_STAGES = [
+# Apps that extend the story, in the order the story happens. Each ``<module>.load(DemoStory)``
+# is called for each partnership, each step running at its own date (coplan.core.clock):
+# DESIGN_AND_PILOT once its members exist and before its stages advance, so the evidence the
+# gates check (an approved specification, an approved evaluation, …) is there; PROCUREMENT once
+# it has reached the procurement stage, so the tender, its evaluation and its award are there
+# before the automatic gate criteria (declarations complete, standstill elapsed) are checked on
+# leaving it; CONTRACT once the contract runs. GATE_APPROVALS ``(partnership, on=, note=)`` run
+# before each advance (the steering group approves leaving the stage).
+DESIGN_AND_PILOT = [
     "coplan.design.demo",
     "coplan.pilots.demo",
     "coplan.costing.demo",
     "coplan.consortium.demo",
 ]
-AFTER_STAGES = [
+PROCUREMENT = [
     "coplan.governance.demo",
     "coplan.tendering.demo",
     "coplan.bidding.demo",
-    "coplan.benefits.demo",
 ]
+CONTRACT = ["coplan.benefits.demo"]
 GATE_APPROVALS = ["coplan.governance.demo"]
 
 
@@ -150,17 +153,9 @@ def _at(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(_working_day(day), dt.time(hour, minute)))
 
 
-@contextmanager
-def _dated(when: dt.datetime):
-    """Move every audit event written inside the block to ``when``."""
-    last = AuditEvent.objects.aggregate(last=Max("pk"))["last"] or 0
-    yield
-    AuditEvent.objects.filter(pk__gt=last).update(created_at=when)
-
-
 def _create(story: Story, orgs, users, when: dt.datetime, **timeline) -> Partnership:
     commissioner = story.person(Role.COMMISSIONER)
-    with _dated(when):
+    with clock.at(when):
         partnership = domain.create_partnership(
             actor=users[commissioner.email],
             organisation=orgs[commissioner.org],
@@ -172,8 +167,6 @@ def _create(story: Story, orgs, users, when: dt.datetime, **timeline) -> Partner
             is_illustrative=True,
             **timeline,
         )
-    Partnership.objects.filter(pk=partnership.pk).update(created_at=when)
-    Membership.objects.filter(partnership=partnership).update(joined_at=when)
     return partnership
 
 
@@ -183,7 +176,7 @@ def _add_members(partnership, story: Story, orgs, users, when: dt.datetime) -> N
     commissioner = users[story.person(Role.COMMISSIONER).email]
     facilitator = users[story.person(Role.FACILITATOR).email]
     by_facilitator = {Role.SE_PARTNER, Role.SERVICE_USER, Role.EVALUATOR}
-    with _dated(when):
+    with clock.at(when):
         for role in Role:
             for person in story.people_in(role):
                 if role == Role.COMMISSIONER:
@@ -195,20 +188,18 @@ def _add_members(partnership, story: Story, orgs, users, when: dt.datetime) -> N
                     role=role,
                     organisation=orgs[person.org],
                 )
-    Membership.objects.filter(partnership=partnership).exclude(role=Role.COMMISSIONER).update(
-        joined_at=when
-    )
 
 
-def _advance(partnership, actor, when: dt.datetime, note: str) -> StageChange:
+def _advance(partnership, actor, when: dt.datetime, note: str, approved_on=None) -> StageChange:
+    """The steering group approves leaving the stage (a week before ``approved_on``, by default
+    the day of the advance), then the commissioner advances the partnership at ``when``."""
     for module in GATE_APPROVALS:
-        import_module(module).approve_gate(partnership, on=when.date(), note=note)
+        import_module(module).approve_gate(partnership, on=approved_on or when.date(), note=note)
     manual = {c.code for c in gates.criteria_for(Stage(partnership.stage)) if c.manual}
-    with _dated(when):
+    with clock.at(when):
         change = domain.advance_stage(
             partnership=partnership, actor=actor, confirmed=manual, note=note
         )
-    StageChange.objects.filter(pk=change.pk).update(created_at=when)
     return change
 
 
@@ -230,7 +221,8 @@ def _north_lanarkshire(orgs, users) -> Partnership:
         tender_on=dt.date(2007, 7, 1),
     )
     _add_members(partnership, story, orgs, users, _at(dt.date(2006, 1, 9), 10))
-    _extend(BEFORE_STAGES, "north_lanarkshire", partnership, timezone.localdate(), orgs)
+    today = timezone.localdate()
+    _extend(DESIGN_AND_PILOT, "north_lanarkshire", partnership, today, orgs)
     commissioner = users[story.person(Role.COMMISSIONER).email]
     for day, note in [
         (
@@ -255,15 +247,22 @@ def _north_lanarkshire(orgs, users) -> Partnership:
             "Interim pilot evaluation approved in April 2007; specification revised from the "
             "pilot evidence and frozen on 1 May 2007. Tender to be published on 1 July 2007.",
         ),
-        (
-            dt.date(2007, 10, 1),
-            "Contract awarded in September 2007 to Homereach (RECAP as lead contractor, with "
-            "subcontracts to Beulah Scotland and St Patrick's) over two other bidders; "
-            "standstill elapsed. Contract runs October 2007 to September 2010.",
-        ),
     ]:
         _advance(partnership, commissioner, _at(day), note)
-    _extend(AFTER_STAGES, "north_lanarkshire", partnership, timezone.localdate(), orgs)
+    _extend(PROCUREMENT, "north_lanarkshire", partnership, today, orgs)
+    # The steering group approved the award at its gate review on 24 September 2007, subject
+    # to the standstill; the partnership leaves procurement once the standstill has ended and
+    # every evaluator's declaration was decided (both checked by the gate, not ticked).
+    _advance(
+        partnership,
+        commissioner,
+        _at(dt.date(2007, 10, 5)),
+        "Contract awarded in September 2007 to Homereach (RECAP as lead contractor, with "
+        "subcontracts to Beulah Scotland and St Patrick's) over two other bidders; "
+        "standstill elapsed. Contract runs October 2007 to September 2010.",
+        approved_on=dt.date(2007, 10, 1),
+    )
+    _extend(CONTRACT, "north_lanarkshire", partnership, today, orgs)
     return partnership
 
 
@@ -290,7 +289,7 @@ def _renfrewshire(orgs, users, today: dt.date) -> Partnership:
         tender_on=tender_on,
     )
     _add_members(partnership, story, orgs, users, _at(started_on, 10))
-    _extend(BEFORE_STAGES, "renfrewshire", partnership, today, orgs)
+    _extend(DESIGN_AND_PILOT, "renfrewshire", partnership, today, orgs)
     commissioner = users[story.person(Role.COMMISSIONER).email]
     for day, note in [
         (
@@ -310,5 +309,5 @@ def _renfrewshire(orgs, users, today: dt.date) -> Partnership:
         ),
     ]:
         _advance(partnership, commissioner, _at(day), note)
-    _extend(AFTER_STAGES, "renfrewshire", partnership, today, orgs)
+    _extend(PROCUREMENT + CONTRACT, "renfrewshire", partnership, today, orgs)
     return partnership

@@ -13,17 +13,16 @@ the audit trail is real; timestamps are then moved to the story's dates.
 import datetime as dt
 from contextlib import contextmanager
 
-from django.db.models import Max
 from django.utils import timezone
 
+from coplan.core import clock
 from coplan.core.dates import add_months
-from coplan.core.models import AuditEvent
 from coplan.demo.context import DemoStory
 from coplan.partnerships.enums import Role
 
 from . import domain
 from .enums import ItemSource, Method
-from .models import Consent, EngagementActivity, Item, SpecificationVersion, Support
+from .models import Item
 
 
 def load(story: DemoStory) -> None:
@@ -52,10 +51,9 @@ class _Builder:
 
     @contextmanager
     def dated(self, day: dt.date, hour: int = 11):
-        """Move every audit event written inside the block to ``day``."""
-        last = AuditEvent.objects.aggregate(last=Max("pk"))["last"] or 0
-        yield
-        AuditEvent.objects.filter(pk__gt=last).update(created_at=_at(day, hour))
+        """Run the block at ``day``."""
+        with clock.at(_at(day, hour)):
+            yield
 
     def theme(self, name: str, description: str):
         with self.dated(self.partnership.started_on or self.story.today):
@@ -81,7 +79,6 @@ class _Builder:
                 notes=notes,
                 new_user_groups=groups,
             )
-        EngagementActivity.objects.filter(pk=activity.pk).update(created_at=_at(day, 17))
         for group in activity.user_groups.all():
             self.groups[group.name] = group
         return activity
@@ -97,7 +94,6 @@ class _Builder:
                 given_on=day,
                 user_group=self.groups.get(group),
             )
-        Consent.objects.filter(pk=consent.pk).update(created_at=_at(day))
         return consent
 
     def said(
@@ -124,8 +120,9 @@ class _Builder:
                 consent=consent,
                 user_group=self.groups[group],
                 prompt=prompt,
+                source=source,
             )
-        return self._finish(item, day, themes, insight, source)
+        return self._finish(item, day, themes, insight)
 
     def posted(
         self, user, day, text, themes=(), kind="idea", group=None, anonymous=False, insight=False
@@ -141,12 +138,9 @@ class _Builder:
                 consent_given=True,
                 user_group=self.groups.get(group),
             )
-        Consent.objects.filter(user=user, partnership=self.partnership).filter(
-            created_at__gt=_at(day, 0)
-        ).update(given_on=day, created_at=_at(day, 19))
-        return self._finish(item, day, themes, insight, None, hour=19)
+        return self._finish(item, day, themes, insight, hour=19)
 
-    def _finish(self, item, day, themes, insight, source, hour=17):
+    def _finish(self, item, day, themes, insight, hour=17):
         if themes or insight:
             with self.dated(day, hour):
                 domain.curate_item(
@@ -155,10 +149,6 @@ class _Builder:
                     themes=[self.themes[t] for t in themes],
                     is_insight=insight,
                 )
-        changes = {"created_at": _at(day, hour)}
-        if source:
-            changes["source"] = source
-        Item.objects.filter(pk=item.pk).update(**changes)
         item.refresh_from_db()
         return item
 
@@ -166,30 +156,23 @@ class _Builder:
         for user in users:
             with self.dated(day, 20):
                 domain.support(item=item, actor=user)
-        Support.objects.filter(item=item).update(created_at=_at(day, 20))
 
     def comment(self, item, user, text, day, anonymous=False):
         with self.dated(day, 20):
             reply = domain.comment(
                 item=item, actor=user, text=text, anonymous=anonymous, consent_given=True
             )
-        Item.objects.filter(pk=reply.pk).update(created_at=_at(day, 20))
-        Consent.objects.filter(user=user, partnership=self.partnership, given_on__gt=day).update(
-            given_on=day, created_at=_at(day, 20)
-        )
         return reply
 
     def merge(self, duplicate, keep, day):
         with self.dated(day):
             domain.merge_items(duplicate=duplicate, keep=keep, actor=self.facilitator)
-        Item.objects.filter(pk=duplicate.pk).update(merged_at=_at(day))
 
     def draft(self, day, note, actor=None):
         with self.dated(day, 9):
             version = domain.new_draft(
                 partnership=self.partnership, actor=actor or self.facilitator, change_note=note
             )
-        SpecificationVersion.objects.filter(pk=version.pk).update(created_at=_at(day, 9))
         return version
 
     def require(self, version, day, section, text, insights=(), activities=(), evidence=""):
@@ -216,12 +199,10 @@ class _Builder:
     def approve(self, version, day):
         with self.dated(day, 15):
             domain.approve_version(version=version, actor=self.commissioner)
-        SpecificationVersion.objects.filter(pk=version.pk).update(approved_at=_at(day, 15))
 
     def freeze(self, version, day):
         with self.dated(day, 16):
             domain.freeze_version(version=version, actor=self.commissioner)
-        SpecificationVersion.objects.filter(pk=version.pk).update(frozen_at=_at(day, 16))
 
     def respond(self, insight, day, we_did="", not_taken_up=""):
         with self.dated(day, 12):
@@ -231,7 +212,6 @@ class _Builder:
                 we_did=we_did,
                 not_taken_up_reason=not_taken_up,
             )
-        Item.objects.filter(pk=insight.pk).update(responded_at=_at(day, 12))
 
     def classify(self, objs, day, disclosure, reason=""):
         with self.dated(day, 14):
@@ -242,8 +222,6 @@ class _Builder:
                 disclosure=disclosure,
                 reason=reason,
             )
-        for obj in objs:
-            type(obj).objects.filter(pk=obj.pk).update(classified_at=_at(day, 14))
 
 
 # --- North Lanarkshire: furniture, 2006–2007 -------------------------------------------------

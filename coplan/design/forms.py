@@ -1,8 +1,8 @@
 """Forms of the service design pages. Service-user forms use plain words."""
 
 from django import forms
-from django.utils import timezone
 
+from coplan.core import clock
 from coplan.core.dates import DateExamples
 from coplan.core.forms import DateInput, GovukForm, GovukModelForm
 from coplan.core.models import User
@@ -351,7 +351,7 @@ class ConsentForm(GovukForm):
             memberships__partnership=partnership
         ).distinct()
         self.fields["user_group"].queryset = _groups(partnership)
-        self.fields["given_on"].initial = timezone.localdate()
+        self.fields["given_on"].initial = clock.today()
         self.fields["given_on"].error_messages["invalid"] = _real_date(partnership)
 
     def clean(self):

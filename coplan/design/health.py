@@ -5,6 +5,7 @@ gate, checked against the data instead of a manual checklist item."""
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from coplan.core import clock
 from coplan.partnerships import gates
 from coplan.partnerships.enums import Stage
 from coplan.partnerships.health import ElementHealth, HealthStatus, provides
@@ -41,7 +42,7 @@ gates.register(
 
 @provides(1)
 def service_design(partnership) -> ElementHealth:
-    today = timezone.localdate()
+    today = clock.today()
     held = EngagementActivity.objects.filter(partnership=partnership, held_on__lte=today)
     count = held.count()
     latest = queries.latest_version(partnership)

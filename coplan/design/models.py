@@ -11,9 +11,10 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 
+from coplan.core import clock
 from coplan.core.errors import DomainError
+from coplan.core.fields import ChangedAtField
 from coplan.partnerships.models import Partnership
 
 from .enums import (
@@ -107,8 +108,8 @@ class EngagementActivity(Classified):
     created_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = ChangedAtField()
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -159,7 +160,7 @@ class Attachment(Classified):
     uploaded_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -195,7 +196,7 @@ class Consent(models.Model):
     recorded_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-given_on", "-id"]
@@ -242,7 +243,7 @@ class Attendance(models.Model):
     user_group = models.ForeignKey(
         UserGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["id"]
@@ -266,7 +267,7 @@ class Theme(Classified):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="themes")
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["name"]
@@ -331,7 +332,7 @@ class Item(Classified):
     created_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -374,7 +375,7 @@ class Support(models.Model):
     user = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="design_supports"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         constraints = [
@@ -412,7 +413,7 @@ class SurveyImport(models.Model):
     created_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     imported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -439,7 +440,7 @@ class SpecificationVersion(Classified):
     created_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     approved_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from coplan.core import clock
 from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
@@ -835,7 +835,7 @@ def spec_pdf(request, pk, number):
             "version": version,
             "illustrative": partnership.is_illustrative,
             "sections": queries.sections_of(version, request.user),
-            "generated_at": timezone.now(),
+            "generated_at": clock.now(),
         },
         title=f"{partnership.title}: service specification version {version.number}",
     )
@@ -890,7 +890,7 @@ def you_said_pdf(request, pk):
             "rows": queries.you_said_we_did(partnership, request.user),
             "latest": queries.latest_version(partnership, request.user),
             "illustrative": partnership.is_illustrative,
-            "generated_at": timezone.now(),
+            "generated_at": clock.now(),
         },
         title=f"{partnership.title}: you said, we did",
     )

@@ -15,6 +15,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from coplan.core import clock
 from coplan.core.errors import DomainError
 from coplan.partnerships import queries as partnership_queries
 from coplan.partnerships.enums import Stage
@@ -775,9 +776,7 @@ def list_actions(
     if status:
         qs = qs.filter(status=status)
     if overdue:
-        qs = qs.filter(
-            status__in=[s.value for s in ActionStatus.open()], due_on__lt=timezone.localdate()
-        )
+        qs = qs.filter(status__in=[s.value for s in ActionStatus.open()], due_on__lt=clock.today())
     if mine:
         qs = qs.filter(owner=request.user)
     if owner_id:

@@ -2,8 +2,8 @@
 steering group and a design committee with a year and more of meetings, minutes (each approved
 at the next meeting and locked), decisions (gate approvals matching the stage history) and
 actions — all done for North Lanarkshire; for Renfrewshire some overdue, and a steering meeting
-next week. Everything goes through the domain functions, then the timestamps are moved back to
-the story's dates. Illustrative data.
+next week. Everything goes through the domain functions, each step at its date in the story
+(``coplan.core.clock``). Illustrative data.
 
 Two entry points for the demo loader:
 
@@ -14,14 +14,12 @@ Two entry points for the demo loader:
 """
 
 import datetime as dt
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db.models import Max
 from django.utils import timezone
 
+from coplan.core import clock
 from coplan.core.dates import add_months
-from coplan.core.models import AuditEvent
 from coplan.partnerships.enums import Role, Stage
 from coplan.partnerships.models import Membership
 
@@ -39,14 +37,10 @@ from .enums import (
     MinutesStatus,
 )
 from .models import (
-    Action,
     Body,
-    BodyMember,
     Decision,
     Interest,
-    InterestReview,
     Meeting,
-    MeetingInvitation,
     Minutes,
 )
 
@@ -94,14 +88,6 @@ def _at(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
-@contextmanager
-def _dated(when: dt.datetime):
-    """Move every audit event written inside the block to ``when``."""
-    last = AuditEvent.objects.aggregate(last=Max("pk"))["last"] or 0
-    yield
-    AuditEvent.objects.filter(pk__gt=last).update(created_at=when)
-
-
 # --- the bodies ----------------------------------------------------------------------------------
 
 
@@ -131,7 +117,7 @@ def ensure_bodies(partnership, *, on: dt.date) -> dict[str, Body]:
         return [m for m in memberships if m.role in roles]
 
     started = partnership.started_on or on
-    with _dated(_at(started, 9)):
+    with clock.at(_at(started, 9)):
         if STEERING not in bodies:
             voting = holding(Role.COMMISSIONER, Role.PROCUREMENT, Role.STEERING)
             body = domain.create_body(
@@ -168,7 +154,6 @@ def ensure_bodies(partnership, *, on: dt.date) -> dict[str, Body]:
             for m in voting:
                 _seat(body, m, BodyRole.MEMBER, True, started)
             bodies[DESIGN] = body
-    Body.objects.filter(partnership=partnership).update(created_at=_at(started, 9))
     return bodies
 
 
@@ -178,7 +163,7 @@ def ensure_bodies(partnership, *, on: dt.date) -> dict[str, Body]:
 def _hold(body, day: dt.date, *, title: str, place: str, online: str = ""):
     """A meeting on ``day`` (10:00–12:00) with everyone present but one apology."""
     start = _at(day, 10)
-    with _dated(start - dt.timedelta(days=14)):
+    with clock.at(start - dt.timedelta(days=14)):
         meeting = domain.schedule_meeting(
             body=body,
             actor=None,
@@ -188,9 +173,6 @@ def _hold(body, day: dt.date, *, title: str, place: str, online: str = ""):
             online_url=online,
             title=title,
         )
-    Meeting.objects.filter(pk=meeting.pk).update(
-        created_at=start - dt.timedelta(days=14), updated_at=start - dt.timedelta(days=14)
-    )
     return meeting
 
 
@@ -202,12 +184,12 @@ def _attend(meeting, index: int) -> None:
         s.user_id: AttendanceStatus.APOLOGIES if s.user_id == apology else AttendanceStatus.PRESENT
         for s in seats
     }
-    with _dated(meeting.ends_at):
+    with clock.at(meeting.ends_at):
         domain.record_attendance(meeting=meeting, actor=None, statuses=statuses)
 
 
 def _decide(meeting, kind, text="", *, votes=None, subject=None, stage=None, item=None):
-    with _dated(meeting.ends_at):
+    with clock.at(meeting.ends_at):
         decision = domain.record_decision(
             meeting=meeting,
             actor=None,
@@ -218,7 +200,6 @@ def _decide(meeting, kind, text="", *, votes=None, subject=None, stage=None, ite
             stage=stage,
             agenda_item=item,
         )
-    Decision.objects.filter(pk=decision.pk).update(created_at=meeting.ends_at)
     return decision
 
 
@@ -252,7 +233,7 @@ def approve_gate(partnership, *, on: dt.date, note: str = "") -> Decision:
     )
     if not meeting.attendance.exists():
         _attend(meeting, meeting.pk)
-    with _dated(meeting.ends_at):
+    with clock.at(meeting.ends_at):
         item = domain.add_agenda_item(
             meeting=meeting, actor=None, title=f"Stage gate: leaving {stage.label.lower()}"
         )
@@ -824,7 +805,7 @@ def _run(story, body, plan: Planned, index: int, previous):
     )
     if not meeting.attendance.exists():
         _attend(meeting, index)
-    with _dated(meeting.ends_at):
+    with clock.at(meeting.ends_at):
         have = {i.title for i in meeting.agenda_items.all()}
         items = [
             domain.add_agenda_item(meeting=meeting, actor=None, title=t)
@@ -835,10 +816,9 @@ def _run(story, body, plan: Planned, index: int, previous):
         minutes = Minutes.objects.filter(meeting=previous).first()
         if minutes and minutes.status == MinutesStatus.DRAFT:
             _decide(meeting, DecisionKind.MINUTES_APPROVAL, subject=minutes)
-            Minutes.objects.filter(pk=minutes.pk).update(approved_at=meeting.ends_at)
     if plan.declaration:
         key, interest, nature, outcome = plan.declaration
-        with _dated(meeting.starts_at):
+        with clock.at(meeting.starts_at):
             domain.record_declaration(
                 meeting=meeting,
                 actor=None,
@@ -867,7 +847,7 @@ def _run(story, body, plan: Planned, index: int, previous):
         )
         body.refresh_from_db()
     for n, (key, description, due, status) in enumerate(plan.actions):
-        with _dated(meeting.ends_at):
+        with clock.at(meeting.ends_at):
             action = domain.create_action(
                 partnership=partnership,
                 actor=None,
@@ -877,13 +857,12 @@ def _run(story, body, plan: Planned, index: int, previous):
                 meeting=meeting,
                 decision=decisions[0] if decisions else None,
             )
-        Action.objects.filter(pk=action.pk).update(created_at=meeting.ends_at)
         if status != ActionStatus.OPEN:
             finished = min(due - dt.timedelta(days=2), story.today)
-            with _dated(_at(finished, 16)):
+            with clock.at(_at(finished, 16)):
                 domain.update_action(action=action, actor=None, status=status, today=finished)
     text = _minutes_text(plan)
-    with _dated(meeting.ends_at + dt.timedelta(days=5)):
+    with clock.at(meeting.ends_at + dt.timedelta(days=5)):
         domain.save_minutes(
             meeting=meeting,
             actor=_secretary(body),
@@ -894,15 +873,11 @@ def _run(story, body, plan: Planned, index: int, previous):
                 if n < len(text["items"])
             },
         )
-    Minutes.objects.filter(meeting=meeting).update(
-        updated_at=meeting.ends_at + dt.timedelta(days=5)
-    )
     return meeting
 
 
 def _upcoming(story, body, day: dt.date):
-    """Renfrewshire's steering meeting next week: agenda sent, invitations recorded (the demo
-    sends no email)."""
+    """Renfrewshire's steering meeting next week: agenda and invitations sent today."""
     meeting = _hold(
         body,
         day,
@@ -918,11 +893,7 @@ def _upcoming(story, body, day: dt.date):
         "Community benefit requirements",
     ]:
         domain.add_agenda_item(meeting=meeting, actor=None, title=title)
-    sent = timezone.now()
-    MeetingInvitation.objects.bulk_create(
-        MeetingInvitation(meeting=meeting, user=s.user, sent_at=sent) for s in domain.seats_on(body)
-    )
-    Meeting.objects.filter(pk=meeting.pk).update(invitations_sent_at=sent)
+    domain.send_invitations(meeting=meeting, actor=_secretary(body))
     return meeting
 
 
@@ -941,7 +912,7 @@ def _register(story) -> None:
             seat = Membership.objects.filter(
                 partnership=story.partnership, user=person, role=role
             ).first()
-            with _dated(_at(story.partnership.started_on or today, 9)):
+            with clock.at(_at(story.partnership.started_on or today, 9)):
                 domain.declare_interest(
                     user=person,
                     actor=person,
@@ -951,9 +922,9 @@ def _register(story) -> None:
                     organisation_name="" if seat and seat.organisation else "Own organisation",
                     starts_on=story.partnership.started_on,
                 )
-                review = domain.review_interests(user=person, actor=person)
             reviewed = dt.date(2007, 9, 3) if story.is_historic else today - dt.timedelta(days=60)
-            InterestReview.objects.filter(pk=review.pk).update(reviewed_at=_at(reviewed, 9))
+            with clock.at(_at(reviewed, 9)):
+                domain.review_interests(user=person, actor=person)
 
 
 def load(story) -> None:
@@ -967,9 +938,6 @@ def load(story) -> None:
     bodies = ensure_bodies(partnership, on=plans[0].day)
     for kind in (STEERING, DESIGN):
         body = bodies[kind]
-        BodyMember.objects.filter(body=body).update(
-            joined_on=partnership.started_on or plans[0].day
-        )
         previous = None
         ordered = sorted((p for p in plans if p.body == kind), key=lambda p: p.day)
         for index, plan in enumerate(ordered):

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from coplan.core import clock
 from coplan.core.models import OrganisationType
 from coplan.partnerships import sections
 from coplan.partnerships.enums import Role
@@ -72,7 +73,7 @@ def steering_group(partnership) -> ElementHealth:
         missing.append("a procurement officer")
     if missing:
         evidence.append("The steering group needs " + " and ".join(missing) + ".")
-    now = timezone.now()
+    now = clock.now()
     held = (
         Meeting.objects.filter(body=body, starts_at__lte=now, cancelled_at=None)
         if body is not None

@@ -9,6 +9,8 @@ import datetime as dt
 import icalendar
 from django.utils import timezone
 
+from coplan.core import clock
+
 PRODID = "-//Coplan//Governance meetings//EN"
 
 
@@ -22,7 +24,7 @@ def meeting_event(meeting, *, base_url: str | None = None) -> icalendar.Event:
     url = _site(base_url) + meeting.get_absolute_url()
     event = icalendar.Event()
     event.add("uid", f"{meeting.uid}@coplan")
-    event.add("dtstamp", timezone.now().astimezone(dt.UTC))
+    event.add("dtstamp", clock.now().astimezone(dt.UTC))
     event.add("last-modified", meeting.updated_at.astimezone(dt.UTC))
     event.add("sequence", meeting.sequence)
     event.add("dtstart", timezone.localtime(meeting.starts_at))

@@ -14,6 +14,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from coplan.core import clock
+from coplan.core.fields import ChangedAtField
 from coplan.core.models import Organisation
 from coplan.partnerships.enums import Stage
 from coplan.partnerships.models import Membership, Partnership
@@ -62,7 +64,7 @@ class Body(models.Model):
     tor_decision = models.ForeignKey(
         "Decision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["position", "name"]
@@ -116,7 +118,7 @@ class BodyMember(models.Model):
         help_text="Counts towards the quorum and votes on decisions. Chosen when the seat is "
         "given, never assumed.",
     )
-    joined_on = models.DateField(default=timezone.localdate)
+    joined_on = models.DateField(default=clock.today)
     left_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -162,8 +164,8 @@ class Meeting(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = ChangedAtField()
 
     class Meta:
         ordering = ["-starts_at", "-id"]
@@ -192,7 +194,7 @@ class Meeting(models.Model):
     def status_on(self, now: dt.datetime | None = None) -> MeetingStatus:
         if self.cancelled_at:
             return MeetingStatus.CANCELLED
-        if self.starts_at <= (now or timezone.now()):
+        if self.starts_at <= (now or clock.now()):
             return MeetingStatus.HELD
         return MeetingStatus.UPCOMING
 
@@ -202,7 +204,7 @@ class Meeting(models.Model):
 
     @property
     def has_started(self) -> bool:
-        return self.starts_at <= timezone.now()
+        return self.starts_at <= clock.now()
 
     @property
     def is_cancelled(self) -> bool:
@@ -261,7 +263,7 @@ class Paper(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -285,7 +287,7 @@ class MeetingInvitation(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     sequence = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-sent_at", "-id"]
@@ -337,7 +339,7 @@ class Declaration(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["recorded_at", "id"]
@@ -361,7 +363,7 @@ class Minutes(models.Model):
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=clock.now)
     approved_at = models.DateTimeField(null=True, blank=True)
     approval = models.ForeignKey(
         "Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -423,7 +425,7 @@ class Decision(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-meeting__starts_at", "-number"]
@@ -500,8 +502,8 @@ class Action(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = ChangedAtField()
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -529,7 +531,7 @@ class Action(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_overdue_on(timezone.localdate())
+        return self.is_overdue_on(clock.today())
 
 
 class Reminder(models.Model):
@@ -540,7 +542,7 @@ class Reminder(models.Model):
     kind = models.CharField(max_length=10, choices=ReminderKind.choices)
     sent_on = models.DateField()
     due_on = models.DateField(help_text="The action's due date when the reminder was sent.")
-    sent_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-sent_on", "-id"]
@@ -570,7 +572,7 @@ class Interest(models.Model):
     description = models.TextField()
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
-    declared_at = models.DateTimeField(default=timezone.now)
+    declared_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["ends_on", "-declared_at", "-id"]
@@ -595,7 +597,7 @@ class InterestReview(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interest_reviews"
     )
-    reviewed_at = models.DateTimeField(default=timezone.now)
+    reviewed_at = models.DateTimeField(default=clock.now)
     interest_count = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -613,7 +615,7 @@ class CalendarFeed(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
     secret = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     def __str__(self):
         return f"Calendar feed of {self.user}"

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from coplan.core import clock
 from coplan.partnerships.enums import Role, Stage, StageChangeKind, Status
 from coplan.partnerships.models import Membership, Partnership, StageChange
 
@@ -120,7 +121,7 @@ def _declarations():
 
 
 def next_meetings(partnership, now=None):
-    now = now or timezone.now()
+    now = now or clock.now()
     return (
         Meeting.objects.filter(partnership=partnership, starts_at__gte=now, cancelled_at=None)
         .select_related("body")
@@ -130,7 +131,7 @@ def next_meetings(partnership, now=None):
 
 def meetings_without_approved_minutes(partnership, now=None):
     """Meetings held (started, not cancelled) whose minutes are missing or still a draft."""
-    now = now or timezone.now()
+    now = now or clock.now()
     approved = Minutes.objects.filter(meeting=OuterRef("pk"), status=MinutesStatus.APPROVED)
     return (
         Meeting.objects.filter(partnership=partnership, starts_at__lte=now, cancelled_at=None)
@@ -217,7 +218,7 @@ def actions_of(partnership):
 
 def overdue_actions(partnership, today: dt.date | None = None):
     """Open actions of ``partnership`` past their due date, the most overdue first."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return (
         actions_of(partnership).filter(status__in=OPEN, due_on__lt=today).order_by("due_on", "id")
     )
@@ -240,7 +241,7 @@ def actions_for(user, *, include_closed: bool = False):
 def declared_interests(user, on: dt.date | None = None):
     """``user``'s standing declarations current on ``on`` (today by default): for the tender
     app's conflict-of-interest checks, e.g. an evaluator's roles in bidding organisations."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     return (
         Interest.objects.filter(user=user)
         .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=on))
@@ -256,7 +257,7 @@ def last_review(user) -> InterestReview | None:
 
 def review_due(user, today: dt.date | None = None, review=None) -> bool:
     """The register needs its yearly review: never reviewed, or last reviewed over a year ago."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     review = review if review is not None else last_review(user)
     if review is None:
         return True
@@ -266,7 +267,7 @@ def review_due(user, today: dt.date | None = None, review=None) -> bool:
 
 def registers_of(partnership, today: dt.date | None = None) -> list[dict]:
     """Members of ``partnership`` with their current interests and last review (3 queries)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     users = {
         m.user_id: m.user
         for m in Membership.objects.filter(partnership=partnership).select_related("user")
@@ -337,7 +338,7 @@ def needs_doing(user, today: dt.date | None = None) -> list[PartnershipTodo]:
     without approved minutes, gates waiting for approval, timing warnings."""
     from coplan.partnerships.timeline import check_partnership
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     todos = []
     for partnership in managed_partnerships(user):
         todo = PartnershipTodo(partnership)

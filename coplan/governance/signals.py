@@ -8,8 +8,8 @@ can mark it approved in the same transaction; raising a ``DomainError`` refuses 
 
 from django.db.models.signals import post_delete
 from django.dispatch import Signal, receiver
-from django.utils import timezone
 
+from coplan.core import clock
 from coplan.partnerships.models import Membership
 
 decision_recorded = Signal()
@@ -25,4 +25,4 @@ def seat_ends_with_role(sender, instance, **kwargs):
         user_id=instance.user_id,
         left_on__isnull=True,
         membership__isnull=True,
-    ).update(left_on=timezone.localdate())
+    ).update(left_on=clock.today())

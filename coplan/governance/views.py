@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coplan.core import clock
 from coplan.core.actions import act
 from coplan.core.pdf import render_pdf
 from coplan.core.uploads import attachment_response
@@ -283,7 +284,7 @@ def meetings(request, pk):
             bodies=bodies,
             chosen=chosen,
             page_obj=_page(request, queries.meetings_of(partnership, chosen)),
-            now=timezone.now(),
+            now=clock.now(),
         ),
     )
 
@@ -321,7 +322,7 @@ def meeting(request, pk, meeting_pk):
             quorum=domain.quorum_of(meeting, meeting.attendance.all()),
             minutes=meeting.minutes_or_none,
             editable=_editable(request.user, meeting.partnership, meeting.actions.all()),
-            today=timezone.localdate(),
+            today=clock.today(),
         ),
     )
 
@@ -550,7 +551,7 @@ def minutes_pdf(request, pk, meeting_pk):
             "partnership": meeting.partnership,
             "quorum": domain.quorum_of(meeting, meeting.attendance.all()),
             "illustrative": meeting.partnership.is_illustrative,
-            "generated_at": timezone.now(),
+            "generated_at": clock.now(),
         },
         title=title,
     )
@@ -617,7 +618,7 @@ def _filtered_actions(request, partnership):
         if status == "overdue":
             qs = qs.filter(
                 status__in=[s.value for s in ActionStatus.open()],
-                due_on__lt=timezone.localdate(),
+                due_on__lt=clock.today(),
             )
         elif status in ActionStatus.values:
             qs = qs.filter(status=status)
@@ -644,7 +645,7 @@ def actions(request, pk):
             filters=filters,
             page_obj=page,
             editable=_editable(request.user, partnership, page.object_list),
-            today=timezone.localdate(),
+            today=clock.today(),
             query=request.GET.urlencode(),
         ),
     )
@@ -656,7 +657,7 @@ def actions_export(request, pk, fmt):
     if fmt not in exports.CONTENT_TYPES:
         raise Http404("Export as csv or xlsx")
     _, qs = _filtered_actions(request, partnership)
-    content, content_type = exports.action_log(qs, fmt, today=timezone.localdate())
+    content, content_type = exports.action_log(qs, fmt, today=clock.today())
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="action-log-{partnership.pk}.{fmt}"'
     return response
@@ -727,7 +728,7 @@ def action_edit(request, pk, action_pk):
     return render(
         request,
         "governance/action_edit.html",
-        _ctx(partnership, request.user, form=form, action=action, today=timezone.localdate()),
+        _ctx(partnership, request.user, form=form, action=action, today=clock.today()),
     )
 
 

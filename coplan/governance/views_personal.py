@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coplan.core import clock
 from coplan.core.actions import act
 from coplan.partnerships import queries as partnership_queries
 
@@ -31,7 +31,7 @@ def my_actions(request):
         {
             "actions": queries.actions_for(request.user, include_closed=include_closed)[:200],
             "include_closed": include_closed,
-            "today": timezone.localdate(),
+            "today": clock.today(),
             "review_due": queries.review_due(request.user),
         },
     )
@@ -67,7 +67,7 @@ def my_interests(request):
         )
     ):
         return done
-    today = timezone.localdate()
+    today = clock.today()
     entries = list(Interest.objects.filter(user=request.user).select_related("organisation"))
     review = queries.last_review(request.user)
     return render(

@@ -17,9 +17,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 
-from coplan.core import audit, sensitivity
+from coplan.core import audit, clock, sensitivity
 from coplan.core.errors import DomainError
 from coplan.core.privacy import (
     ERASED_NAME,
@@ -78,7 +77,7 @@ def export_person(person) -> dict:
             }
         )
     return {
-        "generated_at": timezone.now(),
+        "generated_at": clock.now(),
         "person": describe_person(person),
         "categories": sections,
     }
@@ -103,9 +102,7 @@ def erase_person(*, person, actor) -> dict:
         for category in categories():
             if category.erase is not None:
                 counts[category.key] = category.erase(locked)
-        ApiToken.objects.filter(user=locked, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
+        ApiToken.objects.filter(user=locked, revoked_at__isnull=True).update(revoked_at=clock.now())
         if hasattr(locked, "affiliation_set"):
             locked.affiliation_set.update(job_title="")
         redacted = audit.redact(
@@ -146,7 +143,7 @@ class RetentionRun:
 
 def apply_retention(*, today: dt.date | None = None, dry_run: bool = False, actor=None):
     """Apply every category's retention rule; safe to rerun (a second run finds nothing)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     run = RetentionRun(today=today, dry_run=dry_run)
     with transaction.atomic():
         for category in categories():

@@ -9,9 +9,8 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 from coplan.core.models import Affiliation
 
@@ -268,7 +267,7 @@ def invite_member(
             organisation=organisation,
             token_hash=Invitation.hash(raw),
             invited_by=actor,
-            expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
+            expires_at=clock.now() + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
         )
         audit.log(
             actor=actor,
@@ -323,7 +322,7 @@ def accept_invitation(*, invitation, user) -> list[Membership]:
         ]
         if locked.organisation:
             Affiliation.objects.get_or_create(user=user, organisation=locked.organisation)
-        locked.accepted_at = timezone.now()
+        locked.accepted_at = clock.now()
         locked.save(update_fields=["accepted_at"])
         audit.log(
             actor=user,
@@ -340,7 +339,7 @@ def revoke_invitation(*, invitation, actor) -> None:
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not locked.is_pending:
             raise DomainError("Only a pending invitation can be withdrawn.", code="not_pending")
-        locked.revoked_at = timezone.now()
+        locked.revoked_at = clock.now()
         locked.save(update_fields=["revoked_at"])
         audit.log(
             actor=actor,

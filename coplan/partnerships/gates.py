@@ -11,8 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
+from coplan.core import clock
 from coplan.core.dates import months_inclusive
 from coplan.core.models import OrganisationType
 
@@ -192,7 +191,7 @@ def _pilot_ran(partnership, today: dt.date | None = None) -> Outcome:
     start, end = partnership.pilot_starts_on, partnership.pilot_ends_on
     if not start:
         return Outcome(False, "The pilot has no start date on the timeline.")
-    today = today or timezone.localdate()
+    today = today or clock.today()
     last_day = min(today - dt.timedelta(days=1), end) if end else today - dt.timedelta(days=1)
     ran = months_inclusive(start, last_day) if last_day >= start else 0
     if ran >= MIN_PILOT_MONTHS:

@@ -6,9 +6,10 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 
+from coplan.core import clock
+from coplan.core.fields import ChangedAtField
 from coplan.core.models import Organisation
 
 from .enums import Role, Stage, StageChangeKind, Status
@@ -40,8 +41,8 @@ class Partnership(models.Model):
     pilot_ends_on = models.DateField("pilot ends", null=True, blank=True)
     spec_freeze_on = models.DateField("specification freeze", null=True, blank=True)
     tender_on = models.DateField("tender publication", null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = ChangedAtField()
 
     class Meta:
         ordering = ["title"]
@@ -88,7 +89,7 @@ class Membership(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="memberships", null=True, blank=True
     )
-    joined_at = models.DateTimeField(default=timezone.now)
+    joined_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["role", "user__full_name"]
@@ -109,7 +110,7 @@ def _hash(raw: str) -> str:
 class InvitationQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(
-            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=clock.now()
         )
 
 
@@ -127,7 +128,7 @@ class Invitation(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -155,9 +156,7 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return (
-            self.accepted_at is None
-            and self.revoked_at is None
-            and self.expires_at > timezone.now()
+            self.accepted_at is None and self.revoked_at is None and self.expires_at > clock.now()
         )
 
 
@@ -175,7 +174,7 @@ class StageChange(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -30,8 +30,9 @@ from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+
+from coplan.core import clock
 
 SECONDS = 60
 _DB_SESSIONS = "django.contrib.sessions.backends.db"
@@ -56,7 +57,7 @@ def _read(cursor, session_key, user_id, partnership_id, extra) -> list:
         f"LEFT JOIN {memberships} m ON m.partnership_id = p.id AND m.user_id = u.id "
         "WHERE s.session_key = %s AND s.expire_date > %s AND u.id = %s AND p.id = %s "
         "ORDER BY m.role",
-        [session_key, timezone.now(), user_id, partnership_id],
+        [session_key, clock.now(), user_id, partnership_id],
     )
     return cursor.fetchall()
 
@@ -64,7 +65,7 @@ def _read(cursor, session_key, user_id, partnership_id, extra) -> list:
 def _user_of(cursor, session_key) -> tuple[int, str] | None:
     cursor.execute(
         "SELECT session_data FROM django_session WHERE session_key = %s AND expire_date > %s",
-        [session_key, timezone.now()],
+        [session_key, clock.now()],
     )
     row = cursor.fetchone()
     if row is None:
@@ -112,7 +113,7 @@ def fingerprint(request, partnership_id, extra=(), known=None) -> tuple[str, int
                 return None
     session_data = rows[0][0]
     parts = [session_key, cookies.get(settings.CSRF_COOKIE_NAME), rows]
-    parts += [request.path, request.META.get("QUERY_STRING", ""), timezone.localdate()]
+    parts += [request.path, request.META.get("QUERY_STRING", ""), clock.today()]
     return hashlib.sha256(repr(parts).encode()).hexdigest(), user_id, session_data
 
 

@@ -14,10 +14,9 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from coplan.core import charts
+from coplan.core import charts, clock
 from coplan.core.dates import add_months
 
 from . import compute
@@ -44,7 +43,7 @@ def period_label(start: dt.date, frequency: str) -> str:
 
 def pilot_months(pilot: Pilot, today: dt.date | None = None) -> list[dt.date]:
     """First days of the pilot's months, up to its last day or this month if earlier."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     last = min(pilot.last_day, today)
     months = []
     month = pilot.starts_on.replace(day=1)
@@ -156,7 +155,7 @@ def build(
     with_charts: bool = True,
     today: dt.date | None = None,
 ) -> Dashboard:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     months = pilot_months(pilot, today)
     filters = filters or Filters()
     board = Dashboard(pilot=pilot, filters=filters, months=months, show_costs=show_costs)
@@ -536,7 +535,7 @@ def cache_key(pilot: Pilot, query, show_costs: bool, kind: str) -> str:
     and whether costs are shown — so a cached dashboard is never stale."""
     raw = "|".join(str(query.get(name, ""))[:20] for name in ("month", "service", "provider"))
     digest = hashlib.sha256(
-        f"{_identity(pilot)}:{timezone.localdate()}:{show_costs}:{raw}".encode()
+        f"{_identity(pilot)}:{clock.today()}:{show_costs}:{raw}".encode()
     ).hexdigest()[:32]
     return f"pilots:{kind}:{digest}"
 

@@ -22,17 +22,16 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
-from django.db.models import Max
 from django.utils import timezone
 
+from coplan.core import clock
 from coplan.core.dates import add_months
-from coplan.core.models import AuditEvent
 from coplan.demo.context import DemoStory
 from coplan.partnerships.enums import Role
 
 from . import domain, importer
 from .enums import Disclosure, EvaluationKind, ResultKind
-from .models import Evaluation, ImportBatch, Pilot
+from .models import Pilot
 
 HEADER = [
     "service",
@@ -100,10 +99,9 @@ class _Builder:
 
     @contextmanager
     def dated(self, day: dt.date, hour: int = 10):
-        """Move every audit event written inside the block to ``day``."""
-        last = AuditEvent.objects.aggregate(last=Max("pk"))["last"] or 0
-        yield
-        AuditEvent.objects.filter(pk__gt=last).update(created_at=_at(_weekday(day), hour))
+        """Run the block at ``day``."""
+        with clock.at(_at(_weekday(day), hour)):
+            yield
 
     def organisation(self, name):
         return self.partnership.memberships.get(
@@ -155,10 +153,6 @@ class _Builder:
                 outcome = importer.run(batch.pk)
         if outcome.status != "imported":  # the generator is wrong: fail loudly
             raise RuntimeError(f"Demo upload {path.name} was rejected: {outcome.message}")
-        when = _at(_weekday(day), 15)
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            created_at=when, started_at=when, finished_at=when + dt.timedelta(seconds=4)
-        )
 
     def feedback(
         self,
@@ -242,7 +236,6 @@ class _Builder:
                 period_end=end,
                 **texts,
             )
-        Evaluation.objects.filter(pk=evaluation.pk).update(created_at=_at(created))
         if approve_on:
             with self.dated(approve_on, 16):
                 domain.approve_evaluation(

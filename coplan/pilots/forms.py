@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 
+from coplan.core import clock
 from coplan.core.dates import DateExamples, long_date
 from coplan.core.errors import DomainError
 from coplan.core.forms import DateInput, GovukForm, GovukModelForm
@@ -525,13 +526,12 @@ class FeedbackForm(GovukForm):
     def clean(self):
         """Feedback is collected during the pilot: a date received outside it, or (for a
         service user, whose feedback is dated today) a pilot not running today, is refused."""
-        from django.utils import timezone
 
         from .domain.feedback import check_feedback_date
 
         data = super().clean()
         dated = "received_on" in self.fields
-        day = data.get("received_on") if dated else timezone.localdate()
+        day = data.get("received_on") if dated else clock.today()
         if day is None:
             return data
         try:

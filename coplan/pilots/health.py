@@ -7,8 +7,7 @@
   baselines" item become automatic checks against the data.
 """
 
-from django.utils import timezone
-
+from coplan.core import clock
 from coplan.core.dates import months_inclusive
 from coplan.partnerships import gates, sections
 from coplan.partnerships.enums import Stage
@@ -90,7 +89,7 @@ def piloting(partnership) -> ElementHealth:
     pilot = _pilot(partnership)
     if pilot is None:
         return ElementHealth(2, HealthStatus.NOT_STARTED, ["No pilot recorded in Coplan yet."])
-    today = timezone.localdate()
+    today = clock.today()
     check = check_timeline(
         started_on=None, tender_on=None, pilot_start=pilot.starts_on, pilot_end=pilot.last_day
     )

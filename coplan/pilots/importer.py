@@ -32,9 +32,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.columnar import FORMULA_PATTERN, CellError, Checks, internal, iter_chunks
 from coplan.core.errors import DomainError
 from coplan.core.uploads import delete_stored
@@ -284,7 +283,7 @@ class _Context:
         self.providers = {normalise_name(p.organisation.name): p.organisation_id for p in providers}
         self.provider_names = {p.organisation_id: p.organisation.name for p in providers}
         self.allowed = set(batch.allowed_providers) if batch.allowed_providers is not None else None
-        self.today = timezone.localdate()
+        self.today = clock.today()
         self.specs = rollups.record_specs(pilot.pk)
         self.pseudonymise = Pseudonymiser(pilot.pk)
         self.monthly: dict = {}
@@ -676,7 +675,7 @@ def _finish(batch: ImportBatch, outcome: Outcome, actor=None) -> Outcome:
     batch.error_count = outcome.error_count
     batch.errors = outcome.errors
     batch.message = outcome.message
-    batch.finished_at = timezone.now()
+    batch.finished_at = clock.now()
     fields = ["status", "error_count", "errors", "message", "finished_at"]
     fields += ["processed_rows", "total_rows"]
     with transaction.atomic():
@@ -707,7 +706,7 @@ def run(batch_id: int, *, progress: Callable | None = None) -> Outcome:
     if batch.status not in (BatchStatus.QUEUED, BatchStatus.RUNNING):
         return Outcome(batch.status, batch.imported_rows, batch.error_count, batch.errors)
     batch.status = BatchStatus.RUNNING
-    batch.started_at = timezone.now()
+    batch.started_at = clock.now()
     batch.processed_rows = 0
     batch.total_rows = batch.estimated_rows
     batch.save(update_fields=["status", "started_at", "processed_rows", "total_rows"])
@@ -887,7 +886,7 @@ def _import(batch: ImportBatch, sink: ProgressSink) -> Outcome:
             batch.total_rows = state.done
             batch.error_count = 0
             batch.errors = []
-            batch.finished_at = timezone.now()
+            batch.finished_at = clock.now()
             batch.message = f"{state.imported:,} delivery records imported."
             batch.save(
                 update_fields=[

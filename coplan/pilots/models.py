@@ -16,8 +16,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 
+from coplan.core import clock
+from coplan.core.fields import ChangedAtField
 from coplan.core.models import Organisation
 from coplan.partnerships.models import Partnership
 
@@ -96,8 +97,8 @@ class Pilot(models.Model):
     data_version = models.PositiveBigIntegerField(
         default=0, help_text="Bumped in every transaction that changes what the dashboard shows."
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = ChangedAtField()
 
     class Meta:
         ordering = ["partnership__title"]
@@ -128,7 +129,7 @@ class Pilot(models.Model):
         return self.extended_to or self.ends_on
 
     def status_on(self, today: dt.date | None = None) -> PilotStatus:
-        today = today or timezone.localdate()
+        today = today or clock.today()
         if self.stopped_on and self.stopped_on <= today:
             return PilotStatus.STOPPED
         if today < self.starts_on:
@@ -194,7 +195,7 @@ class PilotExtension(models.Model):
         max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PROPOSED
     )
     requested_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
-    requested_at = models.DateTimeField(default=timezone.now)
+    requested_at = models.DateTimeField(default=clock.now)
     decided_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -267,7 +268,7 @@ class Kpi(models.Model):
         max_length=12, blank=True, help_text="The specification requirement it tests, e.g. SL-2."
     )
     position = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["position", "id"]
@@ -315,7 +316,7 @@ class KpiValue(models.Model):
     value = models.DecimalField(max_digits=18, decimal_places=4)
     note = models.CharField(max_length=300, blank=True)
     entered_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
-    entered_at = models.DateTimeField(default=timezone.now)
+    entered_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["period"]
@@ -354,7 +355,7 @@ class ImportBatch(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     reverted_by = models.ForeignKey(
@@ -557,14 +558,14 @@ class Feedback(models.Model):
     channel = models.CharField(
         max_length=10, choices=FeedbackChannel.choices, default=FeedbackChannel.ONLINE
     )
-    received_on = models.DateField(default=timezone.localdate)
+    received_on = models.DateField(default=clock.today)
     month = models.DateField()
     response = models.TextField("we did", blank=True)
     responded_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     responded_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-received_on", "-id"]
@@ -601,10 +602,10 @@ class PilotIssue(models.Model):
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     raised_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
-    raised_on = models.DateField(default=timezone.localdate)
+    raised_on = models.DateField(default=clock.today)
     resolution = models.TextField(blank=True)
     resolved_on = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["resolved_on", "-raised_on", "-id"]
@@ -636,8 +637,8 @@ class Evaluation(Classified):
     lessons = models.TextField("lessons learned", blank=True)
     proposed_changes = models.TextField("proposed specification changes", blank=True)
     author = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = ChangedAtField()
     approved_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

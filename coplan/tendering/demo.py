@@ -24,14 +24,13 @@ trail is real; audit timestamps are then moved to the story's dates.
 """
 
 import datetime as dt
-from contextlib import contextmanager
 from decimal import Decimal
 
-from django.db.models import Max
 from django.utils import timezone
 
+from coplan.core import clock
 from coplan.core.dates import add_months
-from coplan.core.models import Affiliation, AuditEvent, Organisation, User
+from coplan.core.models import Affiliation, Organisation, User
 from coplan.demo import story as cast
 from coplan.demo.context import DemoStory
 from coplan.partnerships.enums import Role
@@ -42,14 +41,6 @@ from .models import Clause, Tender
 
 def _at(day: dt.date, hour: int = 11, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
-
-
-@contextmanager
-def _dated(when: dt.datetime):
-    """Move every audit event written inside the block to ``when``."""
-    last = AuditEvent.objects.aggregate(last=Max("pk"))["last"] or 0
-    yield
-    AuditEvent.objects.filter(pk__gt=last).update(created_at=when)
 
 
 def _spec(partnership):
@@ -107,7 +98,7 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
     commissioner = story.person(Role.COMMISSIONER)
     partnership = story.partnership
     drafted = _at(dt.date(2007, 5, 14), 10)
-    with _dated(drafted):
+    with clock.at(drafted):
         tender = domain.create_tender(
             partnership=partnership,
             actor=officer,
@@ -155,7 +146,7 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
                 estimated_value=Decimal(value),
             )
     spec = _spec(partnership)
-    with _dated(_at(dt.date(2007, 5, 28), 14)):
+    with clock.at(_at(dt.date(2007, 5, 28), 14)):
         domain.set_scoring_model(
             tender=tender,
             actor=officer,
@@ -261,7 +252,7 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
             notes="Unclaimed goods from the storage service, reused or recycled.",
             spec_requirement=spec.get("CB-2"),
         )
-    with _dated(_at(dt.date(2007, 6, 12), 9)):
+    with clock.at(_at(dt.date(2007, 6, 12), 9)):
         domain.set_timetable(
             tender=tender,
             actor=officer,
@@ -271,9 +262,8 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
             planned_award_on=dt.date(2007, 9, 14),
         )
     published = _at(dt.date(2007, 7, 2), 10)
-    with _dated(published):
-        domain.publish(tender=tender, actor=commissioner, now=published)
-    Tender.objects.filter(pk=tender.pk).update(created_at=drafted)
+    with clock.at(published):
+        domain.publish(tender=tender, actor=commissioner)
     _nl_clarifications(story, tender, officer)
     return tender
 
@@ -301,13 +291,12 @@ def _nl_clarifications(story: DemoStory, tender: Tender, officer) -> None:
         if user is None:
             continue
         when = _at(day, 15)
-        with _dated(when):
+        with clock.at(when):
             registrations[organisation.pk] = domain.register_bidder(
                 tender=tender,
                 actor=user,
                 organisation=organisation,
                 consortium=lead_of if lead_of and lead_of.lead_id == organisation.pk else None,
-                now=when,
             )
     questions = [
         (
@@ -347,28 +336,26 @@ def _nl_clarifications(story: DemoStory, tender: Tender, officer) -> None:
         if registration is None:
             continue
         asked = _at(asked_on, 16)
-        with _dated(asked):
+        with clock.at(asked):
             clarification = domain.ask(
-                tender=tender, registration=registration, actor=user, question=question, now=asked
+                tender=tender, registration=registration, actor=user, question=question
             )
         answered = _at(answered_on, 11)
-        with _dated(answered):
+        with clock.at(answered):
             domain.answer(
                 clarification=clarification,
                 actor=officer,
                 published_question=published_question,
                 answer=answer,
-                now=answered,
             )
     when = _at(dt.date(2007, 7, 24), 12)
-    with _dated(when):
+    with clock.at(when):
         domain.publish_addendum(
             tender=tender,
             actor=officer,
             title="Price schedule: storage priced per item per month",
             body="Price lot 1 per item stored per month, not per load; the price schedule's "
             "storage line is amended accordingly. Nothing else changes.",
-            now=when,
         )
 
 
@@ -380,7 +367,7 @@ def _renfrewshire(story: DemoStory) -> Tender:
     partnership = story.partnership
     today = story.today
     drafted = _at(today - dt.timedelta(days=10), 10)
-    with _dated(drafted):
+    with clock.at(drafted):
         tender = domain.create_tender(
             partnership=partnership,
             actor=officer,
@@ -489,5 +476,4 @@ def _renfrewshire(story: DemoStory) -> Tender:
             opening_at=_at(tender_on + dt.timedelta(days=49), 14),
             planned_award_on=tender_on + dt.timedelta(days=84),
         )
-    Tender.objects.filter(pk=tender.pk).update(created_at=drafted)
     return tender

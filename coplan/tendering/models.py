@@ -11,8 +11,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 
+from coplan.core import clock
+from coplan.core.fields import ChangedAtField
 from coplan.core.models import Organisation
 
 from .enums import (
@@ -45,7 +46,7 @@ class Clause(models.Model):
         blank=True, help_text="When to use the clause and how to set a fair target."
     )
     is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["type", "title"]
@@ -69,7 +70,7 @@ class ClauseVersion(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["clause", "-number"]
@@ -209,8 +210,8 @@ class Tender(models.Model):
     )
     opened_at = models.DateTimeField(null=True, blank=True)
     awarded_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = ChangedAtField()
 
     class Meta:
         ordering = ["-created_at"]
@@ -232,7 +233,7 @@ class Tender(models.Model):
             return TenderStatus.OPENED
         if not self.published_at:
             return TenderStatus.DRAFT
-        if self.submission_deadline and timezone.now() >= self.submission_deadline:
+        if self.submission_deadline and clock.now() >= self.submission_deadline:
             return TenderStatus.CLOSED
         return TenderStatus.PUBLISHED
 
@@ -399,7 +400,7 @@ class TenderDocument(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["tender", "uploaded_at"]
@@ -423,7 +424,7 @@ class BidderRegistration(models.Model):
         blank=True,
         related_name="tender_registrations",
     )
-    registered_at = models.DateTimeField(default=timezone.now)
+    registered_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["tender", "registered_at"]
@@ -451,7 +452,7 @@ class Clarification(models.Model):
         blank=True, help_text="The question as published: anonymised by the officer."
     )
     answer = models.TextField(blank=True)
-    asked_at = models.DateTimeField(default=timezone.now)
+    asked_at = models.DateTimeField(default=clock.now)
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -478,7 +479,7 @@ class Addendum(models.Model):
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     body = models.TextField()
-    published_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(default=clock.now)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

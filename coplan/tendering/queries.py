@@ -3,8 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import Http404
-from django.utils import timezone
 
+from coplan.core import clock
 from coplan.core.enums import Disclosure
 from coplan.partnerships.queries import get_for
 
@@ -189,7 +189,7 @@ class _Publisher:
 def proxy_day(tender: Tender):
     """The day whose proxy values (£ per unit) monetise scored commitments: the publication
     day, or today for a draft (the same day the bid evaluation uses)."""
-    return (tender.published_at or timezone.now()).date()
+    return (tender.published_at or clock.now()).date()
 
 
 def requirement_rows(tender: Tender) -> list[BenefitRequirement]:

@@ -5,9 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coplan.core import clock
 from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
@@ -103,7 +103,7 @@ def tender_new(request, pk):
     form = NewTenderForm(
         request.POST or None,
         partnership=partnership,
-        initial={"strategy_date": timezone.localdate(), "contract_type": "services"},
+        initial={"strategy_date": clock.today(), "contract_type": "services"},
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -627,7 +627,7 @@ def evidence_pdf_response(tender) -> HttpResponse:
             "tender": tender,
             "pack": queries.evidence_pack(tender),
             "illustrative": tender.partnership.is_illustrative,
-            "generated_at": timezone.now(),
+            "generated_at": clock.now(),
         },
         title=f"Evidence pack: {tender.title}",
     )

@@ -5,6 +5,7 @@ import pytest
 
 from coplan.bidding import domain, ocds
 from coplan.bidding.enums import Part
+from coplan.core import clock
 from tests.tendering.test_ocds import validate
 
 from .conftest import MODERATED
@@ -90,9 +91,8 @@ def test_award_through_the_api_and_the_ocds_package(moderated, tender, personas,
     assert result["additional_closed_codelist_values"] == {}
     tender.refresh_from_db()
     contract = tender.contracts.get()
-    domain.conclude_contract(
-        contract=contract, actor=personas["procurement"], now=contract.standstill_ends_at
-    )
+    with clock.at(contract.standstill_ends_at):
+        domain.conclude_contract(contract=contract, actor=personas["procurement"])
     package = ocds.release_package(tender)
     (contract_release,) = [r for r in package["releases"] if r["tag"] == ["contract"]]
     assert contract_release["contracts"][0]["status"] == "active"

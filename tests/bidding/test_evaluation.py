@@ -23,6 +23,7 @@ import pytest
 from coplan.bidding import domain
 from coplan.bidding.enums import CommitmentSource, ConflictDecision, Part
 from coplan.bidding.models import Award, Score
+from coplan.core import clock
 from coplan.core.errors import DomainError
 from coplan.core.models import Affiliation, AuditEvent
 from coplan.partnerships.enums import Role
@@ -253,19 +254,17 @@ def test_the_commissioner_approves_the_award_and_the_contract_waits_for_standsti
     moderated, tender, personas
 ):
     sent = dt.datetime(2007, 9, 3, 10, tzinfo=LONDON)
-    with pytest.raises(DomainError) as refused:
-        domain.approve_award(
-            tender=tender, actor=personas["procurement"], reasons="Best value", now=sent
-        )
+    with pytest.raises(DomainError) as refused, clock.at(sent):
+        domain.approve_award(tender=tender, actor=personas["procurement"], reasons="Best value")
     assert refused.value.code == "commissioner_required"
-    award = domain.approve_award(
-        tender=tender,
-        actor=personas["commissioner"],
-        reasons="Most economically advantageous tender.",
-        now=sent,
-        starts_on=dt.date(2007, 10, 1),
-        ends_on=dt.date(2010, 9, 30),
-    )
+    with clock.at(sent):
+        award = domain.approve_award(
+            tender=tender,
+            actor=personas["commissioner"],
+            reasons="Most economically advantageous tender.",
+            starts_on=dt.date(2007, 10, 1),
+            ends_on=dt.date(2010, 9, 30),
+        )
     assert (award.standstill_days, award.standstill_ends_at) == (
         10,
         dt.datetime(2007, 9, 14, 0, tzinfo=LONDON),
@@ -283,31 +282,24 @@ def test_the_commissioner_approves_the_award_and_the_contract_waits_for_standsti
         moderated[0].organisation.name,
         "Clearway Removals Ltd",
     ]
-    with pytest.raises(DomainError) as refused:
-        domain.conclude_contract(
-            contract=contract,
-            actor=personas["procurement"],
-            now=dt.datetime(2007, 9, 13, 23, 59, tzinfo=LONDON),
-        )
+    with (
+        pytest.raises(DomainError) as refused,
+        clock.at(dt.datetime(2007, 9, 13, 23, 59, tzinfo=LONDON)),
+    ):
+        domain.conclude_contract(contract=contract, actor=personas["procurement"])
     assert refused.value.code == "standstill"
     assert AuditEvent.objects.filter(action="bidding.contract.refused_in_standstill").exists()
-    domain.conclude_contract(
-        contract=contract,
-        actor=personas["procurement"],
-        now=dt.datetime(2007, 9, 14, 0, tzinfo=LONDON),
-    )
+    with clock.at(dt.datetime(2007, 9, 14, 0, tzinfo=LONDON)):
+        domain.conclude_contract(contract=contract, actor=personas["procurement"])
     assert contract.concluded_at is not None
 
 
 def test_letters_by_post_had_ten_days_in_2007(moderated, tender, personas):
     """The rules table in force on the day: PC(S)R 2006 reg 32(3), 10 days however sent."""
-    award = domain.approve_award(
-        tender=tender,
-        actor=personas["commissioner"],
-        reasons="Best",
-        electronic=False,
-        now=dt.datetime(2007, 9, 3, 10, tzinfo=LONDON),
-    )
+    with clock.at(dt.datetime(2007, 9, 3, 10, tzinfo=LONDON)):
+        award = domain.approve_award(
+            tender=tender, actor=personas["commissioner"], reasons="Best", electronic=False
+        )
     assert award.standstill_days == 10
     assert award.standstill_ends_at == dt.datetime(2007, 9, 14, 0, tzinfo=LONDON)
 
@@ -315,13 +307,10 @@ def test_letters_by_post_had_ten_days_in_2007(moderated, tender, personas):
 def test_letters_by_post_have_fifteen_days_since_the_remedies_directive(
     moderated, tender, personas
 ):
-    award = domain.approve_award(
-        tender=tender,
-        actor=personas["commissioner"],
-        reasons="Best",
-        electronic=False,
-        now=dt.datetime(2016, 9, 5, 10, tzinfo=LONDON),
-    )
+    with clock.at(dt.datetime(2016, 9, 5, 10, tzinfo=LONDON)):
+        award = domain.approve_award(
+            tender=tender, actor=personas["commissioner"], reasons="Best", electronic=False
+        )
     assert award.standstill_days == 15
     assert award.standstill_ends_at == dt.datetime(2016, 9, 21, 0, tzinfo=LONDON)
     assert award.notice.splitlines()[2] == (
@@ -340,12 +329,8 @@ def test_a_new_version_of_the_rule_changes_the_standstill(moderated, tender, per
         rule="Illustrative longer period.",
         source="Illustrative",
     )
-    award = domain.approve_award(
-        tender=tender,
-        actor=personas["commissioner"],
-        reasons="Best",
-        now=dt.datetime(2007, 9, 3, 10, tzinfo=LONDON),
-    )
+    with clock.at(dt.datetime(2007, 9, 3, 10, tzinfo=LONDON)):
+        award = domain.approve_award(tender=tender, actor=personas["commissioner"], reasons="Best")
     assert award.standstill_days == 12
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from coplan.bidding import domain, seal
 from coplan.bidding.enums import BidStatus
 from coplan.bidding.models import Bid, OpeningRecord, SealKey
+from coplan.core import clock
 from coplan.core.errors import DomainError
 from coplan.core.models import AuditEvent
 
@@ -264,12 +265,10 @@ def test_a_commitment_below_the_minimum_is_refused(homereach, requirement, perso
 
 
 def test_the_receipt_digest_is_sha256_of_the_canonical_bid(homereach, requirement, personas):
-    bid = domain.submit_bid(
-        registration=homereach,
-        actor=personas["se_partner"],
-        now=timezone.now().replace(microsecond=123456),
-        **bid_data(requirement.pk),
-    )
+    with clock.at(timezone.now().replace(microsecond=123456)):
+        bid = domain.submit_bid(
+            registration=homereach, actor=personas["se_partner"], **bid_data(requirement.pk)
+        )
     close(bid.tender)
     domain.confirm_opening(tender=bid.tender, actor=personas["procurement"])
     domain.confirm_opening(tender=bid.tender, actor=personas["commissioner"])

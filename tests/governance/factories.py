@@ -5,10 +5,8 @@ test_stages.py, the API tests) use to satisfy the gate criteria this app registe
 
 import datetime as dt
 
-from django.db.models import Max
 from django.utils import timezone
 
-from coplan.core.models import AuditEvent
 from coplan.governance import domain
 from coplan.governance.enums import AttendanceStatus, BodyKind, BodyRole, DecisionKind
 from coplan.governance.models import Body, Meeting
@@ -85,13 +83,9 @@ def steering_group(partnership) -> Body:
     return make_body(partnership, people=people, quorum=1)
 
 
-def approve_gate(partnership, stage=None, *, audit: bool = True) -> object:
+def approve_gate(partnership, stage=None) -> object:
     """The steering group approves leaving ``stage`` (the current stage by default) at a quorate
-    meeting an hour ago. For tests that advance a partnership through its gates.
-
-    ``audit=False`` removes the audit events the setup wrote, for tests that then assert the
-    partnership's exact audit trail (``[("partnership.stage.advanced", ...)]``)."""
-    last = AuditEvent.objects.aggregate(last=Max("pk"))["last"] or 0
+    meeting an hour ago. For tests that advance a partnership through its gates."""
     body = steering_group(partnership)
     meeting = held_meeting(body, hours_ago=1)
     partnership.refresh_from_db()
@@ -101,14 +95,11 @@ def approve_gate(partnership, stage=None, *, audit: bool = True) -> object:
         kind=DecisionKind.GATE_APPROVAL,
         stage=stage or Stage(partnership.stage),
     )
-    if not audit:
-        AuditEvent.objects.filter(pk__gt=last).delete()
     return decision
 
 
-def agree_terms(partnership, *, audit: bool = True) -> Body:
+def agree_terms(partnership) -> Body:
     """The steering group agrees its terms of reference (the strategic gate needs this)."""
-    last = AuditEvent.objects.aggregate(last=Max("pk"))["last"] or 0
     body = steering_group(partnership)
     if body.tor_agreed_on is None:
         domain.record_decision(
@@ -118,6 +109,4 @@ def agree_terms(partnership, *, audit: bool = True) -> Body:
             subject=body,
         )
         body.refresh_from_db()
-    if not audit:
-        AuditEvent.objects.filter(pk__gt=last).delete()
     return body

@@ -178,13 +178,3 @@ def test_after_a_loop_back_the_gate_must_be_approved_again(ready, own_gates):
     assert "came before the partnership returned to this stage" in result.detail
     approve_gate(partnership)
     assert gates.evaluate(partnership).results[-1].met
-
-
-def test_quiet_approvals_leave_no_audit_trail_for_tests_that_count_it(ready):
-    from coplan.core.models import AuditEvent
-
-    partnership, _ = ready
-    agree_terms(partnership, audit=False)
-    approve_gate(partnership, audit=False)
-    assert not AuditEvent.objects.exists()
-    assert gates.evaluate(partnership).results[-1].met

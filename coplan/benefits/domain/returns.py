@@ -8,9 +8,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 from coplan.core.uploads import SAFE_TYPES, check_upload, extension, safe_filename
 
@@ -88,7 +87,7 @@ def submit_return(
     queried lines are answered with :func:`resubmit_line`."""
     _guard_supplier(actor, contract)
     start, end = quarter_of(contract, period_start)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if end > today:
         raise DomainError(
             f"The quarter ends on {end:%d %B %Y}: submit its return after that.",
@@ -241,7 +240,7 @@ def verify_line(*, line: ReturnLine, actor) -> ReturnLine:
         )
     with transaction.atomic():
         line.status = LineStatus.VERIFIED
-        line.reviewed_by, line.reviewed_at = actor, timezone.now()
+        line.reviewed_by, line.reviewed_at = actor, clock.now()
         line.save(update_fields=["status", "reviewed_by", "reviewed_at"])
         audit.log(
             actor=actor,
@@ -267,7 +266,7 @@ def query_line(*, line: ReturnLine, actor, query: str) -> ReturnLine:
     with transaction.atomic():
         line.status = LineStatus.QUERIED
         line.query = query.strip()
-        line.reviewed_by, line.reviewed_at = actor, timezone.now()
+        line.reviewed_by, line.reviewed_at = actor, clock.now()
         line.save(update_fields=["status", "query", "reviewed_by", "reviewed_at"])
         audit.log(
             actor=actor,

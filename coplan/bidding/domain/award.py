@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.domain import rule_in_force
 from coplan.core.errors import DomainError
 from coplan.core.models import StatutoryRuleKey
@@ -162,9 +162,8 @@ def approve_award(
     starts_on: dt.date | None = None,
     ends_on: dt.date | None = None,
     kpis=(),
-    now: dt.datetime | None = None,
 ) -> Award:
-    now = now or timezone.now()
+    now = clock.now()
     if not is_officer(actor, tender):
         refuse(
             actor=actor,
@@ -286,8 +285,8 @@ def approve_award(
     return award
 
 
-def conclude_contract(*, contract, actor, now: dt.datetime | None = None) -> Contract:
-    now = now or timezone.now()
+def conclude_contract(*, contract, actor) -> Contract:
+    now = clock.now()
     tender = contract.tender
     if not is_officer(actor, tender):
         raise DomainError("Only an officer can conclude the contract.", code="not_authorised")

@@ -16,9 +16,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 
 from .. import seal
@@ -179,11 +178,10 @@ def submit_bid(
     quality=None,
     quantities=None,
     documents=(),
-    now: dt.datetime | None = None,
 ) -> Bid:
     """Seal and store a bid; a live earlier bid of the same bidder is replaced."""
     tender = registration.tender
-    now = now or timezone.now()
+    now = clock.now()
     documents = [d if isinstance(d, Document) else Document(*d) for d in documents]
     _check_documents(documents)
     if not tender.published_at:
@@ -285,9 +283,9 @@ def _store_bid(tender, registration, actor, content, canonical, documents, now, 
     return bid
 
 
-def withdraw_bid(*, bid, actor, now: dt.datetime | None = None) -> Bid:
+def withdraw_bid(*, bid, actor) -> Bid:
     tender = bid.tender
-    now = now or timezone.now()
+    now = clock.now()
     if tender.opened_at or (tender.submission_deadline and now >= tender.submission_deadline):
         refuse(
             actor=actor,

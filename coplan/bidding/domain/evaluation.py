@@ -25,9 +25,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 from coplan.partnerships.rules import roles_of
 from coplan.tendering.rules import is_procurement
@@ -171,7 +170,7 @@ def record_shortfall(*, tender, actor, criterion, reason: str) -> PanelShortfall
             defaults={
                 "reason": reason.strip(),
                 "recorded_by": actor,
-                "recorded_at": timezone.now(),
+                "recorded_at": clock.now(),
             },
         )
         audit.log(
@@ -373,7 +372,7 @@ def declare(*, tender, evaluator, kind: str, details: str = "") -> ConflictDecla
                 "kind": kind,
                 "details": details.strip(),
                 "flags": flags,
-                "declared_at": timezone.now(),
+                "declared_at": clock.now(),
                 "decision": decision,
             },
         )
@@ -403,7 +402,7 @@ def decide_conflict(*, declaration, actor, decision: str, mitigation: str = "", 
         declaration.mitigation = mitigation.strip()
         declaration.decision_reason = reason.strip()
         declaration.decided_by = actor
-        declaration.decided_at = timezone.now()
+        declaration.decided_at = clock.now()
         declaration.save()
         audit.log(
             actor=actor,
@@ -597,7 +596,7 @@ def moderate(*, bid, criterion, actor, score: int, rationale: str, difference_re
                     for s in individual
                 ],
                 "moderated_by": actor,
-                "moderated_at": timezone.now(),
+                "moderated_at": clock.now(),
             },
         )
         audit.log(
@@ -643,7 +642,7 @@ def record_explanation(*, query, actor, explanation: str) -> PriceQuery:
         raise DomainError("Enter the bidder's explanation.", code="required", field="explanation")
     with transaction.atomic():
         query.explanation = explanation.strip()
-        query.explained_at = timezone.now()
+        query.explained_at = clock.now()
         query.save(update_fields=["explanation", "explained_at"])
         audit.log(
             actor=actor,
@@ -670,7 +669,7 @@ def decide_price_query(*, query, actor, outcome: str, reason: str) -> PriceQuery
         query.outcome = outcome
         query.decision_reason = reason.strip()
         query.decided_by = actor
-        query.decided_at = timezone.now()
+        query.decided_at = clock.now()
         query.save()
         audit.log(
             actor=actor,
@@ -716,7 +715,7 @@ class Results:
 
 def benefit_value(tender, content) -> Decimal:
     """Σ quantity × (points per unit, or the measure's £ proxy on the publication date, or 1)."""
-    on = (tender.published_at or timezone.now()).date()
+    on = (tender.published_at or clock.now()).date()
     total = Decimal(0)
     for r in scored_requirements(tender):
         qty = Decimal(content.get("commitments", {}).get(str(r.pk), "0"))

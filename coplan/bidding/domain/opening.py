@@ -13,9 +13,8 @@ serialised on its row, so two officers confirming at the same instant open it ex
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 from coplan.tendering.models import Tender
 
@@ -39,8 +38,8 @@ def _officer(actor, tender, action):
         )
 
 
-def set_opening_time(*, tender, actor, opening_at: dt.datetime, now: dt.datetime | None = None):
-    now = now or timezone.now()
+def set_opening_time(*, tender, actor, opening_at: dt.datetime):
+    now = clock.now()
     _officer(actor, tender, "bidding.opening_time.refused")
     if tender.opened_at or (tender.submission_deadline and now >= tender.submission_deadline):
         refuse(
@@ -74,7 +73,7 @@ def set_opening_time(*, tender, actor, opening_at: dt.datetime, now: dt.datetime
     return tender
 
 
-def confirm_opening(*, tender, actor, now: dt.datetime | None = None):
+def confirm_opening(*, tender, actor):
     """Record ``actor``'s confirmation; the second officer's confirmation opens the tender.
     Returns the opening record once opened, else ``None``.
 
@@ -84,7 +83,7 @@ def confirm_opening(*, tender, actor, now: dt.datetime | None = None):
     opens the tender exactly once; a later one finds it opened; a double click finds the
     officer's own confirmation (and the unique constraint on tender and officer stands behind
     that)."""
-    now = now or timezone.now()
+    now = clock.now()
     _officer(actor, tender, "bidding.opening.refused")
     if tender.opened_at:
         raise DomainError("The bids have already been opened.", code="already_opened")

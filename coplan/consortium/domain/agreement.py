@@ -2,9 +2,8 @@
 signatory; an edit to the terms after a signature voids every signature."""
 
 from django.db import transaction
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 
 from .. import queries
@@ -35,7 +34,7 @@ def update_agreement(*, agreement, actor, **terms) -> Agreement:
         voided = 0
         if changed:
             current.revision += 1
-            current.updated_at = timezone.now()
+            current.updated_at = clock.now()
             current.updated_by = actor
             current.save()
             audit.log(
@@ -68,7 +67,7 @@ def agree_heads_of_terms(*, agreement, actor) -> Agreement:
                 "Write the heads of terms first.", code="no_heads_of_terms", field="heads_of_terms"
             )
         current.status = AgreementStatus.DRAFT
-        current.heads_agreed_at = timezone.now()
+        current.heads_agreed_at = clock.now()
         current.save(update_fields=["status", "heads_agreed_at"])
         audit.log(
             actor=actor,

@@ -11,9 +11,8 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 from coplan.partnerships.enums import Role
 
@@ -42,7 +41,7 @@ def _void(consortium, actor, reason: str) -> int:
     valid = list(agreement.signatures.filter(voided_at__isnull=True).select_related("organisation"))
     if not valid:
         return 0
-    now = timezone.now()
+    now = clock.now()
     Signature.objects.filter(pk__in=[s.pk for s in valid]).update(
         voided_at=now, void_reason=reason[:300]
     )
@@ -133,7 +132,7 @@ def form_consortium(
                 consortium=consortium,
                 organisation=organisation,
                 signatory=queries.signatory_candidates(partnership, organisation).first(),
-                joined_on=formed_on or timezone.localdate(),
+                joined_on=formed_on or clock.today(),
             )
         Agreement.objects.create(consortium=consortium, updated_by=actor)
         audit.log(
@@ -210,7 +209,7 @@ def add_member(
             organisation=organisation,
             role=role,
             signatory=signatory or queries.signatory_candidates(partnership, organisation).first(),
-            joined_on=joined_on or timezone.localdate(),
+            joined_on=joined_on or clock.today(),
         )
         audit.log(
             actor=actor,

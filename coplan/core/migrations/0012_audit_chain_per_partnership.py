@@ -7,8 +7,8 @@ chain is broken (an entry edited or deleted), re-chaining would hide it, so the 
 and says so (``coplan verify-audit`` on the previous release names the entries; set
 ``COPLAN_AUDIT_RECHAIN_BROKEN=1`` to re-chain anyway once that has been dealt with). Then every
 event is re-chained in its own chain, in id order, and each chain gets its head. On PostgreSQL
-the append-only trigger lets this transaction through by setting ``coplan.audit_reseal``, as
-``coplan.core.audit.resealing`` does.
+the migration, run by the tables' owner, switches the append-only trigger off for its own
+transaction while it re-chains (no session setting can do that any more: migration 0014).
 """
 
 import hashlib
@@ -48,8 +48,11 @@ def _hasher(apps):
 def _reseal(schema_editor, on: bool):
     if schema_editor.connection.vendor == "postgresql":
         with schema_editor.connection.cursor() as cursor:
-            value = "on" if on else "off"
-            cursor.execute("SELECT set_config('coplan.audit_reseal', %s, true)", [value])
+            # PostgreSQL alters no table with foreign-key checks still pending in the transaction
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            switch = "DISABLE" if on else "ENABLE"
+            cursor.execute(f"ALTER TABLE core_auditevent {switch} TRIGGER coplan_audit_append_only")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are deferred
 
 
 def _key(partnership_id):

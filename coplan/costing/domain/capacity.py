@@ -3,9 +3,8 @@
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 from coplan.partnerships.enums import Role
 
@@ -54,7 +53,7 @@ def record_assessment(
 ) -> CapacityAssessment:
     """A self-assessment: every area (governance, finance, …) scored 1–5 with its evidence."""
     _check_organisation(partnership, actor, organisation)
-    if assessed_on > timezone.localdate():
+    if assessed_on > clock.today():
         raise DomainError(
             "An assessment cannot be dated in the future.", code="future", field="assessed_on"
         )
@@ -140,9 +139,7 @@ def update_action(*, item, actor, completed_on: dt.date | None = None, **values)
             _check_organisation(item.partnership, actor, current.organisation)
         if "status" in changed:
             current.completed_on = (
-                (completed_on or timezone.localdate())
-                if current.status == ActionStatus.DONE
-                else None
+                (completed_on or clock.today()) if current.status == ActionStatus.DONE else None
             )
         if changed:
             current.save()

@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 from coplan.partnerships.enums import Role
 
@@ -195,7 +194,7 @@ def lock_version(*, version, actor) -> calc.Result:
                 "The model cannot be locked: " + "; ".join(failed) + ".", code="checks_failed"
             )
         current.status = VersionStatus.LOCKED
-        current.locked_at = timezone.now()
+        current.locked_at = clock.now()
         current.locked_by = actor
         current.snapshot = queries.snapshot(result)
         current.save(update_fields=["status", "locked_at", "locked_by", "snapshot", "updated_at"])
@@ -218,7 +217,7 @@ def share_version(*, version, actor, shared: bool = True) -> CostModelVersion:
             )
         if shared == current.is_shared:
             return current
-        current.shared_at = timezone.now() if shared else None
+        current.shared_at = clock.now() if shared else None
         current.shared_by = actor if shared else None
         current.save(update_fields=["shared_at", "shared_by", "updated_at"])
         current.cost_model = version.cost_model

@@ -5,9 +5,8 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 
 from ..models import Consent, Item, Support
@@ -43,8 +42,8 @@ def record_consent(
             )
         name = ""
     same_partnership(user_group, partnership, field="user_group", what="user group")
-    given_on = given_on or timezone.localdate()
-    if given_on > timezone.localdate():
+    given_on = given_on or clock.today()
+    if given_on > clock.today():
         raise DomainError(
             "Consent cannot be given in the future.", code="future_date", field="given_on"
         )
@@ -72,7 +71,7 @@ def withdraw_consent(*, consent, actor, on: dt.date | None = None) -> dict:
     """Withdraw consent: the person's items lose their author and name (the text stays, now
     anonymous), their supports lose the link to them (the counts stay), and their attendance
     becomes an anonymous attendance. Returns how many of each were anonymised."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     with transaction.atomic():
         locked = Consent.objects.select_for_update().get(pk=consent.pk)
         if not locked.is_active:

@@ -7,9 +7,8 @@ evaluations and results through :func:`check` and :func:`record` too (pilots may
 never the reverse)."""
 
 from django.db import transaction
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 
 from ..enums import Disclosure
@@ -87,7 +86,7 @@ def _apply(obj, actor, value, reason, now) -> None:
 def classify(*, obj, actor, disclosure, reason="") -> None:
     value, reason = check(disclosure, reason)
     with transaction.atomic():
-        _apply(obj, actor, value, reason, timezone.now())
+        _apply(obj, actor, value, reason, clock.now())
 
 
 def classify_many(*, partnership, objs, actor, disclosure, reason="") -> int:
@@ -96,7 +95,7 @@ def classify_many(*, partnership, objs, actor, disclosure, reason="") -> int:
     objs = list(objs)
     if not objs:
         raise DomainError("Choose at least one item to classify.", code="required", field="ids")
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         for obj in objs:
             if _partnership_of(obj).pk != partnership.pk:

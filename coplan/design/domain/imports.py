@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 from coplan.core.tables import MAX_UPLOAD_BYTES, ImportRejected, RowError, read_table
 from coplan.core.uploads import check_upload, check_utf8_text, delete_stored, extension
@@ -258,7 +257,7 @@ def run_import(*, survey_import, actor, mapping) -> list[Item]:
     with transaction.atomic():
         items = _write(survey, mapping, responses, group, actor)
         survey.status, survey.mapping, survey.errors = ImportStatus.IMPORTED, mapping.as_dict(), []
-        survey.items_created, survey.imported_at = len(items), timezone.now()
+        survey.items_created, survey.imported_at = len(items), clock.now()
         survey.save(update_fields=["status", "mapping", "errors", "items_created", "imported_at"])
         audit.log(
             actor=actor,
@@ -290,7 +289,7 @@ def _write(survey, mapping, responses, group, actor) -> list[Item]:
                 name=response.name,
                 user_group=response_group,
                 covers=SURVEY_COVERS,
-                given_on=min(activity.held_on, timezone.localdate()),
+                given_on=min(activity.held_on, clock.today()),
                 recorded_by=actor,
             )
         for question, answer in response.answers:

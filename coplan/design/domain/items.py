@@ -5,9 +5,8 @@ import secrets
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 
 from ..enums import ItemKind, ItemSource
@@ -53,7 +52,7 @@ def _consent_of(*, partnership, actor, consent_given, user_group) -> Consent:
         user=actor,
         user_group=user_group,
         covers=BOARD_COVERS,
-        given_on=timezone.localdate(),
+        given_on=clock.today(),
         recorded_by=actor,
     )
     audit.log(
@@ -119,10 +118,26 @@ def post_item(
 
 
 def record_item(
-    *, activity, actor, kind, text, consent=None, user_group=None, prompt="", anonymous=False
+    *,
+    activity,
+    actor,
+    kind,
+    text,
+    consent=None,
+    user_group=None,
+    prompt="",
+    anonymous=False,
+    source=ItemSource.ACTIVITY,
 ) -> Item:
-    """The facilitator records what was said at an activity, named only with consent."""
+    """The facilitator records what was said at an activity, named only with consent; or, with
+    ``source=ItemSource.SURVEY``, types in an answer from the activity's paper survey."""
     partnership = activity.partnership
+    if source not in (ItemSource.ACTIVITY, ItemSource.SURVEY):
+        raise DomainError(
+            "Record what was said at an activity or answered in its survey.",
+            code="invalid_source",
+            field="source",
+        )
     kind, text = _post_kind(kind), _text(text, "what was said")
     same_partnership(user_group, partnership, field="user_group", what="user group")
     if consent is not None:
@@ -145,7 +160,7 @@ def record_item(
             anonymous=bool(anonymous),
             user_group=user_group or (consent.user_group if consent else None),
             activity=activity,
-            source=ItemSource.ACTIVITY,
+            source=source,
             created_by=actor,
         )
         audit.log(
@@ -182,7 +197,7 @@ def post_open_item(
                 name=name,
                 user_group=user_group,
                 covers=OPEN_LINK_COVERS,
-                given_on=timezone.localdate(),
+                given_on=clock.today(),
             )
             audit.log(
                 actor=None,
@@ -328,7 +343,7 @@ def merge_items(*, duplicate, keep, actor) -> Item:
         if not (keep.we_did or keep.not_taken_up_reason):
             keep.we_did, keep.not_taken_up_reason = duplicate.we_did, duplicate.not_taken_up_reason
         keep.save(update_fields=["is_insight", "we_did", "not_taken_up_reason"])
-        duplicate.merged_into, duplicate.merged_at = keep, timezone.now()
+        duplicate.merged_into, duplicate.merged_at = keep, clock.now()
         duplicate.save(update_fields=["merged_into", "merged_at"])
         audit.log(
             actor=actor,
@@ -370,7 +385,7 @@ def respond(*, insight, actor, we_did="", not_taken_up_reason="") -> Item:
         )
     with transaction.atomic():
         insight.we_did, insight.not_taken_up_reason = we_did, reason
-        insight.responded_by, insight.responded_at = actor, timezone.now()
+        insight.responded_by, insight.responded_at = actor, clock.now()
         insight.save(
             update_fields=["we_did", "not_taken_up_reason", "responded_by", "responded_at"]
         )

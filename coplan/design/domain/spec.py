@@ -8,9 +8,8 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 from coplan.partnerships.models import Partnership
 
@@ -331,7 +330,7 @@ def approve_version(*, version, actor) -> SpecificationVersion:
                 "A specification with no requirements cannot be approved.", code="empty_version"
             )
         locked.status = VersionStatus.APPROVED
-        locked.approved_by, locked.approved_at = actor, timezone.now()
+        locked.approved_by, locked.approved_at = actor, clock.now()
         locked.save(update_fields=["status", "approved_by", "approved_at"])
         audit.log(
             actor=actor,
@@ -373,7 +372,7 @@ def freeze_version(*, version, actor) -> SpecificationVersion:
                 data={"reasons": reasons},
             )
         locked.status = VersionStatus.FROZEN
-        locked.frozen_by, locked.frozen_at = actor, timezone.now()
+        locked.frozen_by, locked.frozen_at = actor, clock.now()
         locked.save(update_fields=["status", "frozen_by", "frozen_at"])
         audit.log(
             actor=actor,

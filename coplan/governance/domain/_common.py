@@ -7,6 +7,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from coplan.core import clock
 from coplan.core.errors import DomainError
 
 from ..models import Meeting
@@ -47,7 +48,7 @@ def ensure_not_locked(meeting) -> None:
 
 
 def ensure_held(meeting, what: str) -> None:
-    if meeting.starts_at > timezone.now():
+    if meeting.starts_at > clock.now():
         raise DomainError(
             f"The meeting has not started yet: record {what} once it has.",
             code="meeting_not_started",

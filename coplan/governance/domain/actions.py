@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 from coplan.partnerships.enums import Status
 
@@ -132,7 +131,7 @@ def update_action(
     base_url: str | None = None,
 ) -> dict:
     """Report progress, complete, cancel, reopen, move the due date or pass the action on."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with transaction.atomic():
         locked = (
             Action.objects.select_for_update()
@@ -237,7 +236,7 @@ def send_reminders(*, today: dt.date | None = None, base_url: str | None = None)
     date) or overdue (at most every ``OVERDUE_EVERY_DAYS`` days). Safe to run repeatedly: a
     :class:`Reminder` row per action per day (unique) means at most one reminder a day, and a
     failed email rolls its rows back so the next run tries again."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     candidates = (
         Action.objects.filter(
             status__in=[s.value for s in ActionStatus.open()],

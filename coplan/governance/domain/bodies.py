@@ -2,9 +2,8 @@
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 from coplan.partnerships.models import Membership
 
@@ -164,7 +163,7 @@ def add_body_member(
             organisation=organisation or membership.organisation,
             role_in_body=role_in_body,
             is_voting=is_voting,
-            joined_on=joined_on or timezone.localdate(),
+            joined_on=joined_on or clock.today(),
         )
         audit.log(
             actor=actor,
@@ -230,7 +229,7 @@ def update_body_member(*, seat: BodyMember, actor, **values) -> dict:
         locked.save(update_fields=list(changed))
         Attendance.objects.filter(
             meeting__body=locked.body_id,
-            meeting__starts_at__gt=timezone.now(),
+            meeting__starts_at__gt=clock.now(),
             user=locked.user_id,
         ).update(role_in_body=locked.role_in_body, is_voting=locked.is_voting)
         audit.log(
@@ -256,7 +255,7 @@ def remove_body_member(*, seat: BodyMember, actor, left_on=None) -> BodyMember:
         )
         if locked.left_on is not None:
             raise DomainError(f"{locked.user} has already left.", code="already_left")
-        locked.left_on = left_on or timezone.localdate()
+        locked.left_on = left_on or clock.today()
         locked.save(update_fields=["left_on"])
         audit.log(
             actor=actor,

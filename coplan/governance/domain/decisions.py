@@ -8,9 +8,8 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 from coplan.partnerships.enums import Stage
 from coplan.partnerships.models import Partnership
@@ -270,7 +269,7 @@ def record_decision(
         decision.save()
         if minutes is not None:
             minutes.status = MinutesStatus.APPROVED
-            minutes.approved_at = timezone.now()
+            minutes.approved_at = clock.now()
             minutes.approval = decision
             minutes.save(update_fields=["status", "approved_at", "approval"])
             audit.log(

@@ -1,9 +1,8 @@
 """The register of interests: each person's standing declarations, reviewed at least yearly."""
 
 from django.db import transaction
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 
 from ..enums import InterestKind
@@ -57,7 +56,7 @@ def declare_interest(
 
 
 def end_interest(*, interest, actor, ends_on=None) -> Interest:
-    ends_on = ends_on or timezone.localdate()
+    ends_on = ends_on or clock.today()
     with transaction.atomic():
         locked = Interest.objects.select_for_update().get(pk=interest.pk)
         if locked.ends_on is not None:

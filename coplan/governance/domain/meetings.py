@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 from coplan.core.uploads import check_upload
 
@@ -132,7 +132,7 @@ def cancel_meeting(*, meeting, actor, reason: str, base_url: str | None = None) 
                 "cancelled.",
                 code="meeting_took_place",
             )
-        locked.cancelled_at = timezone.now()
+        locked.cancelled_at = clock.now()
         locked.cancellation_reason = reason
         locked.sequence += 1
         locked.save(update_fields=["cancelled_at", "cancellation_reason", "sequence", "updated_at"])
@@ -244,7 +244,7 @@ def send_invitations(*, meeting, actor, base_url: str | None = None) -> int:
     with transaction.atomic():
         locked = lock_meeting(meeting)
         ensure_not_cancelled(locked)
-        if locked.starts_at <= timezone.now():
+        if locked.starts_at <= clock.now():
             raise DomainError(
                 "The meeting has already started: invitations are for future meetings.",
                 code="meeting_started",
@@ -255,7 +255,7 @@ def send_invitations(*, meeting, actor, base_url: str | None = None) -> int:
                 f"The {locked.body.name} has no members to invite yet.", code="no_members"
             )
         update = locked.invitations.exists()
-        now = timezone.now()
+        now = clock.now()
         MeetingInvitation.objects.bulk_create(
             MeetingInvitation(meeting=locked, user=s.user, sequence=locked.sequence, sent_at=now)
             for s in seats
@@ -374,7 +374,7 @@ def record_attendance(*, meeting, actor, statuses: dict) -> Quorum:
                     field="statuses",
                 )
             cleaned[user_id] = AttendanceStatus(value) if value else None
-        started = locked.starts_at <= timezone.now()
+        started = locked.starts_at <= clock.now()
         if not started and any(
             v not in (None, AttendanceStatus.APOLOGIES) for v in cleaned.values()
         ):

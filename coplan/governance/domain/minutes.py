@@ -2,9 +2,8 @@
 :func:`coplan.governance.domain.decisions.record_decision`), then locked."""
 
 from django.db import transaction
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 
 from ..enums import MinutesStatus
@@ -46,7 +45,7 @@ def save_minutes(*, meeting, actor, text: str = "", item_minutes: dict | None = 
             minutes.version += 1
         minutes.text = text
         minutes.drafted_by = actor if getattr(actor, "is_authenticated", False) else None
-        minutes.updated_at = timezone.now()
+        minutes.updated_at = clock.now()
         minutes.save()
         audit.log(
             actor=actor,

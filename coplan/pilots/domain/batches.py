@@ -6,7 +6,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.columnar import file_format, inspect_file
 from coplan.core.errors import DomainError
 from coplan.core.uploads import check_upload, check_utf8_text, delete_stored
@@ -186,7 +186,7 @@ def revert_batch(*, batch: ImportBatch, actor, reason: str = "", scope=None) -> 
         rollups.touch(batch.pilot_id)
         batch.status = BatchStatus.REVERTED
         batch.reverted_by = actor
-        batch.reverted_at = timezone.now()
+        batch.reverted_at = clock.now()
         batch.revert_reason = reason
         batch.save(update_fields=["status", "reverted_by", "reverted_at", "revert_reason"])
         audit.log(

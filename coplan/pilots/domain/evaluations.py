@@ -5,9 +5,8 @@ commissioner for the steering group, and a bidder disclosure class on each resul
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.dates import add_months
 from coplan.core.errors import DomainError
 from coplan.design.domain.disclosure import check as check_disclosure
@@ -211,7 +210,7 @@ def approve_evaluation(
     *, evaluation: Evaluation, actor, approved_on: dt.date | None = None, note: str = ""
 ) -> Evaluation:
     """The commissioner records the steering group's approval; the report is then fixed."""
-    approved_on = approved_on or timezone.localdate()
+    approved_on = approved_on or clock.today()
     with transaction.atomic():
         evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
         _guard_draft(evaluation)
@@ -250,7 +249,7 @@ def classify_many(*, items, actor) -> int:
     ``items`` holds ``(obj, disclosure, reason)`` triples; every one is checked before any is
     stored."""
     checked = [(obj, *check_disclosure(value, reason)) for obj, value, reason in items]
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         for obj, value, reason in checked:
             action, partnership = _classification(obj)

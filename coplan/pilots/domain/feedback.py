@@ -4,9 +4,8 @@ the "you said, we did" responses."""
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 
 from .. import rollups
@@ -42,10 +41,10 @@ def submit_feedback(
     received_on: dt.date | None = None,
 ) -> Feedback:
     """Anonymous feedback keeps no author, not even in the audit trail."""
-    received_on = received_on or timezone.localdate()
+    received_on = received_on or clock.today()
     if not 1 <= int(rating) <= 5:
         raise DomainError("Choose a rating from 1 to 5.", code="invalid_rating", field="rating")
-    if received_on > timezone.localdate():
+    if received_on > clock.today():
         raise DomainError(
             "The date cannot be in the future.", code="future_date", field="received_on"
         )
@@ -85,7 +84,7 @@ def respond_to_feedback(*, feedback: Feedback, actor, response: str) -> Feedback
     with transaction.atomic():
         feedback.response = response.strip()
         feedback.responded_by = actor
-        feedback.responded_at = timezone.now()
+        feedback.responded_at = clock.now()
         feedback.save(update_fields=["response", "responded_by", "responded_at"])
         audit.log(
             actor=actor,

@@ -3,9 +3,8 @@
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 from coplan.partnerships import domain as partnership_domain
 from coplan.partnerships.enums import Role
@@ -303,7 +302,7 @@ def decide_extension(*, extension: PilotExtension, actor, approve: bool, note: s
             raise DomainError("The pilot already runs past this date.", code="extension_not_later")
         extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
         extension.decided_by = actor
-        extension.decided_at = timezone.now()
+        extension.decided_at = clock.now()
         extension.decision_note = note
         extension.save()
         if approve:
@@ -342,7 +341,7 @@ def stop_pilot(*, pilot: Pilot, actor, stopped_on: dt.date, reason: str) -> Pilo
                 code="stop_outside_pilot",
                 field="stopped_on",
             )
-        if stopped_on > timezone.localdate():
+        if stopped_on > clock.today():
             raise DomainError(
                 "The date cannot be in the future: record the stop once it has happened.",
                 code="future_date",

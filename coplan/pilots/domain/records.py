@@ -5,9 +5,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 
 from .. import compute, rollups
@@ -103,7 +102,7 @@ def _validate(pilot: Pilot, record: DeliveryRecord, scope: set[int] | None) -> N
     day = record.delivered_on
     if day is None:
         errors.append(("delivered_on", "Enter the date of the delivery"))
-    elif day > timezone.localdate():
+    elif day > clock.today():
         errors.append(("delivered_on", "The date of the delivery cannot be in the future"))
     elif not pilot.starts_on <= day <= pilot.last_day:
         errors.append(

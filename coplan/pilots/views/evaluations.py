@@ -4,9 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coplan.core import clock
 from coplan.core.actions import act
 
 from .. import domain, exports, forms, queries, rules
@@ -32,7 +32,7 @@ def evaluation_new(request, pk):
         request.POST or None,
         initial={
             "period_start": pilot.starts_on,
-            "period_end": min(pilot.last_day, timezone.localdate()),
+            "period_end": min(pilot.last_day, clock.today()),
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -2,8 +2,8 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
+from coplan.core import clock
 from coplan.core.actions import act
 
 from .. import domain, forms, queries
@@ -25,7 +25,7 @@ def _issue_form(request, pk, issue_pk=None):
         request.POST or None,
         instance=issue,
         pilot=pilot,
-        initial=None if issue else {"raised_on": timezone.localdate()},
+        initial=None if issue else {"raised_on": clock.today()},
     )
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}

@@ -6,9 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from coplan.core import clock
 from coplan.partnerships import pagecache
 
 from .. import dashboard, exports, forms, queries
@@ -97,7 +97,7 @@ def returns_export(request, pk, month, fmt):
         )
     else:
         data["illustrative"] = partnership.is_illustrative
-        data["generated_at"] = timezone.now()
+        data["generated_at"] = clock.now()
         response = HttpResponse(exports.return_pdf(data), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

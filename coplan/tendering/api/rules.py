@@ -3,8 +3,9 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.utils import timezone
 from ninja import Field, Query, Schema
+
+from coplan.core import clock
 
 from .. import domain
 from ..enums import ContractType
@@ -40,7 +41,7 @@ def procurement_rules(request, params: Query[RulesQuery]):
         estimated_value=params.estimated_value,
         vat_included=params.vat_included,
         vat_rate=params.vat_rate,
-        on=params.on or timezone.localdate(),
+        on=params.on or clock.today(),
     )
     return {
         "on": result.on,

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 from coplan.core.models import Affiliation
 
@@ -89,7 +89,7 @@ def check_publication(tender: Tender, *, user=None, now=None) -> PublicationChec
 
     With ``user``, the check is told as that person may read it: someone who may not see the
     unpublished evaluation model (a partner who may bid) learns only that it is not valid."""
-    publish_on = timezone.localdate(now or timezone.now())
+    publish_on = timezone.localdate(now or clock.now())
     check = PublicationCheck(publish_on=publish_on)
     blockers, advisories = check.blockers, check.advisories
     if tender.published_at:
@@ -146,13 +146,13 @@ def _hide_model(check: PublicationCheck) -> None:
         check.blockers.append(Blocker("invalid_model", "The scoring model is not complete yet."))
 
 
-def publish(*, tender: Tender, actor, now=None) -> Tender:
-    """Publish the tender (``now``: the moment of publication, for the historic demo), unless
-    :func:`check_publication` finds a blocking problem: then refuse with every reason."""
+def publish(*, tender: Tender, actor) -> Tender:
+    """Publish the tender now (``coplan.core.clock``), unless :func:`check_publication` finds a
+    blocking problem: then refuse with every reason."""
     with transaction.atomic():
         Tender.objects.select_for_update().filter(pk=tender.pk).first()
         tender.refresh_from_db()
-        now = now or timezone.now()
+        now = clock.now()
         check = check_publication(tender, now=now)
         if not check.can_publish:
             raise DomainError(
@@ -183,7 +183,7 @@ def publish(*, tender: Tender, actor, now=None) -> Tender:
 
 
 def _guard_open(tender: Tender, what: str, now=None) -> None:
-    now = now or timezone.now()
+    now = clock.now()
     if tender.published_at is None:
         raise DomainError(f"The tender is not published: {what} opens at publication.")
     if tender.opened_at is not None or (
@@ -192,12 +192,10 @@ def _guard_open(tender: Tender, what: str, now=None) -> None:
         raise DomainError(f"The tender has closed for bids: {what} is over.", code="tender_closed")
 
 
-def register_bidder(
-    *, tender: Tender, actor, organisation, consortium=None, now=None
-) -> BidderRegistration:
+def register_bidder(*, tender: Tender, actor, organisation, consortium=None) -> BidderRegistration:
     """Register ``organisation`` as a bidder (the person must work for it). Anyone may register,
     partners and outsiders alike."""
-    now = now or timezone.now()
+    now = clock.now()
     _guard_open(tender, "registration", now)
     if not Affiliation.objects.filter(user=actor, organisation=organisation).exists():
         raise DomainError(
@@ -239,10 +237,8 @@ def registration_for(tender: Tender, user) -> BidderRegistration | None:
     )
 
 
-def ask(
-    *, tender: Tender, registration: BidderRegistration, actor, question: str, now=None
-) -> Clarification:
-    now = now or timezone.now()
+def ask(*, tender: Tender, registration: BidderRegistration, actor, question: str) -> Clarification:
+    now = clock.now()
     if registration.tender_id != tender.pk:
         raise DomainError("Register for this tender first.")
     if tender.clarification_deadline and now >= tender.clarification_deadline:
@@ -282,7 +278,7 @@ def _notify_bidders(tender: Tender, subject: str, body: str) -> int:
 
 
 def answer(
-    *, clarification: Clarification, actor, published_question: str, answer: str, now=None
+    *, clarification: Clarification, actor, published_question: str, answer: str
 ) -> Clarification:
     """Answer a question: the anonymised question and the answer are published to every
     registered bidder at once."""
@@ -300,7 +296,7 @@ def answer(
     with transaction.atomic():
         clarification.published_question = published_question
         clarification.answer = answer
-        clarification.answered_at = now or timezone.now()
+        clarification.answered_at = clock.now()
         clarification.answered_by = actor
         clarification.save()
         sent = _notify_bidders(
@@ -320,7 +316,7 @@ def answer(
     return clarification
 
 
-def publish_addendum(*, tender: Tender, actor, title: str, body: str, now=None) -> Addendum:
+def publish_addendum(*, tender: Tender, actor, title: str, body: str) -> Addendum:
     """A numbered amendment to the published tender, notified to every registered bidder."""
     if tender.published_at is None:
         raise DomainError("Change the draft itself: addenda amend a published tender.")
@@ -336,7 +332,7 @@ def publish_addendum(*, tender: Tender, actor, title: str, body: str, now=None) 
             title=title,
             body=body,
             published_by=actor,
-            published_at=now or timezone.now(),
+            published_at=clock.now(),
         )
         sent = _notify_bidders(
             tender,

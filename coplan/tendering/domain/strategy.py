@@ -7,9 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.domain import rule_in_force
 from coplan.core.errors import DomainError
 from coplan.core.models import StatutoryRuleKey
@@ -184,7 +183,7 @@ def _apply_rules(tender: Tender) -> RulesResult | None:
         tender.value_ex_vat = tender.regulated = tender.cb_duty = None
         tender.rules_version = {}
         return None
-    tender.strategy_date = tender.strategy_date or timezone.localdate()
+    tender.strategy_date = tender.strategy_date or clock.today()
     result = procurement_rules(
         contract_type=tender.contract_type,
         estimated_value=tender.estimated_value,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from coplan.core import audit
+from coplan.core import audit, clock
 from coplan.core.dates import add_months, whole_months_between
 from coplan.core.errors import DomainError
 from coplan.partnerships.enums import Role
@@ -105,7 +105,7 @@ def check_timetable(tender: Tender, *, publish_on: dt.date | None = None) -> Tim
         if tender.published_at:
             publish_on = timezone.localdate(tender.published_at)
         else:
-            publish_on = partnership.tender_on or timezone.localdate()
+            publish_on = partnership.tender_on or clock.today()
     may_bid = co_designers_may_bid(partnership)
     days = MIN_SUBMISSION_DAYS + (CO_DESIGN_EXTRA_DAYS if may_bid else 0)
     result = TimetableCheck(publish_on=publish_on, minimum_days=days, co_designers_may_bid=may_bid)

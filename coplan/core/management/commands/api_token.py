@@ -2,8 +2,8 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from coplan.core import clock
 from coplan.core.domain import issue_api_token
 
 
@@ -22,6 +22,6 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(email__iexact=email).first()
         if user is None:
             raise CommandError(f"No user has the email address {email}.")
-        expires_at = timezone.now() + dt.timedelta(days=expires_days) if expires_days else None
+        expires_at = clock.now() + dt.timedelta(days=expires_days) if expires_days else None
         _, raw = issue_api_token(user=user, name=name, read_only=read_only, expires_at=expires_at)
         self.stdout.write(raw)
