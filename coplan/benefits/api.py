@@ -14,7 +14,9 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.files import UploadedFile
 
+from coplan.bidding.models import Commitment, Contract
 from coplan.partnerships.queries import get_for
+from coplan.tendering.models import Tender
 
 from . import calc, domain, monitoring, ocds, queries, reports, social, thread
 from .models import ReturnLine, SroiAnalysis, SroiOutcome
@@ -204,8 +206,6 @@ class AnalysisOut(Schema):
 def _partnership_contract(partnership, contract_id):
     if contract_id is None:
         return None
-    from coplan.bidding.models import Contract
-
     found = Contract.objects.filter(tender__partnership=partnership, pk=contract_id).first()
     if found is None:
         raise ValidationError(
@@ -277,8 +277,6 @@ def remove_outcome(request, pk: int, analysis_id: int, outcome_id: int):
 
 
 def _contract(request, pk, contract_id, perm="benefits.view_returns"):
-    from coplan.bidding.models import Contract
-
     partnership = get_for(request.user, pk, perm)
     return get_object_or_404(
         Contract.objects.select_related("tender__partnership", "supplier", "consortium"),
@@ -572,8 +570,6 @@ class PlanIn(Schema):
 
 @router.post(f"{BASE}/commitments/{{int:commitment_id}}/remedial-plans", response={201: PlanOut})
 def plan_remedy(request, pk: int, commitment_id: int, payload: PlanIn):
-    from coplan.bidding.models import Commitment
-
     partnership = get_for(request.user, pk, "benefits.plan_remedy")
     commitment = get_object_or_404(
         Commitment.objects.select_related("contract__tender__partnership", "contract__supplier"),
@@ -682,8 +678,6 @@ def get_thread_item(request, pk: int, kind: str, item_id: int):
 @router.get(f"{BASE}/tenders/{{int:tender_id}}/ocds", response=dict)
 def tender_ocds(request, pk: int, tender_id: int):
     """The tender's OCDS release package with implementation releases for its contracts."""
-    from coplan.tendering.models import Tender
-
     partnership = get_for(request.user, pk, "benefits.view_returns")
     tender = get_object_or_404(Tender, partnership=partnership, pk=tender_id)
     return ocds.release_package(tender)

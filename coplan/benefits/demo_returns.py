@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from coplan.bidding.models import Contract
 from coplan.core import clock
 from coplan.partnerships.enums import Role
 
@@ -88,8 +89,6 @@ def _actuals(commitments, quarters) -> dict:
 
 
 def load(story) -> None:
-    from coplan.bidding.models import Contract
-
     contract = (
         Contract.objects.filter(tender__partnership=story.partnership)
         .select_related("tender__partnership", "supplier", "consortium")

@@ -5,6 +5,7 @@ tendering provider rather than replacing it."""
 
 from coplan.partnerships.health import ElementHealth, HealthStatus, provides
 from coplan.partnerships.sections import Section, register
+from coplan.tendering.health import tender_benefits
 
 from .calc import Rag
 from .models import LineStatus
@@ -31,10 +32,6 @@ _register_section()
 
 
 def _tender_half(partnership) -> ElementHealth | None:
-    try:
-        from coplan.tendering.health import tender_benefits
-    except ImportError:  # pragma: no cover - the tendering app always ships it
-        return None
     return tender_benefits(partnership)
 
 

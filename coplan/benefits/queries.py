@@ -1,23 +1,15 @@
 """Reusable reads of the benefits app, with the visibility filters and ``select_related``.
 
-Contracts and commitments live in the bidding app; until its models exist these reads return
-nothing."""
+Contracts and commitments live in the bidding app."""
 
 from dataclasses import dataclass, field
 
-
-def _model(name: str):
-    try:
-        from coplan.bidding import models
-    except ImportError:  # pragma: no cover
-        return None
-    return getattr(models, name, None)
+from coplan.bidding.models import Contract
+from coplan.core import charts
+from coplan.tendering.models import Tender
 
 
 def contracts_of(partnership) -> list:
-    Contract = _model("Contract")
-    if Contract is None:
-        return []
     return list(
         Contract.objects.filter(tender__partnership=partnership)
         .select_related("tender", "supplier")
@@ -28,8 +20,6 @@ def contracts_of(partnership) -> list:
 def public_tenders(partnership_pk):
     """The partnership's published tenders that have a contract: their open data includes the
     contracts' implementation (commitments and verified returns)."""
-    from coplan.tendering.models import Tender
-
     return Tender.objects.filter(
         partnership_id=partnership_pk, published_at__isnull=False, contracts__isnull=False
     ).distinct()
@@ -64,8 +54,6 @@ class PublicBlock:
 def public_report(partnership, *, today=None) -> PublicReport:
     """Promised (each commitment's target) and delivered (verified actuals) per contract, with
     a bar chart of delivered as a % of what was due (the table beside it has the figures)."""
-    from coplan.core import charts
-
     from .monitoring import monitor
 
     contracts = contracts_of(partnership)

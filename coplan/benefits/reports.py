@@ -13,7 +13,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from coplan.bidding.models import Commitment, Contract
 from coplan.core import clock
+from coplan.core.models import Organisation
+from coplan.partnerships.enums import Role
+from coplan.tendering.models import BenefitRequirement, ProxyValue
 
 from . import calc
 from .models import LineStatus, MonitoringSettings, QuarterlyReturn, ReturnLine
@@ -127,8 +131,6 @@ class AnnualReport:
 
 
 def contracts_for(authority, starts: dt.date, ends: dt.date) -> list:
-    from coplan.bidding.models import Contract
-
     return list(
         Contract.objects.filter(
             tender__partnership__lead_authority=authority, starts_on__lte=ends, ends_on__gte=starts
@@ -139,9 +141,6 @@ def contracts_for(authority, starts: dt.date, ends: dt.date) -> list:
 
 
 def annual_report(authority, year: int, *, thresholds=None) -> AnnualReport:
-    from coplan.bidding.models import Commitment
-    from coplan.tendering.models import BenefitRequirement, ProxyValue
-
     starts, ends = year_bounds(year)
     contracts = contracts_for(authority, starts, ends)
     report = AnnualReport(authority, year, starts, ends, contracts, generated_at=clock.now())
@@ -251,9 +250,6 @@ def authorities_for(user):
     """Authorities whose reports ``user`` may read: staff read all; otherwise the
     organisations they work for, and the lead authorities of partnerships where they are the
     commissioner, the procurement officer or an observer."""
-    from coplan.core.models import Organisation
-    from coplan.partnerships.enums import Role
-
     if not getattr(user, "is_authenticated", False):
         return Organisation.objects.none()
     if user.is_staff:

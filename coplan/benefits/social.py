@@ -6,6 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from coplan.tendering.models import ProxyValue
+
 from . import calc
 from .models import LineStatus
 
@@ -32,8 +34,6 @@ class SocialValue:
 
 
 def _proxies_for(measure_ids) -> dict[int, list[calc.Proxy]]:
-    from coplan.tendering.models import ProxyValue
-
     found = defaultdict(list)
     for p in ProxyValue.objects.filter(measure_id__in=measure_ids):
         found[p.measure_id].append(calc.Proxy(p.value, p.effective_from, p.table_version))

@@ -24,7 +24,15 @@ from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 
+from coplan.bidding.models import Commitment, ContractKpi
 from coplan.core import clock
+from coplan.design import queries as design
+from coplan.design.models import Item, Requirement
+from coplan.pilots.models import Kpi
+from coplan.pilots.rules import hidden_kpis
+from coplan.tendering.models import BenefitRequirement, QualityCriterion, Tender
+
+from .models import EvidenceFile
 
 KINDS = {
     "insight": "Insight",
@@ -141,9 +149,6 @@ def _short(text: str, size: int = 120) -> str:
 
 
 def _design(thread: Thread, partnership, user) -> None:
-    from coplan.design import queries as design
-    from coplan.design.models import Item, Requirement
-
     version = design.latest_version(partnership, user)
     insights = design.visible(
         Item.objects.filter(
@@ -200,9 +205,6 @@ def _flag_insights(thread: Thread) -> None:
 def _pilots(thread: Thread, partnership, user) -> None:
     """The pilot's KPIs, each with its target, except a KPI about money for a reader who does
     not see costs (``pilots.view_costs``): that one is in the thread without its target."""
-    from coplan.pilots.models import Kpi
-    from coplan.pilots.rules import hidden_kpis
-
     by_ref = _requirement_by_ref(thread)
     kpis = list(
         Kpi.objects.filter(pilot__partnership=partnership).only(
@@ -253,14 +255,6 @@ def _flag_requirements(thread: Thread) -> None:
 # --- tendering and bidding (once their models exist) -----------------------------------------
 
 
-def _model(app_module: str, name: str):
-    try:
-        module = __import__(app_module, fromlist=[name])
-    except ImportError:
-        return None
-    return getattr(module, name, None)
-
-
 def _requirement_by_ref(thread: Thread) -> dict[str, str]:
     return {n.ref: n.key for n in thread.of_kind("requirement") if n.ref}
 
@@ -286,9 +280,6 @@ def _visible_tenders(partnership, user, also=()) -> set[int]:
     council side: never the enterprise partners who may bid, nor service users). ``also``:
     tenders shown whatever their state, e.g. the tender whose evidence pack is being built
     (its requirements and criteria are what will be published with it)."""
-    Tender = _model("coplan.tendering.models", "Tender")
-    if Tender is None:
-        return set()
     visible = {
         t.pk
         for t in Tender.objects.filter(partnership=partnership).select_related("partnership")
@@ -312,9 +303,6 @@ def _upstream(thread: Thread, by_ref: dict[str, str], item, *texts: str) -> list
 
 
 def _tendering(thread: Thread, partnership, user, also=()) -> None:
-    BenefitRequirement = _model("coplan.tendering.models", "BenefitRequirement")
-    if BenefitRequirement is None:
-        return
     tenders = _visible_tenders(partnership, user, also)
     qs = BenefitRequirement.objects.filter(
         tender__partnership=partnership, tender_id__in=tenders
@@ -347,9 +335,6 @@ def _tendering(thread: Thread, partnership, user, also=()) -> None:
 
 def _criteria(thread: Thread, partnership, tenders: set[int], by_ref: dict[str, str]) -> None:
     """The tenders' scored quality criteria (the leaves of the criteria tree)."""
-    QualityCriterion = _model("coplan.tendering.models", "QualityCriterion")
-    if QualityCriterion is None:
-        return
     criteria = list(
         QualityCriterion.objects.filter(
             tender__partnership=partnership, tender_id__in=tenders
@@ -373,9 +358,6 @@ def _criteria(thread: Thread, partnership, tenders: set[int], by_ref: dict[str, 
 
 
 def _bidding(thread: Thread, partnership, today: dt.date) -> None:
-    Commitment = _model("coplan.bidding.models", "Commitment")
-    if Commitment is None:
-        return
     commitments = Commitment.objects.filter(
         contract__tender__partnership=partnership
     ).select_related("contract__supplier")
@@ -400,21 +382,19 @@ def _bidding(thread: Thread, partnership, today: dt.date) -> None:
             thread.link(node.key, evidence.key)
         if not files and c.period_start and c.period_start <= today:
             node.broken = "No evidence submitted although it is due."
-    ContractKpi = _model("coplan.bidding.models", "ContractKpi")
-    if ContractKpi is not None:
-        for ck in ContractKpi.objects.filter(
-            contract__tender__partnership=partnership
-        ).select_related("kpi", "contract__supplier"):
-            node = thread.add(
-                Node(
-                    "contract_kpi",
-                    ck.pk,
-                    str(ck.kpi),
-                    "",
-                    detail=f"Contract with {ck.contract.supplier}",
-                )
+    for ck in ContractKpi.objects.filter(contract__tender__partnership=partnership).select_related(
+        "kpi", "contract__supplier"
+    ):
+        node = thread.add(
+            Node(
+                "contract_kpi",
+                ck.pk,
+                str(ck.kpi),
+                "",
+                detail=f"Contract with {ck.contract.supplier}",
             )
-            thread.link(f"kpi:{ck.kpi_id}", node.key)
+        )
+        thread.link(f"kpi:{ck.kpi_id}", node.key)
     for node in thread.of_kind("benefit_requirement"):
         awarded = (
             any(getattr(c, "requirement_id", None) == node.pk for c in commitments)
@@ -425,11 +405,8 @@ def _bidding(thread: Thread, partnership, today: dt.date) -> None:
 
 
 def _evidence(partnership) -> dict[int, list[Node]]:
-    Evidence = _model("coplan.benefits.models", "EvidenceFile")
-    if Evidence is None:
-        return {}
     found = defaultdict(list)
-    for e in Evidence.objects.filter(
+    for e in EvidenceFile.objects.filter(
         line__commitment__contract__tender__partnership=partnership
     ).select_related("line__quarterly_return"):
         found[e.line.commitment_id].append(

@@ -19,7 +19,10 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from coplan.core.errors import DomainError
+from coplan.core.models import User
+from coplan.governance.models import Decision
 from coplan.partnerships.queries import get_for
+from coplan.pilots.models import Kpi
 from coplan.tendering.models import Tender
 
 from . import domain, queries, receipts
@@ -583,8 +586,6 @@ def get_panel(request, pk: int, tender_pk: int):
 def assign(request, pk: int, tender_pk: int, payload: AssignIn):
     """Add an evaluator. Someone Coplan finds linked to a bidder is refused with 409 and the
     reasons unless ``confirm_conflict`` is true."""
-    from coplan.core.models import User
-
     tender = _officer(request, pk, tender_pk, "bidding.manage_evaluation")
     evaluator = User.objects.filter(
         pk=payload.evaluator_id, memberships__partnership=tender.partnership
@@ -879,9 +880,6 @@ def results(request, pk: int, tender_pk: int):
 
 @router.post(f"{BASE}/award", response={201: AwardOut})
 def approve_award(request, pk: int, tender_pk: int, payload: AwardIn):
-    from coplan.governance.models import Decision
-    from coplan.pilots.models import Kpi
-
     tender = _officer(request, pk, tender_pk, "bidding.award")
     _opened_or_404(tender)
     decision = None

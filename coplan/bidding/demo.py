@@ -16,7 +16,10 @@ from zoneinfo import ZoneInfo
 
 from coplan.core import clock
 from coplan.core.models import Affiliation, Organisation, OrganisationType, User
+from coplan.governance.enums import DecisionKind
+from coplan.governance.models import Body, Decision
 from coplan.partnerships.enums import Role
+from coplan.pilots.models import Kpi
 from coplan.tendering import domain as tendering
 
 from . import domain
@@ -255,8 +258,6 @@ CONTRACT_KPIS = [
 
 def _contract_kpis(story) -> list:
     """The NL pilot's KPIs named above, in that order; none if the pilots demo is not loaded."""
-    from coplan.pilots.models import Kpi
-
     found = {
         k.name: k
         for k in Kpi.objects.filter(pilot__partnership=story.partnership, name__in=CONTRACT_KPIS)
@@ -265,9 +266,6 @@ def _contract_kpis(story) -> list:
 
 
 def _award(story, tender):
-    from coplan.governance.enums import DecisionKind
-    from coplan.governance.models import Body, Decision
-
     decision = (
         Decision.objects.filter(partnership=story.partnership, kind=DecisionKind.AWARD_APPROVAL)
         .select_related("meeting")

@@ -9,6 +9,7 @@ from coplan.core import clock
 from coplan.partnerships import gates
 from coplan.partnerships.enums import Stage
 from coplan.partnerships.sections import Section, register
+from coplan.tendering.models import Tender
 
 
 def _register_section() -> None:
@@ -31,8 +32,6 @@ _register_section()
 
 
 def _tenders(partnership):
-    from coplan.tendering.models import Tender
-
     return list(Tender.objects.filter(partnership=partnership, opened_at__isnull=False))
 
 

@@ -15,6 +15,7 @@ import rules
 
 from coplan.partnerships.enums import Role
 from coplan.partnerships.rules import roles_of
+from coplan.tendering.models import BidderRegistration
 from coplan.tendering.rules import is_procurement  # one predicate, in the lower app
 
 OFFICER_ROLES = frozenset({Role.PROCUREMENT.value, Role.COMMISSIONER.value})
@@ -29,8 +30,6 @@ def registration_of(user, tender):
     """The bidder registration ``user`` acts for in ``tender`` (or ``None``)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    from coplan.tendering.models import BidderRegistration
-
     regs = BidderRegistration.objects.filter(tender=tender).select_related(
         "organisation", "consortium"
     )

@@ -18,7 +18,11 @@ from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
 from coplan.core.models import User
+from coplan.governance.enums import DecisionKind
+from coplan.governance.models import Decision
 from coplan.partnerships import queries as partnerships
+from coplan.pilots.models import Kpi
+from coplan.tendering.models import Tender
 
 from . import domain, exports, twofactor
 from .enums import BidStatus, ConflictDecision, Part, PriceQueryOutcome
@@ -425,17 +429,12 @@ def results_export(request, pk, tender_pk, fmt):
 
 
 def _decisions(partnership):
-    from coplan.governance.enums import DecisionKind
-    from coplan.governance.models import Decision
-
     return Decision.objects.filter(
         partnership=partnership, kind=DecisionKind.AWARD_APPROVAL
     ).select_related("meeting")
 
 
 def _pilot_kpis(partnership):
-    from coplan.pilots.models import Kpi
-
     return (
         Kpi.objects.filter(pilot__partnership=partnership)
         .select_related("pilot")
@@ -514,8 +513,6 @@ def conclude(request, pk, tender_pk):
 @twofactor.guard
 def letter(request, pk, tender_pk, bid_uuid):
     """A bidder's letter: officers (verified) or the bidder itself, after the award."""
-    from coplan.tendering.models import Tender
-
     tender = get_object_or_404(Tender, partnership_id=pk, pk=tender_pk)
     award_ = getattr(tender, "award", None) if tender.awarded_at else None
     bid = get_object_or_404(Bid, tender=tender, uuid=bid_uuid, status=BidStatus.SUBMITTED)

@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 
 from coplan.core.errors import DomainError
 from coplan.core.schemas import PatchSchema
+from coplan.costing.calc import pennies
 from coplan.partnerships.queries import get_for
 
 from . import domain, queries
@@ -24,8 +25,6 @@ BASE = "/partnerships/{int:pk}/consortium"
 
 
 def _money(value) -> str | None:
-    from coplan.costing.calc import pennies
-
     return None if value is None else str(pennies(value))
 
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from coplan.core.models import Organisation
+from coplan.core.models import Organisation, User
+from coplan.costing.queries import locked_models
 from coplan.partnerships.enums import Role
 
 from .enums import AgreementStatus
@@ -91,8 +92,6 @@ def candidate_organisations(partnership):
 
 def signatory_candidates(partnership, organisation):
     """People who joined the partnership as a social enterprise partner for ``organisation``."""
-    from coplan.core.models import User
-
     return (
         User.objects.filter(
             memberships__partnership=partnership,
@@ -268,8 +267,6 @@ def _key(name: str) -> str:
 def cost_summary(consortium, *, shared_only: bool) -> list[ServiceCosts]:
     """For each service, the members' newest locked cost models summed (``shared_only``: only
     versions the enterprises shared with the council)."""
-    from coplan.costing.queries import locked_models
-
     members = list(members_of(consortium))
     splits = {s.service.pk: {r.member.pk: r.work for r in s.rows} for s in split_of(consortium)}
     models = locked_models(

@@ -9,6 +9,7 @@ consortium; each member's authorised signatory signs the agreement for it.
 
 import rules
 
+from coplan.costing.rules import organisations_of
 from coplan.partnerships.enums import Role
 from coplan.partnerships.rules import has_role, is_member
 
@@ -34,8 +35,6 @@ def consortium_of(partnership):
 
 
 def _se_organisations(user, partnership) -> set[int]:
-    from coplan.costing.rules import organisations_of
-
     return set(organisations_of(user, partnership))
 
 

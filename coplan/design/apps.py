@@ -1,13 +1,13 @@
 from django.apps import AppConfig
 
+from coplan.partnerships.sections import Section, register
+
 
 class DesignConfig(AppConfig):
     name = "coplan.design"
     label = "design"
 
     def ready(self):
-        from coplan.partnerships.sections import Section, register
-
         from . import health  # noqa: F401  registers this app's health-check provider and gates
         from .urls import urlpatterns
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from coplan.core.forms import DateInput, GovukForm, GovukModelForm
-from coplan.core.models import Organisation
+from coplan.core.models import Organisation, User
 from coplan.partnerships.enums import Stage
 from coplan.partnerships.models import Membership
 
@@ -70,8 +70,6 @@ class PeopleChoiceField(forms.ModelChoiceField):
 
 
 def people_of(partnership):
-    from coplan.core.models import User
-
     return (
         User.objects.filter(memberships__partnership=partnership)
         .distinct()

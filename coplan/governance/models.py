@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coplan.core import clock
+from coplan.core.errors import DomainError
 from coplan.core.fields import ChangedAtField
 from coplan.core.models import Organisation
 from coplan.partnerships.enums import Stage
@@ -385,8 +386,6 @@ class Minutes(models.Model):
     def save(self, *args, **kwargs):
         """Defence in depth: approved minutes never change, whatever code path tries."""
         if self.pk and Minutes.objects.filter(pk=self.pk, status=MinutesStatus.APPROVED).exists():
-            from coplan.core.errors import DomainError
-
             raise DomainError(
                 "These minutes are approved and locked: they cannot change.", code="minutes_locked"
             )

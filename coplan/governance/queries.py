@@ -13,6 +13,7 @@ from django.utils import timezone
 from coplan.core import clock
 from coplan.partnerships.enums import Role, Stage, StageChangeKind, Status
 from coplan.partnerships.models import Membership, Partnership, StageChange
+from coplan.partnerships.timeline import check_partnership
 
 from .enums import ActionStatus, BodyKind, DecisionKind, MinutesStatus
 from .models import (
@@ -336,8 +337,6 @@ def managed_partnerships(user):
 def needs_doing(user, today: dt.date | None = None) -> list[PartnershipTodo]:
     """The intermediary's list across the partnerships they run: overdue actions, meetings
     without approved minutes, gates waiting for approval, timing warnings."""
-    from coplan.partnerships.timeline import check_partnership
-
     today = today or clock.today()
     todos = []
     for partnership in managed_partnerships(user):

@@ -10,6 +10,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from coplan.core.errors import DomainError
+
 from . import privacy
 
 router = Router(tags=["privacy"])
@@ -75,8 +77,6 @@ def erase(request, person_id: int, payload: ErasureIn):
     _staff(request)
     person = get_object_or_404(get_user_model(), pk=person_id)
     if payload.confirm_email.strip().lower() != person.email.lower():
-        from coplan.core.errors import DomainError
-
         raise DomainError(
             "confirm_email must be the person's email address.",
             code="confirmation",

@@ -17,9 +17,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 
 from coplan.core import audit, clock, sensitivity
 from coplan.core.errors import DomainError
+from coplan.core.models import ApiToken, AuditEvent
 from coplan.core.privacy import (
     ERASED_NAME,
     Category,
@@ -88,8 +90,6 @@ def export_person(person) -> dict:
 
 def erase_person(*, person, actor) -> dict:
     """Anonymise ``person`` everywhere, in one transaction, audited. Irreversible."""
-    from coplan.core.models import ApiToken
-
     if person.pk == getattr(actor, "pk", None):
         raise DomainError("You cannot erase yourself; ask another member of staff.", code="self")
     if person.is_superuser:
@@ -171,8 +171,6 @@ def _export_audit(person):
     """The person's own actions, less those still sealed (coplan.core.sensitivity): who bid for
     a tender is told to no one, a staff member answering a subject-access request included,
     until its bids are opened."""
-    from coplan.core.models import AuditEvent
-
     reached = sensitivity.reached(None)
     events = AuditEvent.objects.filter(actor=person).order_by("created_at", "id")
     return [
@@ -192,10 +190,6 @@ def _sealed(event, reached) -> bool:
 
 def _retain_tokens(today, dry_run):
     """Revoked or expired API tokens are deleted 12 months later."""
-    from django.db.models import Q
-
-    from coplan.core.models import ApiToken
-
     cutoff = months_ago(today, retention_months("api_tokens", 12))
     old = ApiToken.objects.filter(Q(revoked_at__date__lt=cutoff) | Q(expires_at__date__lt=cutoff))
     if dry_run:

@@ -33,15 +33,15 @@ from django.middleware.csp import get_nonce
 from django.utils.cache import patch_vary_headers
 
 from coplan.core import clock
+from coplan.core.models import User
+
+from .models import Membership, Partnership
 
 SECONDS = 60
 _DB_SESSIONS = "django.contrib.sessions.backends.db"
 
 
 def _tables():
-    from coplan.core.models import User
-    from coplan.partnerships.models import Membership, Partnership
-
     return User._meta.db_table, Membership._meta.db_table, Partnership._meta.db_table
 
 

@@ -14,9 +14,11 @@ from ninja import File, Form, Router, Schema, UploadedFile
 from ninja import Status as Respond
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from coplan.core.dates import months_inclusive
 from coplan.core.errors import DomainError
-from coplan.core.models import Organisation
+from coplan.core.models import Organisation, User
 from coplan.core.schemas import PatchSchema
+from coplan.design.models import Requirement
 from coplan.partnerships.queries import get_for
 
 from . import dashboard, domain, importer, queries, rules, tasks
@@ -148,8 +150,6 @@ class PilotPatch(PatchSchema):
 
 
 def _pilot_out(pilot, show_costs: bool) -> dict:
-    from coplan.core.dates import months_inclusive
-
     return {
         "id": pilot.pk,
         "partnership_id": pilot.partnership_id,
@@ -595,8 +595,6 @@ def _kpi_fields(pilot, data: dict) -> dict:
         value = fields.pop("requirement_id")
         fields["requirement"] = None
         if value:
-            from coplan.design.models import Requirement
-
             fields["requirement"] = get_object_or_404(
                 Requirement, pk=value, version__partnership=pilot.partnership
             )
@@ -962,8 +960,6 @@ def list_issues(request, pk: int):
 
 
 def _issue_fields(pilot, data):
-    from coplan.core.models import User
-
     fields = dict(data)
     for name, model, scope in (
         ("owner", User, {}),

@@ -8,7 +8,8 @@ from coplan.core import clock
 from coplan.core.dates import DateExamples, long_date
 from coplan.core.errors import DomainError
 from coplan.core.forms import DateInput, GovukForm, GovukModelForm
-from coplan.core.models import Organisation
+from coplan.core.models import Organisation, User
+from coplan.design.models import Requirement
 from coplan.partnerships.enums import Role
 
 from . import importer
@@ -263,8 +264,6 @@ class KpiForm(GovukModelForm):
         self.fields["frequency"].choices = Frequency.choices
         requirement = self.fields["requirement"]
         try:
-            from coplan.design.models import Requirement
-
             requirement.queryset = Requirement.objects.filter(
                 version__partnership=pilot.partnership
             ).select_related("version")
@@ -588,8 +587,6 @@ class IssueForm(GovukModelForm):
 
     def __init__(self, *args, pilot=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from coplan.core.models import User
-
         self.fields["owner"].queryset = User.objects.filter(
             memberships__partnership=pilot.partnership
         ).distinct()

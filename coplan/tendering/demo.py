@@ -33,6 +33,8 @@ from coplan.core.dates import add_months
 from coplan.core.models import Affiliation, Organisation, User
 from coplan.demo import story as cast
 from coplan.demo.context import DemoStory
+from coplan.design import queries as design
+from coplan.design.models import SpecificationVersion
 from coplan.partnerships.enums import Role
 
 from . import domain
@@ -46,8 +48,6 @@ def _at(day: dt.date, hour: int = 11, minute: int = 0) -> dt.datetime:
 def _spec(partnership):
     """The requirements of the partnership's latest signed-off specification, by key (none
     when the design demo did not run)."""
-    from coplan.design import queries as design
-
     version = design.latest_signed_off(partnership)
     if version is None:
         return {}
@@ -58,8 +58,6 @@ def _draft_spec(partnership):
     """The requirements of the partnership's latest specification version, signed off or not,
     by key: a tender drafted while the specification is still being revised answers the draft
     (none when the design demo did not run)."""
-    from coplan.design.models import SpecificationVersion
-
     version = (
         SpecificationVersion.objects.filter(partnership=partnership).order_by("-number").first()
     )

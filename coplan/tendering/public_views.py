@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from coplan.consortium.models import Consortium
 from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
@@ -86,8 +87,6 @@ def register(request, reference):
     form = RegisterForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data["organisation"]
-        from coplan.consortium.models import Consortium
-
         consortium = Consortium.objects.filter(
             partnership=tender.partnership, lead=organisation
         ).first()

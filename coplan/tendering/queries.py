@@ -6,7 +6,11 @@ from django.http import Http404
 
 from coplan.core import clock
 from coplan.core.enums import Disclosure
+from coplan.design import queries as design
+from coplan.design.enums import VersionStatus
+from coplan.design.models import Requirement, SpecificationVersion
 from coplan.partnerships.queries import get_for
+from coplan.pilots.models import Evaluation
 
 from .enums import BenefitMethod, RequirementMode
 from .models import BenefitRequirement, Clause, ClauseVersion, Measure, ProxyValue, Tender
@@ -62,9 +66,6 @@ def spec_requirement_choices(tender: Tender, current=None):
     answer (the golden thread): those of the partnership's latest signed-off (approved or
     frozen) specification version, plus ``current`` (the one already chosen, perhaps from an
     earlier version) so that editing does not lose it."""
-    from coplan.design import queries as design
-    from coplan.design.models import Requirement
-
     version = design.latest_signed_off(tender.partnership)
     chosen = Q(version=version) if version is not None else Q(pk__in=[])
     if current is not None:
@@ -100,11 +101,6 @@ def evidence_pack(tender: Tender) -> dict:
     """Everything the evidence pack holds (docs/disclosure.md, F1): the frozen specification,
     the pilot's results classified "publish", "you said, we did" from the design insights
     classified "publish", and what is still missing. Never anything internal or unclassified."""
-    from coplan.design import queries as design
-    from coplan.design.enums import VersionStatus
-    from coplan.design.models import SpecificationVersion
-    from coplan.pilots.models import Evaluation
-
     from .evidence import render_sections
 
     partnership = tender.partnership

@@ -32,6 +32,8 @@ from coplan.core import audit, clock
 from coplan.core.domain import rule_in_force
 from coplan.core.errors import DomainError
 from coplan.core.models import StatutoryRuleKey
+from coplan.governance.enums import DecisionKind
+from coplan.governance.models import Body
 
 from ..enums import CommitmentSource, ConflictDecision, PriceQueryOutcome
 from ..models import Award, Commitment, ConflictDeclaration, Contract, ContractKpi, PriceQuery
@@ -73,9 +75,6 @@ def standstill_end(sent_at: dt.datetime, days: int) -> dt.datetime:
 
 
 def _governance_decision(tender, decision):
-    from coplan.governance.enums import DecisionKind
-    from coplan.governance.models import Body
-
     if not Body.objects.filter(partnership=tender.partnership).exists():
         return False
     if (

@@ -28,7 +28,11 @@ from django.db import transaction
 
 from coplan.core import audit, clock
 from coplan.core.errors import DomainError
+from coplan.governance.enums import BodyKind
+from coplan.governance.models import BodyMember
+from coplan.governance.queries import declared_interests
 from coplan.partnerships.rules import roles_of
+from coplan.tendering.models import BidderRegistration
 from coplan.tendering.rules import is_procurement
 from coplan.tendering.scoring import engine
 
@@ -283,11 +287,6 @@ def conflict_links(tender, person) -> list[ConflictLink]:
     """Known links between ``person`` and the bidders: their organisation is a registered
     bidder or a member of a bidding consortium, they sat on the design committee, or they
     hold a standing interest in the governance register."""
-    from coplan.governance.enums import BodyKind
-    from coplan.governance.models import BodyMember
-    from coplan.governance.queries import declared_interests
-    from coplan.tendering.models import BidderRegistration
-
     links = []
     mine = _organisation_ids(person, tender.partnership)
     registrations = BidderRegistration.objects.filter(tender=tender).select_related(

@@ -6,6 +6,7 @@ from decimal import Decimal
 from ninja import Router
 
 from coplan.core.errors import DomainError
+from coplan.design.models import Requirement
 from coplan.tendering.scoring import engine
 
 from .. import domain, queries
@@ -37,8 +38,6 @@ def _spec_key(obj) -> str | None:
 
 def _spec_requirement(tender: Tender, data: dict):
     """Replace ``spec_requirement_id`` in ``data`` with the partnership's requirement."""
-    from coplan.design.models import Requirement
-
     if "spec_requirement_id" not in data:
         return
     spec_id = data.pop("spec_requirement_id")

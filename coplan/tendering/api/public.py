@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from ninja import Field, Schema, Status
 
+from coplan.consortium.models import Consortium
 from coplan.core.errors import DomainError
 from coplan.core.models import Organisation
 
@@ -74,8 +75,6 @@ def register(request, reference: str, payload: RegistrationIn):
     organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
     if organisation is None:
         raise DomainError("Choose an organisation you work for.", field="organisation_id")
-    from coplan.consortium.models import Consortium
-
     consortium = Consortium.objects.filter(
         partnership=tender.partnership, lead=organisation
     ).first()

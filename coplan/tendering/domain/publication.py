@@ -23,6 +23,8 @@ from django.utils import timezone
 from coplan.core import audit, clock
 from coplan.core.errors import DomainError
 from coplan.core.models import Affiliation
+from coplan.design import queries as design
+from coplan.pilots import queries as pilots
 
 from ..models import Addendum, BidderRegistration, Clarification, Tender
 from .model import check_model
@@ -68,9 +70,6 @@ class PublicationCheck:
 
 def unclassified_artefacts(partnership) -> list[Blocker]:
     """Design and pilot artefacts with no bidder disclosure class yet."""
-    from coplan.design import queries as design
-    from coplan.pilots import queries as pilots
-
     found = [
         Blocker("unclassified_design", f"{a.label} ({design.ARTEFACT_KINDS[a.kind]})", a.url)
         for a in design.unclassified_artefacts(partnership)

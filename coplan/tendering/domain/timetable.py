@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from coplan.consortium.models import Consortium
 from coplan.core import audit, clock
 from coplan.core.dates import add_months, whole_months_between
 from coplan.core.errors import DomainError
@@ -60,8 +61,6 @@ def co_designers_may_bid(partnership) -> bool:
     the partnership, or a consortium formed by the design committee."""
     if any(m.role == Role.SE_PARTNER for m in partnership.roster):
         return True
-    from coplan.consortium.models import Consortium
-
     return Consortium.objects.filter(partnership=partnership).exists()
 
 

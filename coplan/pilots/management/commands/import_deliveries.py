@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from coplan.core.columnar import errors_csv
 from coplan.core.errors import DomainError
 from coplan.core.models import User
 from coplan.pilots import domain, importer
@@ -115,8 +116,6 @@ class Command(BaseCommand):
             )
             self.stderr.write(f"  Row {error['row']}{column}: {error['message']}")
         if options["errors"] and outcome.errors:
-            from coplan.core.columnar import errors_csv
-
             Path(options["errors"]).write_bytes(errors_csv(outcome.errors))
             self.stderr.write(f"All listed errors written to {options['errors']}.")
         raise CommandError(outcome.message)
