@@ -15,11 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
+from coplan.bidding.models import Commitment, Contract
 from coplan.core import clock
 from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
 from coplan.core.pdf import render_pdf
+from coplan.core.permissions import Can
 from coplan.core.tables import write_xlsx
 from coplan.core.uploads import attachment_response
 from coplan.partnerships import queries as partnerships
@@ -51,7 +53,6 @@ from .models import (
 from .reports import AnnualReport
 from .rules import can_submit_for
 
-PERMS = ("view_sroi", "manage_sroi", "view_returns", "submit_returns", "verify_returns")
 MAX_ROWS = 20
 
 
@@ -76,7 +77,7 @@ def _ctx(request, partnership, **extra):
         "partnership": partnership,
         "calculator_url": calculator_url(),
         "nav_partnerships": True,
-        "can": {p: request.user.has_perm(f"benefits.{p}", partnership) for p in PERMS},
+        "can": Can(request.user, "benefits", partnership),
         **extra,
     }
 
@@ -153,8 +154,6 @@ def calculator(request):
 
 
 def _contracts(partnership):
-    from coplan.bidding.models import Contract
-
     found = Contract.objects.filter(tender__partnership=partnership).select_related("supplier")
     return found if found.exists() else None
 
@@ -387,8 +386,6 @@ def public_ocds(request, pk, tender_pk):
 
 
 def _contract(partnership, contract_pk):
-    from coplan.bidding.models import Contract
-
     return get_object_or_404(
         Contract.objects.select_related("tender__partnership", "supplier", "consortium"),
         tender__partnership=partnership,
@@ -637,8 +634,6 @@ def evidence_download(request, pk, evidence_pk):
 @login_required
 def remedy_new(request, pk, commitment_pk):
     partnership = _get(request, pk, "benefits.plan_remedy")
-    from coplan.bidding.models import Commitment
-
     commitment = get_object_or_404(
         Commitment.objects.select_related("contract__tender__partnership", "contract__supplier"),
         contract__tender__partnership=partnership,

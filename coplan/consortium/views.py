@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
+from coplan.core.permissions import Can
 from coplan.partnerships import queries as partnerships
 
 from . import domain, queries
@@ -30,14 +31,6 @@ from .forms import (
 )
 from .models import Capability, ConsortiumMember, ConsortiumService
 
-PERMS = (
-    "view_commercial",
-    "form_consortium",
-    "manage_consortium",
-    "sign_agreement",
-    "view_costs",
-)
-
 
 def _get(request, pk, perm="consortium.view_consortium"):
     return partnerships.get_for(request.user, pk, perm)
@@ -51,11 +44,10 @@ def _consortium(partnership):
 
 
 def _ctx(request, partnership, **extra):
-    user = request.user
     return {
         "partnership": partnership,
         "nav_partnerships": True,
-        "can": {p: user.has_perm(f"consortium.{p}", partnership) for p in PERMS},
+        "can": Can(request.user, "consortium", partnership),
         **extra,
     }
 

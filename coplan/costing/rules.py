@@ -85,6 +85,7 @@ rules.add_perm("costing.view_shared_costs", sees_shared)
 rules.add_perm("costing.view_capacity", sees_costs)
 rules.add_perm("costing.add_assessment", is_facilitator | is_se_partner)
 rules.add_perm("costing.add_action", is_facilitator | is_se_partner)
+rules.add_perm("costing.set_variance_threshold", is_facilitator)
 
 # Cost model level
 rules.add_perm("costing.view_private_costmodel", owns_model | facilitates_model)

@@ -17,6 +17,7 @@ from coplan.core import clock
 from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
+from coplan.core.permissions import Can
 from coplan.partnerships import queries as partnerships
 
 from . import domain, queries, workbook
@@ -47,16 +48,10 @@ def _get(request, pk, perm="costing.view_costing"):
 
 
 def _ctx(request, partnership, **extra):
-    user = request.user
     return {
         "partnership": partnership,
         "nav_partnerships": True,
-        "can": {
-            "add_model": user.has_perm("costing.add_costmodel", partnership),
-            "add_assessment": user.has_perm("costing.add_assessment", partnership),
-            "add_action": user.has_perm("costing.add_action", partnership),
-            "set_threshold": is_facilitator(user, partnership),
-        },
+        "can": Can(request.user, "costing", partnership),
         **extra,
     }
 
@@ -709,7 +704,7 @@ def variance_threshold(request, pk):
     """The facilitator sets how far actual unit cost may stray from planned before it is
     flagged (Amber beyond it, Red beyond twice it)."""
     partnership = _get(request, pk)
-    if not is_facilitator(request.user, partnership):
+    if not request.user.has_perm("costing.set_variance_threshold", partnership):
         raise PermissionDenied("Only the facilitator sets the unit cost variance threshold.")
     current = {"variance_threshold_percent": queries.variance_threshold(partnership)}
     form = VarianceThresholdForm(request.POST or None, initial=current)

@@ -18,6 +18,7 @@ from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
 from coplan.core.pdf import render_pdf
+from coplan.core.permissions import Can
 from coplan.core.tables import ImportRejected
 from coplan.core.uploads import attachment_response
 from coplan.partnerships import queries as partnerships
@@ -47,29 +48,16 @@ from .forms import (
 )
 from .models import Attendance, Consent, EngagementActivity, SurveyImport
 
-PERMS = (
-    "view_internal",
-    "contribute",
-    "manage_engagement",
-    "manage_consent",
-    "change_spec",
-    "approve_spec",
-    "freeze_spec",
-    "respond",
-    "classify",
-)
-
 
 def _get(request, pk, perm="design.view_design"):
     return partnerships.get_for(request.user, pk, perm)
 
 
 def _ctx(request, partnership, **extra):
-    user = request.user
     return {
         "partnership": partnership,
         "nav_partnerships": True,
-        "can": {p: user.has_perm(f"design.{p}", partnership) for p in PERMS},
+        "can": Can(request.user, "design", partnership),
         **extra,
     }
 

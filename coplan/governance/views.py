@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from coplan.core import clock
 from coplan.core.actions import act
 from coplan.core.pdf import render_pdf
+from coplan.core.permissions import Can
 from coplan.core.uploads import attachment_response
 from coplan.partnerships import queries as partnership_queries
 
@@ -68,10 +69,7 @@ def _ctx(partnership, user, **extra):
     return {
         "partnership": partnership,
         "nav_partnerships": True,
-        "can": {
-            "manage_bodies": user.has_perm("governance.manage_bodies", partnership),
-            "add_action": user.has_perm("governance.add_action", partnership),
-        },
+        "can": Can(user, "governance", partnership),
         **extra,
     }
 

@@ -12,6 +12,8 @@ from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.forms import add_domain_error
 from coplan.core.models import StatutoryRuleKey
+from coplan.core.pdf import render_pdf
+from coplan.core.permissions import Can
 from coplan.partnerships import queries as partnerships
 from coplan.tendering.scoring import engine
 
@@ -34,18 +36,9 @@ from .forms import (
 )
 from .models import Clarification, Lot, PriceElement, QualityCriterion
 
-TENDER_PERMS = (
-    "change_tender",
-    "view_evaluation_model",
-    "change_evaluation_model",
-    "publish_tender",
-    "manage_clarifications",
-    "view_clarifications",
-)
 
-
-def _can(user, tender) -> dict:
-    return {p: user.has_perm(f"tendering.{p}", tender) for p in TENDER_PERMS}
+def _can(user, tender) -> Can:
+    return Can(user, "tendering", tender)
 
 
 def _can_thread(user, tender, can: dict) -> bool:
@@ -619,8 +612,6 @@ def evidence(request, pk, tender_pk):
 
 
 def evidence_pdf_response(tender) -> HttpResponse:
-    from coplan.core.pdf import render_pdf
-
     pdf = render_pdf(
         "tendering/evidence_pdf.html",
         {

@@ -2,24 +2,9 @@
 
 from django.core.paginator import Paginator
 
+from coplan.core.permissions import Can
+
 PAGE_SIZE = 25
-PERMS = (
-    "manage_pilot",
-    "manage_kpis",
-    "approve_extension",
-    "stop_pilot",
-    "record_deliveries",
-    "view_costs",
-    "view_records",
-    "export_returns",
-    "enter_kpi_values",
-    "give_feedback",
-    "respond_feedback",
-    "log_issue",
-    "write_evaluation",
-    "approve_evaluation",
-    "classify",
-)
 
 
 HEADINGS = {
@@ -58,14 +43,13 @@ HEADINGS = {
 
 
 def _ctx(request, partnership, pilot, **extra):
-    user = request.user
     match = request.resolver_match
     return {
         "partnership": partnership,
         "pilot": pilot,
         "heading": HEADINGS.get(match.url_name if match else "", "Pilot"),
         "nav_partnerships": True,
-        "can": {p: user.has_perm(f"pilots.{p}", partnership) for p in PERMS},
+        "can": Can(request.user, "pilots", partnership),
         **extra,
     }
 
