@@ -185,7 +185,9 @@ def list_partnerships(request, q: str = ""):
 @router.post("", response={201: PartnershipOut})
 def create_partnership(request, payload: PartnershipIn):
     if not request.user.has_perm("partnerships.add_partnership"):
-        raise PermissionDenied("Only people from a council or health body can start a partnership.")
+        raise PermissionDenied(
+            "Only people from a council, a health body or an intermediary can start a partnership."
+        )
     data = payload.dict()
     data["lead_authority"] = _org(data.pop("lead_authority_id"), "lead_authority_id")
     data["intermediary"] = _org(data.pop("intermediary_id"), "intermediary_id")

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from coplan.core import audit, clock
 from coplan.core.errors import DomainError
-from coplan.core.models import Affiliation
+from coplan.core.models import Affiliation, OrganisationType
 
 from . import gates
 from .enums import Role, Stage, StageChangeKind
@@ -42,16 +42,42 @@ def _changes(before: dict, partnership, fields) -> dict:
     return changed
 
 
+def starting_organisation(user):
+    """The organisation ``user`` starts a partnership for: their council or health body, or
+    else their intermediary; ``None`` for someone affiliated with neither."""
+    for types in (OrganisationType.public_sector(), {OrganisationType.INTERMEDIARY}):
+        found = user.organisations.filter(type__in=types).order_by("pk").first()
+        if found is not None:
+            return found
+    return None
+
+
 def create_partnership(*, actor, organisation=None, **fields) -> Partnership:
-    """Create a PSP; its creator becomes its commissioner."""
+    """Create a PSP. Its starter takes the seat their organisation (by default
+    :func:`starting_organisation`) gives them: from a council or health body, its commissioner;
+    from an intermediary, its facilitator, with that intermediary as the partnership's (chosen
+    for them when left empty, refused when it is another one); a site administrator affiliated
+    with neither becomes commissioner for the lead authority."""
+    organisation = organisation or starting_organisation(actor)
+    facilitates = organisation is not None and organisation.type == OrganisationType.INTERMEDIARY
     with transaction.atomic():
         partnership = Partnership(**fields)
+        if facilitates and partnership.intermediary_id is None:
+            partnership.intermediary = organisation
+        if facilitates and partnership.intermediary_id != organisation.pk:
+            raise DomainError(
+                f"You work for {organisation}: start the partnership with {organisation} as "
+                "its intermediary, or ask that intermediary's facilitator to start it.",
+                code="not_your_intermediary",
+                field="intermediary",
+            )
         partnership.full_clean()
         partnership.save()
+        role = Role.FACILITATOR if facilitates else Role.COMMISSIONER
         Membership.objects.create(
             partnership=partnership,
             user=actor,
-            role=Role.COMMISSIONER,
+            role=role,
             organisation=organisation or partnership.lead_authority,
         )
         audit.log(
@@ -59,7 +85,7 @@ def create_partnership(*, actor, organisation=None, **fields) -> Partnership:
             action="partnership.created",
             obj=partnership,
             partnership=partnership,
-            data={"title": partnership.title, "stage": partnership.stage},
+            data={"title": partnership.title, "stage": partnership.stage, "starter": role.value},
         )
     return partnership
 

@@ -66,6 +66,14 @@ def works_for_public_body(user):
 
 
 @rules.predicate
+def works_for_intermediary(user):
+    """Affiliated with an intermediary (a CVS, TSI or network): the people who run PSPs."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.organisations.filter(type=OrganisationType.INTERMEDIARY).exists()
+
+
+@rules.predicate
 def manages_any_partnership(user):
     if not getattr(user, "is_authenticated", False):
         return False
@@ -79,7 +87,10 @@ rules.add_perm("partnerships.advance_stage", is_commissioner)
 rules.add_perm("partnerships.view_members", is_member)
 rules.add_perm("partnerships.manage_members", is_manager)
 rules.add_perm("partnerships.view_activity", is_member)
-rules.add_perm("partnerships.add_partnership", is_site_admin | works_for_public_body)
+rules.add_perm(
+    "partnerships.add_partnership",
+    is_site_admin | works_for_public_body | works_for_intermediary,
+)
 
 rules.add_perm("core.view_statutoryrule", rules.is_authenticated)
 rules.add_perm("core.change_statutoryrule", is_site_admin)

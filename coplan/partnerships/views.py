@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from coplan.core.actions import act
 from coplan.core.errors import DomainError
 from coplan.core.models import OrganisationType
+from coplan.core.permissions import Can
 
 from . import domain, gates, health, queries
 from .enums import Role, Stage
@@ -38,10 +39,7 @@ def _ctx(partnership, user, **extra):
     return {
         "partnership": partnership,
         "nav_partnerships": True,
-        "can": {
-            perm: user.has_perm(f"partnerships.{perm}", partnership)
-            for perm in ("change_partnership", "change_timeline", "advance_stage", "manage_members")
-        },
+        "can": Can(user, "partnerships", partnership),
         **extra,
     }
 
@@ -65,17 +63,31 @@ def partnership_list(request):
 @login_required
 def partnership_new(request):
     if not request.user.has_perm("partnerships.add_partnership"):
-        raise PermissionDenied("Only people from a council or health body can start a partnership.")
-    form = NewPartnershipForm(request.POST or None)
+        raise PermissionDenied(
+            "Only people from a council, a health body or an intermediary can start a partnership."
+        )
+    own = domain.starting_organisation(request.user)
+    facilitates = own is not None and own.type == OrganisationType.INTERMEDIARY
+    form = NewPartnershipForm(
+        request.POST or None, initial={"intermediary": own} if facilitates else {}
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         tender_on = data.pop("tender_on")
         if tender_on:
             data.update(back_plan(tender_on))
-        own = request.user.organisations.filter(type__in=OrganisationType.public_sector()).first()
-        partnership = domain.create_partnership(actor=request.user, organisation=own, **data)
-        messages.success(request, f"{partnership.title} created. You are its commissioner.")
-        return redirect(partnership)
+        done = act(
+            request,
+            lambda: domain.create_partnership(actor=request.user, **data),
+            form=form,
+            success=lambda p: (
+                f"{p.title} created. You are its "
+                f"{p.memberships.get(user=request.user).get_role_display().lower()}."
+            ),
+            to=lambda p: p,
+        )
+        if done:
+            return done
     return render(request, "partnerships/form.html", {"form": form, "nav_partnerships": True})
 
 

@@ -18,6 +18,7 @@ from coplan.partnerships.models import Invitation, Membership, Partnership, Stag
 from tests.conftest import ALL_ROLES, PERSONAS
 from tests.factories import (
     CouncilFactory,
+    OrganisationFactory,
     PartnershipFactory,
     SiteAdminFactory,
     UserFactory,
@@ -287,13 +288,25 @@ def _council_officer():
     return user
 
 
+START_REFUSED = (
+    "Only people from a council, a health body or an intermediary can start a partnership."
+)
+
+
+def _intermediary_worker():
+    user = UserFactory()
+    user.organisations.add(OrganisationFactory(name="Glasgow CVS", type="intermediary"))
+    return user
+
+
 @pytest.mark.parametrize(
     ("who", "make_user", "may"),
     [
-        ("site administrator", SiteAdminFactory, True),
+        ("site administrator", SiteAdminFactory, "commissioner"),
         ("staff outside the Site administrators group", lambda: UserFactory(is_staff=True), False),
-        ("council officer", _council_officer, True),
-        ("no public-sector affiliation", UserFactory, False),
+        ("council officer", _council_officer, "commissioner"),
+        ("intermediary worker", _intermediary_worker, "facilitator"),
+        ("no public-sector or intermediary affiliation", UserFactory, False),
     ],
 )
 def test_who_may_start_a_partnership(who, make_user, may, db):
@@ -310,13 +323,11 @@ def test_who_may_start_a_partnership(who, make_user, may, db):
         created = Partnership.objects.get()
         assert response.json()["id"] == created.pk
         assert response.json()["stage"] == "feasibility"
-        assert list(created.memberships.values_list("user", "role")) == [(user.pk, "commissioner")]
+        assert list(created.memberships.values_list("user", "role")) == [(user.pk, may)]
         assert audit_trail(created) == [("partnership.created", user.pk)]
     else:
         body = assert_problem(response, 403, FORBIDDEN)
-        assert (
-            body["detail"] == "Only people from a council or health body can start a partnership."
-        )
+        assert body["detail"] == START_REFUSED
         assert Partnership.objects.count() == 0
 
 

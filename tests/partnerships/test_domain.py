@@ -7,7 +7,7 @@ from coplan.core.models import AuditEvent
 from coplan.partnerships import domain
 from coplan.partnerships.enums import Role
 from coplan.partnerships.models import Membership
-from tests.factories import CouncilFactory, UserFactory, member
+from tests.factories import CouncilFactory, OrganisationFactory, UserFactory, member
 
 
 def test_creating_a_partnership_makes_the_creator_commissioner(db):
@@ -23,8 +23,45 @@ def test_creating_a_partnership_makes_the_creator_commissioner(db):
     assert (event.action, event.actor, event.data) == (
         "partnership.created",
         creator,
-        {"title": "Furniture PSP", "stage": "feasibility"},
+        {"title": "Furniture PSP", "stage": "feasibility", "starter": "commissioner"},
     )
+
+
+def test_an_intermediary_worker_starts_one_as_its_facilitator(db):
+    """Worked example: Glasgow CVS's development officer starts the meals PSP; CVS becomes its
+    intermediary and she its facilitator, sitting for CVS."""
+    officer = UserFactory()
+    cvs = OrganisationFactory(name="Glasgow CVS", type="intermediary")
+    officer.organisations.add(cvs)
+    council = CouncilFactory(name="Glasgow City Council")
+
+    partnership = domain.create_partnership(
+        actor=officer, title="Meals PSP", service_area="Meals", lead_authority=council
+    )
+
+    assert partnership.intermediary == cvs
+    assert list(partnership.memberships.values_list("user", "role", "organisation")) == [
+        (officer.pk, "facilitator", cvs.pk)
+    ]
+    assert AuditEvent.objects.get(partnership=partnership).data["starter"] == "facilitator"
+
+
+def test_an_intermediary_worker_cannot_start_one_for_another_intermediary(db):
+    officer = UserFactory()
+    officer.organisations.add(OrganisationFactory(name="Glasgow CVS", type="intermediary"))
+    other = OrganisationFactory(name="Renfrewshire CVS", type="intermediary")
+
+    with pytest.raises(DomainError) as refused:
+        domain.create_partnership(
+            actor=officer,
+            title="Meals PSP",
+            service_area="Meals",
+            lead_authority=CouncilFactory(),
+            intermediary=other,
+        )
+
+    assert (refused.value.code, refused.value.field) == ("not_your_intermediary", "intermediary")
+    assert AuditEvent.objects.count() == 0
 
 
 def test_timeline_update_audits_old_and_new_dates_and_findings(personas, partnership):

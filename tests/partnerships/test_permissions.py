@@ -438,6 +438,12 @@ def _health_officer():
     return user
 
 
+def _intermediary_worker():
+    user = UserFactory()
+    user.organisations.add(OrganisationFactory(name="Glasgow CVS", type="intermediary"))
+    return user
+
+
 def _charity_worker():
     user = UserFactory()
     user.organisations.add(OrganisationFactory(name="Furniture charity", type="charity"))
@@ -446,19 +452,22 @@ def _charity_worker():
 
 # fmt: off
 WHO_MAY_START = [
-    # who                                                   may start a partnership
-    ("site admin",     SiteAdminFactory,                    True),
-    ("staff only",     lambda: UserFactory(is_staff=True),  False),
-    ("council",        _council_officer,                    True),
-    ("nhs",            _health_officer,                     True),
-    ("charity",        _charity_worker,                     False),
-    ("no affiliation", UserFactory,                         False),
+    # who                                                   may start it, as
+    ("site admin",     SiteAdminFactory,                    Role.COMMISSIONER),
+    ("staff only",     lambda: UserFactory(is_staff=True),  None),
+    ("council",        _council_officer,                    Role.COMMISSIONER),
+    ("nhs",            _health_officer,                     Role.COMMISSIONER),
+    ("intermediary",   _intermediary_worker,                Role.FACILITATOR),
+    ("charity",        _charity_worker,                     None),
+    ("no affiliation", UserFactory,                         None),
 ]
 # fmt: on
 
 
-@pytest.mark.parametrize(("who", "make_user", "may"), WHO_MAY_START, ids=_ids(WHO_MAY_START))
-def test_who_may_start_a_partnership(who, make_user, may, db, as_user):
+@pytest.mark.parametrize(("who", "make_user", "seat"), WHO_MAY_START, ids=_ids(WHO_MAY_START))
+def test_who_may_start_a_partnership(who, make_user, seat, db, as_user):
+    """A council or health body's officer starts one as its commissioner, an intermediary's
+    worker as its facilitator (with their intermediary filled in), nobody else."""
     council = CouncilFactory(name="Glasgow City Council")
     user = make_user()
     client = as_user(user)
@@ -469,15 +478,15 @@ def test_who_may_start_a_partnership(who, make_user, may, db, as_user):
         url, {"title": "Glasgow meals PSP", "service_area": "Meals", "lead_authority": council.pk}
     )
 
-    if may:
+    if seat:
         assert page.status_code == 200
         created = Partnership.objects.get()
         assert response.status_code == 302
         assert response["Location"] == reverse("partnerships:dashboard", args=[created.pk])
-        assert list(created.memberships.values_list("user", "role")) == [
-            (user.pk, Role.COMMISSIONER.value)
-        ]
+        assert list(created.memberships.values_list("user", "role")) == [(user.pk, seat.value)]
         assert audit_trail(created) == [("partnership.created", user.pk)]
+        if seat == Role.FACILITATOR:
+            assert created.intermediary.name == "Glasgow CVS"
     else:
         assert page.status_code == 403
         assert response.status_code == 403
