@@ -12,6 +12,7 @@ from importlib import import_module
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from coplan.core import clock
@@ -35,6 +36,7 @@ from .story import (
 )
 
 DEMO_PASSWORD = "illustrative-demo-2026"
+QUIET = "django.core.mail.backends.dummy.EmailBackend"
 
 # Apps that extend the story, in the order the story happens. Each ``<module>.load(DemoStory)``
 # is called for each partnership, each step running at its own date (coplan.core.clock):
@@ -86,7 +88,9 @@ def load_demo() -> tuple[list[tuple[str, str]], bool]:
     logins = demo_logins()
     if Partnership.objects.filter(title=NORTH_LANARKSHIRE.title).exists():
         return logins, False
-    with transaction.atomic():
+    # The story's e-mails (invitations, new actions since 2006, …) are not sent: the cast is
+    # fictional, and the console would bury the logins printed after the load.
+    with override_settings(MAILERS={"default": {"BACKEND": QUIET}}), transaction.atomic():
         orgs = _organisations()
         users = _people(orgs)
         _north_lanarkshire(orgs, users)
