@@ -1,7 +1,9 @@
 """Real-browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
 
-Every browser test is marked ``xdist_group("browser")`` so that, under
-``-n auto --dist loadgroup``, they all run on one worker and share one browser.
+Every browser test module is marked ``xdist_group(__name__)``: under ``-n auto --dist
+loadgroup`` a module's tests run on one worker, and the modules spread over the workers, each
+worker starting one browser for the modules it runs (one group for all of them made the browser
+tests the suite's slow tail on a single worker).
 Without ``/usr/bin/chromium`` the tests skip, unless ``COPLAN_REQUIRE_BROWSER=1``
 (CI), in which case they fail.
 """

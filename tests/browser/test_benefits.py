@@ -22,7 +22,7 @@ from tests.browser.conftest import (
 from tests.factories import PartnershipFactory, UserFactory, member
 from tests.tendering.test_spec_requirement import specification
 
-pytestmark = [pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.xdist_group(__name__)]  # one worker per module (conftest.py)
 
 
 @pytest.fixture

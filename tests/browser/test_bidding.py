@@ -33,7 +33,7 @@ from tests.browser.conftest import (
 )
 from tests.factories import OrganisationFactory, PartnershipFactory, UserFactory, member
 
-pytestmark = [pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.xdist_group(__name__)]  # one worker per module (conftest.py)
 
 
 def build_world():

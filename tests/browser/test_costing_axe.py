@@ -16,7 +16,7 @@ from tests.browser.conftest import assert_accessible, assert_no_csp_violations, 
 from tests.costing.conftest import packs_contents
 from tests.factories import DepartmentFactory, OrganisationFactory, PartnershipFactory, member
 
-pytestmark = [pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.xdist_group(__name__)]  # one worker per module (conftest.py)
 
 
 @dataclass

@@ -21,7 +21,7 @@ from tests.browser.conftest import (
 )
 from tests.factories import PartnershipFactory, member
 
-pytestmark = [pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.xdist_group(__name__)]  # one worker per module (conftest.py)
 
 PHONE = {"width": 375, "height": 812}
 

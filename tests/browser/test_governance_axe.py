@@ -27,7 +27,7 @@ from tests.browser.conftest import (
 )
 from tests.factories import DepartmentFactory, OrganisationFactory, PartnershipFactory, member
 
-pytestmark = [pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.xdist_group(__name__)]  # one worker per module (conftest.py)
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, UserFactory
 
-pytestmark = [pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.xdist_group(__name__)]  # one worker per module (conftest.py)
 
 MAX_TABS = 10
 

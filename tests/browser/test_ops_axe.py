@@ -8,7 +8,7 @@ from coplan.partnerships.enums import Role
 from tests.browser.conftest import assert_accessible, assert_no_csp_violations, login, submit
 from tests.factories import PartnershipFactory, SiteAdminFactory, member
 
-pytestmark = [pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.xdist_group(__name__)]  # one worker per module (conftest.py)
 
 
 def test_the_privacy_notice_is_accessible_without_signing_in(page, live_server):

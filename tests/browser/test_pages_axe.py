@@ -23,7 +23,7 @@ from tests.factories import (
     member,
 )
 
-pytestmark = [pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.xdist_group(__name__)]  # one worker per module (conftest.py)
 
 
 @dataclass

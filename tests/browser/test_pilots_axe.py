@@ -18,7 +18,7 @@ from tests.browser.conftest import assert_accessible, assert_no_csp_violations, 
 from tests.factories import OrganisationFactory, PartnershipFactory, member
 from tests.pilots.conftest import csv_bytes, make_kpis, row, sample_rows, upload
 
-pytestmark = [pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.xdist_group(__name__)]  # one worker per module (conftest.py)
 
 
 @pytest.fixture(autouse=True)

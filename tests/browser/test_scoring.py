@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import assert_accessible, assert_no_csp_violations, login, submit
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.xdist_group(__name__)]  # one worker per module (conftest.py)
 
 
 @pytest.fixture

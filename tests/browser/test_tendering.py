@@ -28,7 +28,7 @@ from tests.factories import (
 from tests.tendering.conftest import build_world
 from tests.tendering.test_spec_requirement import specification
 
-pytestmark = [pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.xdist_group(__name__)]  # one worker per module (conftest.py)
 
 
 def library():
