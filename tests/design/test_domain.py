@@ -10,7 +10,14 @@ from coplan.core.errors import DomainError
 from coplan.core.models import AuditEvent
 from coplan.core.tables import ImportRejected
 from coplan.design import domain, queries
-from coplan.design.enums import Disclosure, ImportStatus, ItemKind, Response, VersionStatus
+from coplan.design.enums import (
+    Disclosure,
+    ImportStatus,
+    ItemKind,
+    ItemSource,
+    Response,
+    VersionStatus,
+)
 from coplan.design.models import (
     Attendance,
     Consent,
@@ -780,3 +787,27 @@ def test_the_audit_trail_never_records_a_contributors_name(world):
     ]
 
     assert not [line for line in trail if "Jo Bloggs" in line or "Kim Open" in line]
+
+
+def test_a_paper_survey_answer_is_recorded_as_one_and_nothing_else_is_accepted(world):
+    facilitator = world.people["facilitator"]
+    answer = domain.record_item(
+        activity=world.workshop,
+        actor=facilitator,
+        kind="feedback",
+        text="Curtains",
+        source=ItemSource.SURVEY,
+    )
+    assert answer.source == ItemSource.SURVEY
+
+    before = Item.objects.count()
+    with pytest.raises(DomainError) as refused:
+        domain.record_item(
+            activity=world.workshop,
+            actor=facilitator,
+            kind="idea",
+            text="Posted?",
+            source=ItemSource.BOARD,
+        )
+    assert (refused.value.code, refused.value.field) == ("invalid_source", "source")
+    assert Item.objects.count() == before
