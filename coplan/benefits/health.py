@@ -31,10 +31,6 @@ def _register_section() -> None:
 _register_section()
 
 
-def _tender_half(partnership) -> ElementHealth | None:
-    return tender_benefits(partnership)
-
-
 @provides(7)
 def community_benefits(partnership) -> ElementHealth:
     """Element 7 before and after award: the tendering app's evidence (clauses chosen and
@@ -43,7 +39,7 @@ def community_benefits(partnership) -> ElementHealth:
     from .monitoring import monitor
     from .queries import contracts_of
 
-    before = _tender_half(partnership)
+    before = tender_benefits(partnership)
     evidence = list(before.evidence) if before else []
     contracts = contracts_of(partnership)
     if not contracts:

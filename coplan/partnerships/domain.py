@@ -52,6 +52,14 @@ def starting_organisation(user):
     return None
 
 
+def starter_role(organisation) -> Role:
+    """The seat the starter of a partnership takes for ``organisation``: an intermediary's
+    people facilitate, anyone else (or no organisation) commissions."""
+    if organisation is not None and organisation.type == OrganisationType.INTERMEDIARY:
+        return Role.FACILITATOR
+    return Role.COMMISSIONER
+
+
 def create_partnership(*, actor, organisation=None, **fields) -> Partnership:
     """Create a PSP. Its starter takes the seat their organisation (by default
     :func:`starting_organisation`) gives them: from a council or health body, its commissioner;
@@ -59,7 +67,7 @@ def create_partnership(*, actor, organisation=None, **fields) -> Partnership:
     for them when left empty, refused when it is another one); a site administrator affiliated
     with neither becomes commissioner for the lead authority."""
     organisation = organisation or starting_organisation(actor)
-    facilitates = organisation is not None and organisation.type == OrganisationType.INTERMEDIARY
+    facilitates = starter_role(organisation) == Role.FACILITATOR
     with transaction.atomic():
         partnership = Partnership(**fields)
         if facilitates and partnership.intermediary_id is None:
@@ -73,7 +81,7 @@ def create_partnership(*, actor, organisation=None, **fields) -> Partnership:
             )
         partnership.full_clean()
         partnership.save()
-        role = Role.FACILITATOR if facilitates else Role.COMMISSIONER
+        role = starter_role(organisation)
         Membership.objects.create(
             partnership=partnership,
             user=actor,

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from coplan.core.actions import act
 from coplan.core.errors import DomainError
-from coplan.core.models import OrganisationType
 from coplan.core.permissions import Can
 
 from . import domain, gates, health, queries
@@ -67,7 +66,7 @@ def partnership_new(request):
             "Only people from a council, a health body or an intermediary can start a partnership."
         )
     own = domain.starting_organisation(request.user)
-    facilitates = own is not None and own.type == OrganisationType.INTERMEDIARY
+    facilitates = domain.starter_role(own) == Role.FACILITATOR
     form = NewPartnershipForm(
         request.POST or None, initial={"intermediary": own} if facilitates else {}
     )
@@ -78,7 +77,7 @@ def partnership_new(request):
             data.update(back_plan(tender_on))
         done = act(
             request,
-            lambda: domain.create_partnership(actor=request.user, **data),
+            lambda: domain.create_partnership(actor=request.user, organisation=own, **data),
             form=form,
             success=lambda p: (
                 f"{p.title} created. You are its "

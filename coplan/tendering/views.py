@@ -37,10 +37,6 @@ from .forms import (
 from .models import Clarification, Lot, PriceElement, QualityCriterion
 
 
-def _can(user, tender) -> Can:
-    return Can(user, "tendering", tender)
-
-
 def _can_thread(user, tender, can: dict) -> bool:
     """Whether the tender's criteria and requirements link to their golden thread (the benefits
     app's thread page): a member who may see the thread, for a published tender or one whose
@@ -55,7 +51,7 @@ def _ctx(request, tender, **extra):
         "partnership": tender.partnership,
         "tender": tender,
         "nav_partnerships": True,
-        "can": _can(request.user, tender),
+        "can": Can(request.user, "tendering", tender),
         **extra,
     }
 
@@ -131,7 +127,7 @@ def tender_new(request, pk):
 @login_required
 def tender_detail(request, pk, tender_pk):
     tender = queries.get_tender(request.user, pk, tender_pk)
-    can = _can(request.user, tender)
+    can = Can(request.user, "tendering", tender)
     rules = None
     if tender.estimated_value is not None and tender.strategy_date:
         rules = domain.procurement_rules(
@@ -237,7 +233,7 @@ def tender_model(request, pk, tender_pk):
     tender = queries.get_tender(request.user, pk, tender_pk, "tendering.view_evaluation_model")
     errors, warnings = domain.check_model(tender)
     model = tender.scoring_model()
-    can = _can(request.user, tender)
+    can = Can(request.user, "tendering", tender)
     return render(
         request,
         "tendering/model.html",
