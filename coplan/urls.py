@@ -17,6 +17,7 @@ urlpatterns = [
     path("partnerships/<int:pk>/tender/", include("coplan.tendering.urls")),
     path("tenders/", include("coplan.tendering.public_urls")),
     path("partnerships/<int:pk>/bids/", include("coplan.bidding.urls")),
+    path("bids/", include("coplan.bidding.urls_personal")),
     path("partnerships/<int:pk>/benefits/", include("coplan.benefits.urls")),
     path("benefits/", include("coplan.benefits.urls_global")),
     path("governance/", include("coplan.governance.urls_personal")),

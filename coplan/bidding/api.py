@@ -11,6 +11,7 @@ import base64
 import binascii
 import datetime as dt
 import uuid
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -20,6 +21,7 @@ from ninja.responses import Status
 
 from coplan.core.errors import DomainError
 from coplan.core.models import User
+from coplan.costing.api import money
 from coplan.governance.models import Decision
 from coplan.partnerships.queries import get_for
 from coplan.pilots.models import Kpi
@@ -480,6 +482,20 @@ class AwardIn(Schema):
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
     kpi_ids: list[int] = []
+    value: Decimal | None = Field(
+        None,
+        gt=0,
+        max_digits=14,
+        decimal_places=2,
+        description="The contract value in pounds, excluding VAT. Leave it out to use the value "
+        "the winning bid's price schedule gives (GET …/award/value); required when the "
+        "schedule cannot give one.",
+        examples=["1379400.00"],
+    )
+    value_reason: str = Field(
+        "",
+        description="Why the value is entered: required when it differs from the derived one.",
+    )
 
 
 class BiddingCommitmentOut(Schema):
@@ -493,7 +509,18 @@ class BiddingCommitmentOut(Schema):
 class BiddingContractOut(Schema):
     id: int
     supplier: str
-    value: str
+    value: str = Field(description="The contract value over its term, excluding VAT.")
+    derived_value: str | None = Field(
+        description="The value the winning bid's price schedule gives (rate × estimated volume "
+        "× years, or the total price); null when it cannot give one."
+    )
+    value_reason: str = Field(
+        description="Why the officer entered the value; empty when it is the derived one."
+    )
+    value_flags: list[str] = Field(
+        description="What to check about the value: below the regulated threshold of a "
+        "regulated procurement, or more than 25 % away from the estimate."
+    )
     starts_on: dt.date
     ends_on: dt.date
     standstill_ends_at: dt.datetime | None
@@ -514,6 +541,14 @@ class BiddingContractOut(Schema):
         return f"{obj.value:f}"
 
     @staticmethod
+    def resolve_derived_value(obj):
+        return None if obj.derived_value is None else f"{obj.derived_value:f}"
+
+    @staticmethod
+    def resolve_value_flags(obj):
+        return domain.value_flags(obj.tender, obj.value)
+
+    @staticmethod
     def resolve_commitments(obj):
         return [
             {
@@ -525,6 +560,27 @@ class BiddingContractOut(Schema):
             }
             for c in obj.commitments.all()
         ]
+
+
+class ValueLineOut(Schema):
+    element: str
+    price: str = Field(description="The winning bid's price: a rate per unit, or a lump sum.")
+    unit: str = Field(description="What one unit is; empty for a lump sum.")
+    annual_volume: str | None = Field(description="The published estimated volume a year.")
+    years: str | None = Field(description="The contract's months ÷ 12, for a unit rate.")
+    evaluated: str = Field(description="rate × volume × years, or the lump sum.")
+
+
+class ContractValueOut(Schema):
+    value: str | None = Field(
+        description="The contract value the winning bid's price schedule gives, excluding VAT; "
+        "null when it cannot give one (then the award must enter it, with the reason)."
+    )
+    why_not: str = Field(description="Why there is no derived value; empty otherwise.")
+    lines: list[ValueLineOut]
+    flags: list[str] = Field(
+        description="What to check about the value before approving the award."
+    )
 
 
 class AwardOut(Schema):
@@ -901,8 +957,42 @@ def approve_award(request, pk: int, tender_pk: int, payload: AwardIn):
         starts_on=payload.starts_on,
         ends_on=payload.ends_on,
         kpis=kpis,
+        value=payload.value,
+        value_reason=payload.value_reason,
     )
     return Status(201, award)
+
+
+def _text(value) -> str | None:
+    return None if value is None else f"{value.normalize():f}"
+
+
+@router.get(f"{BASE}/award/value", response=ContractValueOut)
+def contract_value(request, pk: int, tender_pk: int):
+    """The contract value the winning bid's price schedule would give, line by line, with what
+    to check about it; 404 until the bids are opened and the ranking is complete."""
+    tender = _officer(request, pk, tender_pk, "bidding.award")
+    _opened_or_404(tender)
+    results = domain.results_of(tender)
+    if results.winner is None:
+        raise Http404("The ranking is not complete, or no bid is compliant")
+    derived = domain.derived_value(tender, results)
+    return {
+        "value": money(derived.value),
+        "why_not": derived.why_not,
+        "lines": [
+            {
+                "element": line.element,
+                "price": money(line.price),
+                "unit": line.unit,
+                "annual_volume": _text(line.annual_volume),
+                "years": _text(line.years),
+                "evaluated": money(line.evaluated),
+            }
+            for line in derived.lines
+        ],
+        "flags": domain.value_flags(tender, derived.value) if derived.value else [],
+    }
 
 
 @router.get(f"{BASE}/award", response=AwardOut)

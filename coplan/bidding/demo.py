@@ -54,9 +54,16 @@ def _registration(tender, organisation, user, consortium=None):
         )
 
 
-# Homereach's total price over the three years, excluding VAT (the contract value): 4 % under
-# the tender's £1,350,000 estimate. The other bids are priced at their factor of it.
-HOMEREACH_PRICE = Decimal("1296000")
+# Homereach's rates (excluding VAT) for the price schedule's unit-rate elements: with the
+# published volumes (60,000 items stored a month, 400 emergency and 300 permanent packs a year)
+# over 36 months they give £270,000 + £518,400 + £507,600 = £1,296,000, the contract value: 4 %
+# under the tender's £1,350,000 estimate. The other bids are priced at their factor of it.
+HOMEREACH_RATES = {
+    "Storage": Decimal("1.50"),
+    "Emergency packs": Decimal("432.00"),
+    "Permanent packs": Decimal("564.00"),
+}
+HOMEREACH_PRICE = Decimal("1296000")  # for a single total price or lump sums
 
 # The measure whose quantity each bid states separately (``items`` below); every other scored
 # requirement gets the bid's ``quantity``.
@@ -65,15 +72,22 @@ ITEMS_REUSED = "Items reused"
 
 def _bid(tender, registration, factor: Decimal, quality: str, quantity: Decimal, items):
     elements = list(tender.price_elements.all())
-    base = HOMEREACH_PRICE * factor
     if elements:
-        total = sum((e.weight for e in elements), Decimal(0)) or Decimal(1)
+        # A unit rate from Homereach's rates; a lump sum as its weight's share of the price.
+        weights = sum((e.weight for e in elements), Decimal(0)) or Decimal(1)
         prices = {
-            e.name: str((base * e.weight / total).quantize(Decimal("0.01"))) for e in elements
+            e.name: str(
+                (
+                    HOMEREACH_RATES[e.name] * factor
+                    if e.is_unit_rate and e.name in HOMEREACH_RATES
+                    else HOMEREACH_PRICE * factor * e.weight / weights
+                ).quantize(Decimal("0.01"))
+            )
+            for e in elements
         }
         price = None
     else:
-        prices, price = None, str(base.quantize(Decimal("0.01")))
+        prices, price = None, str((HOMEREACH_PRICE * factor).quantize(Decimal("0.01")))
     return domain.submit_bid(
         registration=registration,
         actor=registration.user,

@@ -5,11 +5,33 @@ benefit, and up to three documents."""
 from django import forms
 
 from coplan.core.dates import DateExamples
-from coplan.core.forms import DateInput, GovukForm
+from coplan.core.forms import DateInput, GovukForm, money_field
 
 from .domain import scored_criteria, scored_requirements
 
 DOCUMENTS = 3
+
+
+def _schedule_hint(element, duration_months) -> str:
+    """How a price element of the schedule is evaluated, in the bidder's words."""
+    if element.is_unit_rate:
+        years = f" × {duration_months} months ÷ 12" if duration_months else ""
+        return (
+            f"Your rate per {element.unit}, excluding VAT. It is evaluated at the rate × the "
+            f"published estimate of {element.annual_volume.normalize():,f} a year{years}."
+        )
+    if element.unit:
+        return f"Your rate per {element.unit}, excluding VAT."
+    return "Your price for the whole contract, excluding VAT."
+
+
+def _money_errors(what: str) -> dict:
+    return {
+        "required": f"Enter {what}",
+        "invalid": f"Enter {what} as a number, like 4.20",
+        "min_value": f"{what[0].upper()}{what[1:]} cannot be negative",
+        "max_decimal_places": f"Enter {what} in pounds and pence, with at most 2 decimal places",
+    }
 
 
 class BidForm(GovukForm):
@@ -22,18 +44,34 @@ class BidForm(GovukForm):
             for i, e in enumerate(elements):
                 name = f"price_{i}"
                 self.fields[name] = forms.DecimalField(
-                    label=f"Price: {e.name} (£)", min_value=0, decimal_places=2, max_digits=14
+                    label=f"Price: {e.name} (£ per {e.unit})" if e.unit else f"Price: {e.name} (£)",
+                    help_text=_schedule_hint(e, tender.duration_months),
+                    min_value=0,
+                    decimal_places=2,
+                    max_digits=14,
+                    error_messages=_money_errors(
+                        f"your rate per {e.unit} for {e.name}"
+                        if e.unit
+                        else f"your price for {e.name}"
+                    ),
                 )
                 self.price_fields[name] = e.name
         else:
             self.fields["price"] = forms.DecimalField(
-                label="Total price (£)", min_value=0, decimal_places=2, max_digits=14
+                label="Total price (£)",
+                min_value=0,
+                decimal_places=2,
+                max_digits=14,
+                error_messages=_money_errors("your total price"),
             )
         self.quality_fields = {}
         for i, c in enumerate(scored_criteria(tender)):
             name = f"quality_{i}"
             self.fields[name] = forms.CharField(
-                label=f"Quality: {c.name}", help_text=c.question, widget=forms.Textarea
+                label=f"Quality: {c.name}",
+                help_text=c.question,
+                widget=forms.Textarea,
+                error_messages={"required": f"Answer the quality question ‘{c.name}’"},
             )
             self.quality_fields[name] = c.name
         self.quantity_fields = {}
@@ -45,14 +83,15 @@ class BidForm(GovukForm):
                 min_value=0,
                 decimal_places=2,
                 max_digits=14,
+                error_messages={
+                    "required": f"Enter the quantity you commit to for {r.measure.name}",
+                    "invalid": f"Enter the quantity for {r.measure.name} as a number, like 24",
+                    "min_value": f"The quantity for {r.measure.name} cannot be negative",
+                },
             )
             self.quantity_fields[name] = str(r.pk)
         for i in range(1, DOCUMENTS + 1):
-            self.fields[f"document_{i}"] = forms.FileField(
-                label=f"Document {i} (optional)", required=False
-            )
-        for field in self.fields.values():
-            field.error_messages.setdefault("required", f"Enter {field.label.lower()}")
+            self.fields[f"document_{i}"] = forms.FileField(label=f"Document {i}", required=False)
 
     def domain_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -137,7 +176,7 @@ class AssignForm(GovukForm):
     evaluator = forms.ChoiceField(label="Evaluator")
     part = forms.ChoiceField(label="Evaluates")
     training = forms.CharField(
-        label="Evaluation training (optional)",
+        label="Evaluation training",
         help_text="What training in evaluation they have had, and when.",
         max_length=200,
         required=False,
@@ -296,6 +335,19 @@ class AwardForm(GovukForm):
     )
     starts_on = forms.DateField(label="Contract starts on", required=False, widget=DateInput())
     ends_on = forms.DateField(label="Contract ends on", required=False, widget=DateInput())
+    value = money_field(
+        "Contract value in pounds, excluding VAT",
+        required=False,
+        help_text="Leave it empty to use the value the winning bid's price schedule gives "
+        "(shown above). Enter a value only where the schedule cannot give it, or gives the "
+        "wrong one.",
+    )
+    value_reason = forms.CharField(
+        label="Reason for entering the contract value",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when you enter a value other than the one derived.",
+    )
     kpis = forms.MultipleChoiceField(
         label="Contract KPIs",
         required=False,

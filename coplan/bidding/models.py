@@ -174,7 +174,20 @@ class Contract(models.Model):
         related_name="contracts",
     )
     bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="contracts")
-    value = models.DecimalField(**MONEY)
+    value = models.DecimalField(
+        **MONEY, help_text="The contract's value over its term, excluding VAT."
+    )
+    derived_value = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        help_text="The value the winning bid's price schedule gives (rate × estimated volume × "
+        "years, or the total price); empty when the schedule cannot give one.",
+    )
+    value_reason = models.TextField(
+        blank=True,
+        help_text="Why the officer entered the value instead of the derived one.",
+    )
     starts_on = models.DateField()
     ends_on = models.DateField()
     standstill_ends_at = models.DateTimeField(null=True, blank=True)

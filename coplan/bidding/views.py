@@ -37,6 +37,11 @@ def _ctx(request, partnership, **extra):
     }
 
 
+def _bidder_ctx(request, partnership, **extra):
+    """A bidder's page: under "Your tenders", whether or not they are a partner."""
+    return {"partnership": partnership, "nav_tenders": True, **extra}
+
+
 def _tender(partnership, tender_pk) -> Tender:
     return get_object_or_404(Tender, partnership=partnership, pk=tender_pk)
 
@@ -239,12 +244,26 @@ def _safe(name: str) -> str:
 
 
 @login_required
+def your_tenders(request):
+    """Every tender the person's organisations are registered for, with the way to each bid,
+    its receipts, the clarifications and, after the award, the letter."""
+    return render(
+        request,
+        "bidding/your_tenders.html",
+        {"rows": queries.your_tenders(request.user), "nav_tenders": True},
+    )
+
+
+@login_required
 def my_bid(request, pk, tender_pk):
     partnership, tender, registration = _bidder_tender(request, pk, tender_pk)
     open_for_bids = tender.opened_at is None and (
         tender.submission_deadline is None or clock.now() < tender.submission_deadline
     )
-    form = BidForm(request.POST or None, request.FILES or None, tender=tender)
+    posted = request.method == "POST"
+    form = BidForm(
+        request.POST if posted else None, request.FILES if posted else None, tender=tender
+    )
     if request.method == "POST" and form.is_valid():
         try:
             bid = domain.submit_bid(
@@ -264,7 +283,7 @@ def my_bid(request, pk, tender_pk):
     return render(
         request,
         "bidding/mine.html",
-        _ctx(
+        _bidder_ctx(
             request,
             partnership,
             tender=tender,
@@ -329,7 +348,7 @@ def verify(request, pk, tender_pk, bid_uuid):
     return render(
         request,
         "bidding/verify.html",
-        _ctx(
+        _bidder_ctx(
             request,
             partnership,
             tender=tender,

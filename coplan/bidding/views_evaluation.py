@@ -473,6 +473,8 @@ def award(request, pk, tender_pk):
                     starts_on=data["starts_on"],
                     ends_on=data["ends_on"],
                     kpis=form.chosen_kpis(),
+                    value=data["value"],
+                    value_reason=data["value_reason"],
                 ),
                 form=form,
                 success="The award is approved and the letters are ready.",
@@ -480,6 +482,13 @@ def award(request, pk, tender_pk):
             )
             if done:
                 return done
+    contract = tender.contracts.first() if existing else None
+    derived = None
+    if existing is None:
+        results = domain.results_of(tender)
+        if results.winner is not None:
+            derived = domain.derived_value(tender, results)
+    value = contract.value if contract else derived.value if derived else None
     return render(
         request,
         "bidding/award.html",
@@ -489,7 +498,9 @@ def award(request, pk, tender_pk):
             tender=tender,
             award=existing,
             form=form,
-            contract=tender.contracts.first() if existing else None,
+            contract=contract,
+            derived=derived,
+            value_flags=domain.value_flags(tender, value) if value else [],
             bids=domain.live_bids(tender),
         ),
     )

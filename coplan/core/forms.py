@@ -35,6 +35,25 @@ def add_domain_error(form, error) -> None:
     form.add_error(field, error.message)
 
 
+def money_field(label, *, required=True, help_text=""):
+    """A field for pounds and pence (two decimal places, never negative)."""
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=required,
+        help_text=help_text,
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"Enter the {label.lower()} as a number, like 12500.00",
+            "min_value": f"The {label.lower()} cannot be negative",
+            "max_decimal_places": "Enter pounds and pence, with at most 2 decimal places",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+    )
+
+
 class GovukRenderer(TemplatesSetting):
     form_template_name = "components/form.html"
     field_template_name = "components/field.html"

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 
 from coplan.core.dates import DateExamples
-from coplan.core.forms import DateInput, GovukForm
+from coplan.core.forms import DateInput, GovukForm, money_field
 
 from .enums import (
     SCORE_LABELS,
@@ -20,24 +20,6 @@ from .enums import (
 )
 
 HUNDRED = Decimal(100)
-
-
-def money_field(label, *, required=True, help_text=""):
-    return forms.DecimalField(
-        label=label,
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        required=required,
-        help_text=help_text,
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a number, like 12500.00",
-            "min_value": f"The {label.lower()} cannot be negative",
-            "max_decimal_places": "Enter pounds and pence, with at most 2 decimal places",
-        },
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-    )
 
 
 def percent_field(label, *, required=False, help_text=""):

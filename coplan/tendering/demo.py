@@ -206,13 +206,20 @@ def _north_lanarkshire(story: DemoStory) -> Tender:
                 weight=Decimal(weight),
                 spec_requirement=spec.get(key),
             )
-        for name, weight in [
-            ("Storage (per item per month)", 8),
-            ("Emergency packs (per pack)", 16),
-            ("Permanent packs (per pack)", 16),
+        # Unit rates with published volumes a year (docs/demo-story.md, values): at the
+        # estimated rates (£1.50, £450, £600) they give each lot's estimate over 36 months.
+        for name, weight, unit, volume in [
+            ("Storage", 8, "item stored for a month", 60000),
+            ("Emergency packs", 16, "pack", 400),
+            ("Permanent packs", 16, "pack", 300),
         ]:
             domain.add_price_element(
-                tender=tender, actor=officer, name=name, weight=Decimal(weight)
+                tender=tender,
+                actor=officer,
+                name=name,
+                weight=Decimal(weight),
+                unit=unit,
+                annual_volume=Decimal(volume),
             )
         version, trainees = _measure("targeted_recruitment", "Trainee places for priority groups")
         domain.add_requirement(

@@ -159,7 +159,7 @@ class ModelForm(GovukForm):
     )
     tie_break = forms.ChoiceField(label="Tie-break", choices=TieBreak.choices)
     quality_minimum = forms.DecimalField(
-        label="Minimum quality score (optional)",
+        label="Minimum quality score",
         required=False,
         help_text="A bid whose weighted quality score is below this is non-compliant.",
         **WEIGHT,
@@ -213,7 +213,7 @@ class CriterionForm(SpecRequirementMixin, GovukForm):
         error_messages={"required": "Enter the weight"},
     )
     minimum_score = forms.IntegerField(
-        label="Minimum score (optional)",
+        label="Minimum score",
         required=False,
         min_value=0,
         help_text="A bid scoring below this on the question (scored 0 to 4) is non-compliant: "
@@ -274,6 +274,27 @@ class PriceElementForm(GovukForm):
         help_text="The elements' weights total the price weight.",
         **WEIGHT,
         error_messages={"required": "Enter the weight"},
+    )
+    unit = forms.CharField(
+        label="Unit",
+        max_length=60,
+        required=False,
+        help_text="For a rate per unit, what one unit is: for example ‘meal’ or ‘pack’. "
+        "Leave it empty for a lump sum over the contract.",
+    )
+    annual_volume = forms.DecimalField(
+        label="Estimated volume a year",
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        help_text="Published with the tender. Each bid's rate is evaluated at rate × this "
+        "volume × the contract's years, and the contract value comes from it.",
+        error_messages={
+            "invalid": "Enter the estimated volume a year as a number, like 70000",
+            "min_value": "The estimated volume a year must be more than 0",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
     )
 
 

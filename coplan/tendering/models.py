@@ -262,7 +262,11 @@ class Tender(models.Model):
             ),
             benefit_weight=Decimal(self.benefit_weight),
             price_elements=tuple(
-                engine.PriceElement(name=e.name, weight=Decimal(e.weight))
+                engine.PriceElement(
+                    name=e.name,
+                    weight=Decimal(e.weight),
+                    quantity=e.quantity(self.duration_months),
+                )
                 for e in self.price_elements.all()
             ),
             tie_break=engine.TieBreak(self.tie_break),
@@ -343,9 +347,25 @@ class QualityCriterion(models.Model):
 
 
 class PriceElement(models.Model):
+    """An element of the price schedule. With a unit and a published estimated volume a year,
+    bidders price it as a rate per unit, and its evaluated price is rate × volume × the
+    contract's years (docs/formulas.md, price schedules); without a volume, the bid's price
+    for it is a lump sum over the contract."""
+
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="price_elements")
     name = models.CharField(max_length=200)
     weight = models.DecimalField("weight (% of the total)", **WEIGHT)
+    unit = models.CharField(
+        max_length=60, blank=True, help_text="What one unit is, for example 'meal' or 'pack'."
+    )
+    annual_volume = models.DecimalField(
+        "estimated volume a year",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The published estimate of units a year; empty for a lump-sum price.",
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -356,6 +376,17 @@ class PriceElement(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_unit_rate(self) -> bool:
+        return self.annual_volume is not None
+
+    def quantity(self, duration_months: int | None) -> Decimal | None:
+        """The evaluated quantity over the contract: volume a year × months ÷ 12 (None for a
+        lump sum, or while the contract's duration is unknown)."""
+        if self.annual_volume is None or not duration_months:
+            return None
+        return Decimal(self.annual_volume) * Decimal(duration_months) / 12
 
 
 class BenefitRequirement(models.Model):

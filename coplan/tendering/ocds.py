@@ -211,7 +211,8 @@ def tender_release(tender: Tender) -> dict:
                     + (f". {lot.description}" if lot.description else ""),
                 }
                 for lot in tender.lots.order_by("number")
-            ],
+            ]
+            + _schedule_items(tender),
             "value": _amount(tender.value_ex_vat),
             "procurementMethod": Route(tender.route).ocds_method,
             "procurementMethodDetails": Route(tender.route).label,
@@ -243,6 +244,28 @@ def tender_release(tender: Tender) -> dict:
         },
     }
     return _clean(release)
+
+
+def _schedule_items(tender: Tender) -> list[dict]:
+    """The price schedule's unit-rate elements as items, with the published estimated quantity
+    over the contract (volume a year × years) and the unit."""
+    items = []
+    for element in tender.price_elements.all():
+        quantity = element.quantity(tender.duration_months)
+        if quantity is None:
+            continue
+        items.append(
+            {
+                "id": f"price-element-{element.pk}",
+                "description": f"Price schedule: {element.name}, a rate per {element.unit}, "
+                f"an estimated {element.annual_volume.normalize():,f} a year",
+                "quantity": int(quantity)
+                if quantity == quantity.to_integral()
+                else float(quantity),
+                "unit": {"name": element.unit},
+            }
+        )
+    return items
 
 
 # Later apps add their releases to the published package (bidding: award and contract;

@@ -97,8 +97,10 @@ def register(request, reference):
             ),
             form=form,
             success=f"{organisation} is registered for {tender.reference}: you will receive every "
-            "clarification answer and addendum.",
-            to=redirect("tenders_public:notice", tender.reference),
+            "clarification answer and addendum by e-mail. Submit your bid here before the "
+            "deadline.",
+            # the bid page is the bidding app's: the next step of the supplier's path
+            to=redirect("bidding:mine", tender.partnership_id, tender.pk),
         )
         if done:
             return done

@@ -408,12 +408,19 @@ def element_add(request, pk, tender_pk):
 
 @login_required
 def element_edit(request, pk, tender_pk, element_pk):
-    """Change a price element's name or weight, while the tender is unpublished."""
+    """Change a price element's name, weight, unit or volume, while the tender is
+    unpublished."""
     tender = queries.get_tender(request.user, pk, tender_pk, "tendering.change_evaluation_model")
     element = get_object_or_404(PriceElement, pk=element_pk, tender=tender)
     name = element.name
     form = PriceElementForm(
-        request.POST or None, initial={"name": element.name, "weight": element.weight}
+        request.POST or None,
+        initial={
+            "name": element.name,
+            "weight": element.weight,
+            "unit": element.unit,
+            "annual_volume": element.annual_volume,
+        },
     )
     if request.method == "POST" and form.is_valid():
         done = act(

@@ -146,18 +146,25 @@ PANEL = ("evaluator", "steering", "service_user")
 
 
 @pytest.fixture
-def opened(homereach, clearway, requirement, tender, personas, outside_bidder):
+def bid_prices():
+    """Homereach's and Clearway's price schedules (a module may override this fixture)."""
+    return (
+        {"Storage": "41250.00", "Packs": "123457.89"},
+        {"Storage": "39000", "Packs": "150000"},
+    )
+
+
+@pytest.fixture
+def opened(homereach, clearway, requirement, tender, personas, outside_bidder, bid_prices):
     h = domain.submit_bid(
-        registration=homereach, actor=personas["se_partner"], **bid_data(requirement.pk)
+        registration=homereach,
+        actor=personas["se_partner"],
+        **bid_data(requirement.pk, prices=bid_prices[0]),
     )
     c = domain.submit_bid(
         registration=clearway,
         actor=outside_bidder,
-        **bid_data(
-            requirement.pk,
-            prices={"Storage": "39000", "Packs": "150000"},
-            quantities={str(requirement.pk): "40"},
-        ),
+        **bid_data(requirement.pk, prices=bid_prices[1], quantities={str(requirement.pk): "40"}),
     )
     close(tender)
     domain.confirm_opening(tender=tender, actor=personas["procurement"])

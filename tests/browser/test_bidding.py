@@ -365,3 +365,37 @@ def test_award_page_with_the_contract_kpi_picker_is_accessible(page, live_server
     submit(page, "Approve the award and send the letters")
     assert "Homereach furniture pilot: Trainees (target 90 %)" in page.content()
     check(page)  # the contract with its KPIs
+
+
+def test_the_supplier_path_from_the_public_list_to_a_sealed_bid(page, live_server):
+    """Issue 17, item 5: no typed address after the list of published tenders."""
+    partnership, tender, _officer, _commissioner, bidder, registration, _req = build_world()
+    registration.delete()
+    login(page, live_server, bidder)
+    page.goto(f"{live_server.url}/tenders/")
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("link", name=tender.title).first.click()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("link", name="Register as a bidder").click()
+    check(page)
+    page.get_by_label("Organisation").select_option(label="Clearway Removals Ltd")
+    submit(page, "Register")
+    assert page.url.endswith(f"/partnerships/{partnership.pk}/bids/{tender.pk}/mine/")
+    check(page)
+    submit(page, "Seal and submit")
+    check(page)
+    assert_error_summary(page, "Enter your price for Storage")
+    page.get_by_label("Price: Storage (£)").fill("39000")
+    page.get_by_label("Price: Packs (£)").fill("150000")
+    page.get_by_label("Quality: Method").fill("Vans and a warehouse.")
+    page.get_by_label("Community benefit: Trainee weeks (weeks) (at least 10)").fill("40")
+    submit(page, "Seal and submit")
+    assert "Your bid is sealed" in page.content()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("link", name="Your tenders").first.click()
+    check(page)
+    bid = tender.bids.get()
+    expect(page.get_by_text(f"Sealed, receipt {bid.receipt_number}")).to_be_visible()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("link", name="Clarifications and addenda").click()
+    check(page)

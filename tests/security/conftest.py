@@ -5,6 +5,7 @@ from tests.api.helpers import api_as  # noqa: F401
 from tests.bidding.conftest import (  # noqa: F401
     MARKER,
     bid_data,
+    bid_prices,
     clearway,
     close,
     homereach,

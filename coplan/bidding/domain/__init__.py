@@ -1,7 +1,14 @@
 """Business actions of the bidding app: each guards, changes, saves and audits in one
 transaction (refusals that must be on the record are audited in their own transaction)."""
 
-from .award import approve_award, conclude_contract, standstill_days, standstill_end
+from .award import (
+    approve_award,
+    conclude_contract,
+    derived_value,
+    standstill_days,
+    standstill_end,
+    value_flags,
+)
 from .bids import (
     Document,
     check_receipt,
@@ -54,6 +61,7 @@ __all__ = [
     "decide_price_query",
     "declaration_of",
     "declare",
+    "derived_value",
     "live_bids",
     "moderate",
     "panel_of",
@@ -73,6 +81,7 @@ __all__ = [
     "standstill_end",
     "submit_bid",
     "submit_score",
+    "value_flags",
     "verify_bid",
     "visible_scores",
     "withdraw_bid",

@@ -16,12 +16,19 @@
   staff user deleted the rows, or the day is before 31 January 2006) does the app fall back to
   10 / 15. It ends at midnight at the end of the last day; the contract cannot be concluded
   before.
+* **Contract value** (docs/formulas.md, contract value): what the winning bid's price schedule
+  gives over the term — rate × published volume a year × years for each unit-rate element,
+  plus the lump sums — or, where the schedule cannot give it (a unit priced without a
+  published volume), the value the officer enters with the reason. An entered value that
+  differs from the derived one needs a reason too. A value below the regulated threshold of a
+  regulated procurement, or more than 25 % away from the estimate, is flagged to the officer.
 * **Award notice** states the community benefits expected when the s.25 duty applied.
 * **Contract** with the winner's community benefit commitments (the scored quantities it bid,
   and every mandatory condition) and the pilot KPIs chosen as contract KPIs.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -29,31 +36,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from coplan.core import audit, clock
+from coplan.core.dates import add_months
 from coplan.core.domain import rule_in_force
 from coplan.core.errors import DomainError
 from coplan.core.models import StatutoryRuleKey
 from coplan.governance.enums import DecisionKind
 from coplan.governance.models import Body
+from coplan.tendering.domain.strategy import procurement_rules
 
 from ..enums import CommitmentSource, ConflictDecision, PriceQueryOutcome
 from ..models import Award, Commitment, ConflictDeclaration, Contract, ContractKpi, PriceQuery
 from ..rules import is_officer
+from . import mail
 from .bids import refuse
-from .evaluation import results_of
+from .evaluation import live_bids, results_of
 
 STANDSTILL_ELECTRONIC = StatutoryRuleKey.STANDSTILL_ELECTRONIC
 STANDSTILL_OTHER = StatutoryRuleKey.STANDSTILL_OTHER
 FALLBACK_DAYS = {STANDSTILL_ELECTRONIC: 10, STANDSTILL_OTHER: 15}
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    import calendar
-
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def standstill_days(on: dt.date, *, electronic: bool) -> int:
@@ -88,6 +88,128 @@ def _governance_decision(tender, decision):
             field="decision",
         )
     return True
+
+
+# An award value this far from the estimate (either way) is flagged to the officer.
+ESTIMATE_TOLERANCE = Decimal("0.25")
+
+
+@dataclass(frozen=True)
+class ValueLine:
+    """One element of the winning bid's price schedule, as it counts in the contract value."""
+
+    element: str
+    price: Decimal  # the bid's price: a rate per unit, or a lump sum
+    unit: str = ""
+    annual_volume: Decimal | None = None
+    years: Decimal | None = None
+    evaluated: Decimal = Decimal(0)  # rate × volume × years, or the lump sum
+
+
+@dataclass(frozen=True)
+class DerivedValue:
+    """What the winning bid's price schedule gives as the contract value (``value`` None when
+    it cannot: ``why_not`` says why), with the lines it adds up."""
+
+    value: Decimal | None
+    lines: tuple[ValueLine, ...] = ()
+    why_not: str = ""
+
+
+def derived_value(tender, results) -> DerivedValue:
+    """The contract value the winning bid's price schedule gives (docs/formulas.md, contract
+    value); ``results`` is :func:`results_of`'s, complete, with a winner."""
+    ranked = results.ranked[0]
+    content = results.contents[ranked.name]
+    elements = list(tender.price_elements.all())
+    if not elements:
+        return DerivedValue(
+            ranked.total_price,
+            (ValueLine("Total price", ranked.total_price, evaluated=ranked.total_price),),
+        )
+    years = Decimal(tender.duration_months or 0) / 12
+    lines = tuple(
+        ValueLine(
+            e.name,
+            Decimal(content["prices"][e.name]),
+            e.unit,
+            e.annual_volume,
+            years if e.is_unit_rate else None,
+            ranked.element_prices[e.name],
+        )
+        for e in elements
+    )
+    unpriced = [e.name for e in elements if e.unit and not e.is_unit_rate]
+    if unpriced:
+        return DerivedValue(
+            None,
+            lines,
+            f"{', '.join(unpriced)} {'is' if len(unpriced) == 1 else 'are'} priced per unit "
+            "without a published volume, so the price schedule cannot give the contract value: "
+            "enter it, with the reason.",
+        )
+    return DerivedValue(ranked.total_price, lines)
+
+
+def _pounds(value: Decimal) -> str:
+    return f"£{value:,.2f}"
+
+
+def value_flags(tender, value: Decimal) -> list[str]:
+    """What the officer should check about a contract ``value``: below the regulated threshold
+    of a procurement advertised as regulated, or more than 25 % away from the estimate."""
+    flags = []
+    if tender.regulated:
+        on = tender.strategy_date or (tender.published_at or clock.now()).date()
+        rules = procurement_rules(
+            contract_type=tender.contract_type,
+            estimated_value=value,
+            vat_included=False,
+            vat_rate=tender.vat_rate,
+            on=on,
+        )
+        if not rules.regulated and rules.regulated_threshold is not None:
+            flags.append(
+                f"The contract value, {_pounds(value)}, is below the regulated procurement "
+                f"threshold ({_pounds(rules.regulated_threshold)}) the tender was advertised "
+                "under: check the price schedule's volumes and the contract's term."
+            )
+    estimate = tender.value_ex_vat
+    if estimate:
+        share = (value - estimate) / estimate
+        if abs(share) > ESTIMATE_TOLERANCE:
+            flags.append(
+                f"The contract value, {_pounds(value)}, is {abs(share) * 100:.0f} % "
+                f"{'below' if share < 0 else 'above'} the estimate of {_pounds(estimate)}: "
+                "check the price schedule's volumes, and say why in the award's reasons."
+            )
+    return flags
+
+
+def _contract_value(tender, results, value, reason: str) -> tuple[Decimal, DerivedValue]:
+    derived = derived_value(tender, results)
+    if value in (None, ""):
+        if derived.value is None:
+            raise DomainError(derived.why_not, code="value_required", field="value")
+        return derived.value, derived
+    try:
+        value = Decimal(str(value))
+    except ArithmeticError:
+        raise DomainError("Enter the contract value in pounds.", field="value") from None
+    if not value.is_finite() or value <= 0:
+        raise DomainError("The contract value must be more than £0.", field="value")
+    if value != derived.value and not reason.strip():
+        raise DomainError(
+            "Give the reason for entering the contract value"
+            + (
+                f" instead of the {_pounds(derived.value)} the winning bid's price schedule gives."
+                if derived.value is not None
+                else "."
+            ),
+            code="value_reason_required",
+            field="value_reason",
+        )
+    return value.quantize(Decimal("0.01")), derived
 
 
 def _snapshot(results) -> list[dict]:
@@ -161,7 +283,12 @@ def approve_award(
     starts_on: dt.date | None = None,
     ends_on: dt.date | None = None,
     kpis=(),
+    value: Decimal | None = None,
+    value_reason: str = "",
 ) -> Award:
+    """Approve the award to the first-ranked compliant bid and make its contract. The
+    contract's ``value`` is the one the winning bid's price schedule gives unless the officer
+    enters another, with ``value_reason`` (required when the schedule cannot give one)."""
     now = clock.now()
     if not is_officer(actor, tender):
         refuse(
@@ -207,21 +334,23 @@ def approve_award(
     kpis = list(kpis)
     if any(k.pilot.partnership_id != tender.partnership_id for k in kpis):
         raise DomainError("Choose the partnership's pilot KPIs.", code="no_kpi", field="kpis")
+    value, derived = _contract_value(tender, results, value, value_reason)
     days = standstill_days(timezone.localdate(now), electronic=electronic)
     ends_at = standstill_end(now, days)
     starts_on = starts_on or ends_at.date()
     if ends_on is None:
         months = tender.duration_months or 36
-        ends_on = _add_months(starts_on, months) - dt.timedelta(days=1)
+        ends_on = add_months(starts_on, months) - dt.timedelta(days=1)
     content = results.contents[winner.organisation.name]
-    ranked = results.ranked[0]
     with transaction.atomic():
         contract = Contract.objects.create(
             tender=tender,
             supplier=winner.organisation,
             consortium=winner.consortium,
             bid=winner,
-            value=ranked.total_price,
+            value=value,
+            derived_value=derived.value,
+            value_reason=value_reason.strip() if value != derived.value else "",
             starts_on=starts_on,
             ends_on=ends_on,
             standstill_ends_at=ends_at,
@@ -278,9 +407,13 @@ def approve_award(
                 "standstill_days": days,
                 "standstill_ends_at": ends_at,
                 "contract": contract.pk,
+                "value": value,
+                "derived_value": derived.value,
+                "value_flags": value_flags(tender, value),
                 "commitments": len(commitments),
             },
         )
+        mail.award_decided(award, live_bids(tender))
     return award
 
 

@@ -23,6 +23,7 @@ from coplan.core.errors import DomainError
 from .. import seal
 from ..enums import BidStatus
 from ..models import Bid, BidDocument
+from . import mail
 
 MAX_DOCUMENT_BYTES = 25 * 1024 * 1024  # each document of a bid
 
@@ -280,6 +281,7 @@ def _store_bid(tender, registration, actor, content, canonical, documents, now, 
                 "replaces": previous.receipt_number if previous else None,
             },
         )
+        mail.bid_sealed(bid, replaced=previous is not None)
     return bid
 
 

@@ -22,6 +22,7 @@ from .. import seal
 from ..enums import BidStatus
 from ..models import Bid, OpeningConfirmation, OpeningRecord
 from ..rules import is_officer
+from . import mail
 from .bids import refuse, verify_bid
 
 
@@ -172,4 +173,5 @@ def _open(tender, actor, officers, now):
             "bids": [{"receipt": e["receipt"], "digest": e["digest"]} for e in entries],
         },
     )
+    mail.bid_opened(tender, bids, entries)
     return record

@@ -3,8 +3,6 @@
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.utils import timezone
 
 from coplan.core import clock
@@ -60,17 +58,3 @@ def ensure_member_of(partnership, user, field: str) -> None:
         raise DomainError(
             f"{user} is not a member of this partnership.", code="not_a_member", field=field
         )
-
-
-def mail_on_commit(subject: str, body: str, recipients: list[str], attachments=()) -> None:
-    """Send one email per recipient once the transaction commits (never for a rollback)."""
-
-    def send():
-        for address in recipients:
-            message = EmailMessage(subject, body, None, [address])
-            for filename, content, mimetype in attachments:
-                message.attach(filename, content, mimetype)
-            message.send()
-
-    if recipients:
-        transaction.on_commit(send)

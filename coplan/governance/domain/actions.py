@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from coplan.core import audit, clock
 from coplan.core.errors import DomainError
+from coplan.core.mail import mail_on_commit
 from coplan.partnerships.enums import Status
 
 from ..enums import ActionStatus, ReminderKind
@@ -20,7 +21,6 @@ from ._common import (
     ensure_not_cancelled,
     ensure_not_locked,
     lock_meeting,
-    mail_on_commit,
     site,
 )
 

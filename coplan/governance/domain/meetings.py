@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from coplan.core import audit, clock
 from coplan.core.errors import DomainError
+from coplan.core.mail import mail_on_commit
 from coplan.core.uploads import check_upload
 
 from .. import ical
@@ -29,7 +30,6 @@ from ._common import (
     ensure_not_locked,
     lock_meeting,
     london_when,
-    mail_on_commit,
     site,
 )
 from .bodies import seats_on

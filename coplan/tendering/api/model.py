@@ -53,14 +53,29 @@ class CriterionPatch(PatchSchema):
     )
 
 
+UNIT = "For a rate per unit, what one unit is ('meal', 'pack'); empty for a lump sum."
+VOLUME = (
+    "The published estimated volume a year, for a rate per unit: each bid's rate is evaluated "
+    "at rate × volume × the contract's years. Null for a lump sum."
+)
+
+
 class ElementIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     weight: Decimal = Field(ge=0, le=100)
+    unit: str = Field("", max_length=60, description=UNIT, examples=["meal"])
+    annual_volume: Decimal | None = Field(
+        None, gt=0, max_digits=14, decimal_places=2, description=VOLUME, examples=["70000"]
+    )
 
 
 class ElementPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=200)
     weight: Decimal | None = Field(None, ge=0, le=100)
+    unit: str | None = Field(None, max_length=60, description=UNIT)
+    annual_volume: Decimal | None = Field(
+        None, gt=0, max_digits=14, decimal_places=2, description=VOLUME
+    )
 
 
 class ModelPatch(PatchSchema):
@@ -157,9 +172,10 @@ def add_price_element(request, pk: int, tender_pk: int, payload: ElementIn):
 def update_price_element(request, pk: int, tender_pk: int, element_pk: int, payload: ElementPatch):
     tender = _tender(request, pk, tender_pk, "tendering.change_evaluation_model")
     element = get_object_or_404(PriceElement, pk=element_pk, tender=tender)
-    return domain.update_price_element(
-        element=element, actor=request.user, **payload.dict(exclude_unset=True, exclude_none=True)
-    )
+    fields = payload.dict(exclude_unset=True)
+    # null clears the volume (a lump sum again); name, weight and unit are never null
+    fields = {k: v for k, v in fields.items() if v is not None or k == "annual_volume"}
+    return domain.update_price_element(element=element, actor=request.user, **fields)
 
 
 @router.delete(TENDER + "/price-elements/{int:element_pk}", response={204: None})

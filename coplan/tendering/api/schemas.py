@@ -202,10 +202,19 @@ class TenderElementOut(Schema):
     id: int
     name: str
     weight: str
+    unit: str = Field(description="What one unit is, for a rate per unit; empty for a lump sum.")
+    annual_volume: str | None = Field(
+        description="The published estimated volume a year (rate × volume × years is the "
+        "evaluated price); null for a lump sum."
+    )
 
     @staticmethod
     def resolve_weight(obj):
         return _num(obj.weight)
+
+    @staticmethod
+    def resolve_annual_volume(obj):
+        return None if obj.annual_volume is None else _num(obj.annual_volume)
 
 
 class TenderFindingOut(Schema):

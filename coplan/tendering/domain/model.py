@@ -107,6 +107,18 @@ def check_model(tender: Tender) -> tuple[list[ModelFinding], list[ModelFinding]]
         engine.validate_model(tender.scoring_model())
     except engine.ScoringInputError as error:
         errors.append(ModelFinding(error.code, error.message, error.field))
+    if not tender.duration_months:
+        rated = [e.name for e in tender.price_elements.all() if e.is_unit_rate]
+        if rated:
+            errors.append(
+                ModelFinding(
+                    "volume_without_duration",
+                    f"{', '.join(rated)} {'is' if len(rated) == 1 else 'are'} priced per unit "
+                    "with a volume a year, but the contract's duration is not set: enter it in "
+                    "the procurement strategy, so that rate × volume × years can be evaluated.",
+                    "duration_months",
+                )
+            )
     for node in criteria_of(tender):
         phrases = incumbency_warnings(f"{node.name} {node.question}")
         if phrases:
@@ -384,28 +396,63 @@ def remove_criterion(*, criterion: QualityCriterion, actor) -> None:
         criterion.delete()
 
 
-def add_price_element(*, tender: Tender, actor, name: str, weight: Decimal) -> PriceElement:
+def _check_schedule_line(unit: str, annual_volume) -> None:
+    if annual_volume is not None and Decimal(annual_volume) <= 0:
+        raise DomainError(
+            "The estimated volume a year must be more than 0 (leave it empty for a lump sum).",
+            field="annual_volume",
+        )
+    if annual_volume is not None and not str(unit).strip():
+        raise DomainError(
+            "Enter the unit the volume counts, for example 'meal' or 'pack'.", field="unit"
+        )
+
+
+def add_price_element(
+    *,
+    tender: Tender,
+    actor,
+    name: str,
+    weight: Decimal,
+    unit: str = "",
+    annual_volume: Decimal | None = None,
+) -> PriceElement:
+    """Add an element to the price schedule: a lump sum, or (with a unit and an estimated
+    volume a year) a unit rate evaluated at rate × volume × the contract's years."""
     _guard_draft(tender, "the price schedule")
     if tender.price_elements.filter(name__iexact=name).exists():
         raise DomainError(f"There is already a price element called {name!r}.", field="name")
     if Decimal(weight) < 0:
         raise DomainError("A weight cannot be negative.", field="weight")
+    _check_schedule_line(unit, annual_volume)
     with transaction.atomic():
         order = (tender.price_elements.aggregate(n=Max("order"))["n"] or 0) + 1
-        element = PriceElement.objects.create(tender=tender, name=name, weight=weight, order=order)
+        element = PriceElement.objects.create(
+            tender=tender,
+            name=name,
+            weight=weight,
+            unit=unit.strip(),
+            annual_volume=annual_volume,
+            order=order,
+        )
         audit.log(
             actor=actor,
             action="tendering.price_element.added",
             obj=element,
             partnership=tender.partnership,
-            data={"name": name, "weight": weight},
+            data={
+                "name": name,
+                "weight": weight,
+                "unit": element.unit,
+                "annual_volume": annual_volume,
+            },
         )
     return element
 
 
 def update_price_element(*, element: PriceElement, actor, **fields) -> PriceElement:
-    """Change a price element's name or weight."""
-    allowed = {"name", "weight"}
+    """Change a price element's name, weight, unit or estimated volume a year."""
+    allowed = {"name", "weight", "unit", "annual_volume"}
     if set(fields) - allowed:
         raise TypeError(f"Unknown price element fields: {sorted(set(fields) - allowed)}")
     tender = element.tender
@@ -421,6 +468,11 @@ def update_price_element(*, element: PriceElement, actor, **fields) -> PriceElem
         )
     if "weight" in fields and Decimal(fields["weight"]) < 0:
         raise DomainError("A weight cannot be negative.", field="weight")
+    if "unit" in fields:
+        fields["unit"] = str(fields["unit"] or "").strip()
+    _check_schedule_line(
+        fields.get("unit", element.unit), fields.get("annual_volume", element.annual_volume)
+    )
     with transaction.atomic():
         changed = sorted(k for k, v in fields.items() if getattr(element, k) != v)
         for name, value in fields.items():
@@ -432,7 +484,13 @@ def update_price_element(*, element: PriceElement, actor, **fields) -> PriceElem
             action="tendering.price_element.updated",
             obj=element,
             partnership=tender.partnership,
-            data={"changed": changed, "name": element.name, "weight": element.weight},
+            data={
+                "changed": changed,
+                "name": element.name,
+                "weight": element.weight,
+                "unit": element.unit,
+                "annual_volume": element.annual_volume,
+            },
         )
     return element
 

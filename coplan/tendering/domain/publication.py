@@ -15,13 +15,13 @@ every bidder.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from coplan.core import audit, clock
 from coplan.core.errors import DomainError
+from coplan.core.mail import mail_on_commit, site_url
 from coplan.core.models import Affiliation
 from coplan.design import queries as design
 from coplan.pilots import queries as pilots
@@ -211,6 +211,7 @@ def register_bidder(*, tender: Tender, actor, organisation, consortium=None) -> 
             consortium=consortium,
             registered_at=now,
         )
+        _registered_mail(tender, registration)
         audit.log(
             actor=actor,
             action="tendering.bidder.registered",
@@ -223,6 +224,30 @@ def register_bidder(*, tender: Tender, actor, organisation, consortium=None) -> 
             },
         )
     return registration
+
+
+def _when(moment) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+
+
+def _registered_mail(tender: Tender, registration: BidderRegistration) -> None:
+    """Tell the person who registered what comes next, and where."""
+    deadline = (
+        f"Bids are due by {_when(tender.submission_deadline)}. "
+        if tender.submission_deadline
+        else ""
+    )
+    mail_on_commit(
+        f"{tender.reference}: {registration.organisation} is registered as a bidder",
+        f"You registered {registration.organisation} as a bidder for “{tender.title}” "
+        f"({tender.reference}).\n\n{deadline}Your bid is sealed when you submit it: nobody, "
+        "including the council, can read it before the opening.\n\n"
+        f"The contract notice, with your bid, clarifications and addenda: "
+        f"{site_url(tender.get_public_url())}\n"
+        f"Your tenders: {site_url('/bids/')}\n",
+        [registration.user.email],
+    )
 
 
 def registration_for(tender: Tender, user) -> BidderRegistration | None:
@@ -267,13 +292,9 @@ def ask(*, tender: Tender, registration: BidderRegistration, actor, question: st
 def _notify_bidders(tender: Tender, subject: str, body: str) -> int:
     """One message to every registered bidder, sent together (nobody hears first) once the
     change is committed (never for a rollback)."""
-    addresses = sorted(
-        {r.user.email for r in tender.registrations.select_related("user") if r.user.email}
+    return mail_on_commit(
+        subject, body, [r.user.email for r in tender.registrations.select_related("user")]
     )
-    messages = [EmailMessage(subject, body, None, [address]) for address in addresses]
-    if messages:
-        transaction.on_commit(lambda: mailers.default.send_messages(messages))
-    return len(messages)
 
 
 def answer(

@@ -27,6 +27,13 @@ def number(value: Decimal) -> str:
 class PriceElementIn(Schema):
     name: str = Field(min_length=1)
     weight: Decimal = Field(description="Points out of 100; the elements total the price weight.")
+    quantity: Decimal | None = Field(
+        None,
+        description="The published estimated quantity over the whole contract (volume a year "
+        "× years), for a unit-rate element: each bid's price for it is then a rate, evaluated "
+        "at rate × quantity. Null for a lump sum.",
+        examples=["280000"],
+    )
 
 
 class QualityCriterionIn(Schema):
@@ -91,7 +98,7 @@ class SimulateIn(Schema):
             ),
             benefit_weight=self.benefit_weight,
             price_elements=tuple(
-                engine.PriceElement(e.name, e.weight) for e in self.price_elements
+                engine.PriceElement(e.name, e.weight, e.quantity) for e in self.price_elements
             ),
             tie_break=self.tie_break,
             zero_price_rule=self.zero_price_rule,
@@ -120,7 +127,13 @@ class ScoringBidOut(Schema):
     benefit_score: str = Field(description=SCORE)
     total: str = Field(description=SCORE)
     rank: int = Field(description="1 is best; tied bids share a rank (1, 1, 3).")
-    total_price: str = Field(description="The bid's total price (sum of its elements).")
+    total_price: str = Field(
+        description="The bid's total evaluated price: the sum of its element prices, each unit "
+        "rate × the element's quantity."
+    )
+    element_prices: dict[str, str] = Field(
+        description="The evaluated price per element (rate × quantity for a unit-rate element)."
+    )
     element_scores: dict[str, str] = Field(description="Price score per element. " + SCORE)
     criterion_scores: dict[str, str] = Field(description="Score per quality criterion. " + SCORE)
 
@@ -128,7 +141,13 @@ class ScoringBidOut(Schema):
 class NonCompliantOut(Schema):
     name: str
     quality_score: str = Field(description=SCORE)
-    total_price: str = Field(description="The bid's total price (sum of its elements).")
+    total_price: str = Field(
+        description="The bid's total evaluated price: the sum of its element prices, each unit "
+        "rate × the element's quantity."
+    )
+    element_prices: dict[str, str] = Field(
+        description="The evaluated price per element (rate × quantity for a unit-rate element)."
+    )
     criterion_scores: dict[str, str] = Field(description="Score per quality criterion. " + SCORE)
     reasons: list[str] = Field(
         description="Why it is non-compliant, one sentence per minimum it misses, e.g. "
@@ -168,6 +187,7 @@ def result_body(model: engine.ScoringModel, result: engine.Result) -> dict:
                 "total": number(b.total),
                 "rank": b.rank,
                 "total_price": number(b.total_price),
+                "element_prices": {k: number(v) for k, v in b.element_prices.items()},
                 "element_scores": {k: number(v) for k, v in b.element_scores.items()},
                 "criterion_scores": {k: number(v) for k, v in b.criterion_scores.items()},
             }
@@ -178,6 +198,7 @@ def result_body(model: engine.ScoringModel, result: engine.Result) -> dict:
                 "name": b.name,
                 "quality_score": number(b.quality_score),
                 "total_price": number(b.total_price),
+                "element_prices": {k: number(v) for k, v in b.element_prices.items()},
                 "criterion_scores": {k: number(v) for k, v in b.criterion_scores.items()},
                 "reasons": list(b.reasons),
             }

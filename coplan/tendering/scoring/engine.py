@@ -33,8 +33,14 @@ DEFAULT_ABNORMALLY_LOW_SHARE = Decimal("0.7")
 
 @dataclass(frozen=True)
 class PriceElement:
+    """An element of the price schedule. With a ``quantity`` (the published estimated volume
+    over the whole contract: units a year × years) a bid prices the element as a unit rate and
+    its evaluated price is rate × quantity; without one, the bid's price is the element's
+    price over the contract (a lump sum)."""
+
     name: str
     weight: Decimal
+    quantity: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,8 @@ class BidResult:
     total_price: Decimal = ZERO
     compliant: bool = True
     reasons: tuple[str, ...] = ()
+    # The evaluated price of each element (rate × quantity for a unit-rate element).
+    element_prices: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def reason(self) -> str:
@@ -316,6 +324,13 @@ def validate_model(model: ScoringModel) -> None:
                 raise ScoringInputError(
                     f"The weight of '{element.name}' cannot be negative.", field=f"{where}.weight"
                 )
+            if element.quantity is not None:
+                quantity = _decimal(element.quantity, f"{where}.quantity")
+                if quantity <= 0:
+                    raise ScoringInputError(
+                        f"The estimated quantity of '{element.name}' must be more than 0.",
+                        field=f"{where}.quantity",
+                    )
         element_total = sum((_decimal(e.weight, "") for e in model.price_elements), ZERO)
         if element_total != price_weight:
             raise ScoringInputError(
@@ -342,7 +357,12 @@ def _normalise(model: ScoringModel) -> ScoringModel:
         ),
         benefit_weight=_decimal(model.benefit_weight, ""),
         price_elements=tuple(
-            replace(e, weight=_decimal(e.weight, "")) for e in model.price_elements
+            replace(
+                e,
+                weight=_decimal(e.weight, ""),
+                quantity=None if e.quantity is None else _decimal(e.quantity, ""),
+            )
+            for e in model.price_elements
         ),
         tie_break=_enum(TieBreak, model.tie_break, "tie_break"),
         zero_price_rule=_enum(ZeroPriceRule, model.zero_price_rule, "zero_price_rule"),
@@ -359,7 +379,8 @@ def _normalise(model: ScoringModel) -> ScoringModel:
 
 @dataclass
 class _Bid:
-    """A bid checked against the model: element prices (key "" for a single price)."""
+    """A bid checked against the model: evaluated element prices (key "" for a single price;
+    rate × quantity for a unit-rate element)."""
 
     name: str
     prices: dict[str, Decimal]
@@ -468,13 +489,13 @@ def _check_prices(model: ScoringModel, bid: BidInput, where: str) -> dict[str, D
             raise ScoringInputError(
                 f"{bid.name}'s price for '{element.name}' cannot be negative.", field=field_name
             )
-        prices[element.name] = price
+        prices[element.name] = price if element.quantity is None else price * element.quantity
     if bid.price is not None:
         total = _decimal(bid.price, f"{where}.price")
         if total != sum(prices.values(), ZERO):
             raise ScoringInputError(
-                f"{bid.name}'s total price {_fmt(total)} is not the sum of its element prices "
-                f"({_fmt(sum(prices.values(), ZERO))}).",
+                f"{bid.name}'s total price {_fmt(total)} is not the sum of its evaluated element "
+                f"prices ({_fmt(sum(prices.values(), ZERO))}).",
                 field=f"{where}.price",
             )
     return prices
@@ -707,6 +728,7 @@ def simulate(model: ScoringModel, bids: Sequence[BidInput]) -> Result:
                 element_scores=elements,
                 criterion_scores=criteria,
                 total_price=bid.total_price,
+                element_prices={k: v for k, v in bid.prices.items() if k},
             )
             for bid, price, quality, benefit, total, elements, criteria in rows
         )
@@ -723,6 +745,7 @@ def simulate(model: ScoringModel, bids: Sequence[BidInput]) -> Result:
                 rank=None,
                 criterion_scores=criteria_of[bid.name],
                 total_price=bid.total_price,
+                element_prices={k: v for k, v in bid.prices.items() if k},
                 compliant=False,
                 reasons=tuple(reasons[bid.name]),
             )
@@ -908,6 +931,14 @@ def describe(model: ScoringModel) -> list[str]:
             f"{len(model.price_elements)} elements, each scored separately and then added: "
             f"{listed}."
         )
+        rated = [e for e in model.price_elements if e.quantity is not None]
+        if rated:
+            listed = ", ".join(f"{e.name} ({_fmt(e.quantity)})" for e in rated)
+            sentences.append(
+                "Unit-rate elements are evaluated at the rate × the published estimated "
+                f"quantity over the contract: {listed}; the bid's total price is the sum of "
+                "its evaluated element prices."
+            )
     rule = ZeroPriceRule(model.zero_price_rule)
     where = " in an element" if model.price_elements else ""
     if method == PriceMethod.RANGE:

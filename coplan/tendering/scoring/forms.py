@@ -48,7 +48,9 @@ class BidForm(GovukForm):
         if model.price_elements:
             for i, element in enumerate(model.price_elements):
                 self.fields[f"price_{i}"] = forms.DecimalField(
-                    label=f"Price for {element.name} in pounds",
+                    label=f"Price for {element.name} in pounds"
+                    if element.quantity is None
+                    else f"Rate for {element.name} in pounds (× {engine._fmt(element.quantity)})",
                     error_messages=self._money_errors(f"the price for {element.name}"),
                     **money,
                 )
@@ -294,7 +296,7 @@ class ScoringModelForm(GovukForm):
         "score a compliant bid may have — for example 'Method statement, 30, minimum 2'.",
     )
     quality_minimum = forms.DecimalField(
-        label="Minimum quality score (optional)",
+        label="Minimum quality score",
         required=False,
         min_value=Decimal(0),
         max_value=Decimal(100),

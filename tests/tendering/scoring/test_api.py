@@ -45,6 +45,7 @@ def test_any_signed_in_caller_simulates(persona, personas):
             "total": "86.15384615384615384615384615",
             "rank": 1,
             "total_price": "130000",
+            "element_prices": {},
             "element_scores": {},
             "criterion_scores": {"Method": "30"},
         },
@@ -56,6 +57,7 @@ def test_any_signed_in_caller_simulates(persona, personas):
             "total": "80",
             "rank": 2,
             "total_price": "100000",
+            "element_prices": {},
             "element_scores": {},
             "criterion_scores": {"Method": "15"},
         },
@@ -138,6 +140,36 @@ WORKED = {
 }
 
 
+def test_unit_rates_are_evaluated_at_their_published_quantities(caller):
+    """docs/formulas.md, unit rates: 4.20 × 280,000 meals + 5.65 × 36,000 places."""
+    body = request(
+        price_elements=[
+            {"name": "Meals", "weight": 40, "quantity": "280000"},
+            {"name": "Lunch club", "weight": 20, "quantity": "36000"},
+        ],
+        benefit_weight=10,
+    )
+    body["bids"] = [
+        {
+            "name": "A",
+            "prices": {"Meals": "4.20", "Lunch club": "5.65"},
+            "quality_scores": {"Method": 3},
+            "benefit_value": 0,
+        }
+    ]
+
+    response = caller.post(SIMULATE, body)
+
+    assert response.status_code == 200, response.content
+    (a,) = response.json()["bids"]
+    assert a["total_price"] == "1379400"
+    assert a["element_prices"] == {"Meals": "1176000", "Lunch club": "203400"}
+    bad = request(price_elements=[{"name": "Meals", "weight": 60, "quantity": "0"}])
+    refused = caller.post(SIMULATE, bad)
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "price_elements[0].quantity"
+
+
 def test_a_minimum_quality_score_leaves_the_bids_below_it_unranked(caller):
     response = caller.post(SIMULATE, WORKED)
 
@@ -152,6 +184,7 @@ def test_a_minimum_quality_score_leaves_the_bids_below_it_unranked(caller):
             "name": "Clyde",
             "quality_score": "11.25",
             "total_price": "80000",
+            "element_prices": {},
             "criterion_scores": {"Method": "8.75", "Staffing": "2.5"},
             "reasons": ["Quality 11.25 is below the minimum of 20 (of 45)."],
         },
@@ -159,6 +192,7 @@ def test_a_minimum_quality_score_leaves_the_bids_below_it_unranked(caller):
             "name": "Dee",
             "quality_score": "13.75",
             "total_price": "60000",
+            "element_prices": {},
             "criterion_scores": {"Method": "8.75", "Staffing": "5"},
             "reasons": ["Quality 13.75 is below the minimum of 20 (of 45)."],
         },

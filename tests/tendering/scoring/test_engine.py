@@ -179,6 +179,71 @@ def test_a_missing_element_price_names_the_element():
     assert error.field == "bids[0].prices.Materials"
 
 
+# Unit rates with published quantities over the contract (docs/formulas.md, unit rates): a
+# 4-year community meals contract, 70,000 meals and 9,000 lunch-club places a year.
+MEALS = (
+    PriceElement("Meals", D(40), quantity=D(70000) * 4),
+    PriceElement("Lunch club", D(20), quantity=D(9000) * 4),
+)
+
+
+def meals_bid(name, meal, place, method=3):
+    return BidInput(
+        name=name,
+        prices={"Meals": D(meal), "Lunch club": D(place)},
+        quality_scores={"Method": D(method)},
+    )
+
+
+def test_unit_rates_are_evaluated_at_rate_times_quantity_not_summed():
+    # A: 4.20 × 280,000 = 1,176,000 and 5.65 × 36,000 = 203,400 → 1,379,400 (not 9.85).
+    # B: 4.50 × 280,000 = 1,260,000 and 5.00 × 36,000 = 180,000 → 1,440,000.
+    # Meals (40): lowest 1,176,000 → A 40, B 40 × 1,176,000 / 1,260,000 = 37.333…
+    # Lunch club (20): lowest 180,000 → A 20 × 180,000 / 203,400 = 17.699…, B 20.
+    result = simulate(
+        model(price_elements=MEALS),
+        [meals_bid("A", "4.20", "5.65"), meals_bid("B", "4.50", "5.00")],
+    )
+
+    a, b = by_name(result)["A"], by_name(result)["B"]
+    assert a.element_prices == {"Meals": D("1176000.00"), "Lunch club": D("203400.00")}
+    assert (a.total_price, b.total_price) == (D("1379400.00"), D("1440000.00"))
+    assert a.element_scores["Meals"] == D(40)
+    assert b.element_scores["Lunch club"] == D(20)
+    assert a.element_scores["Lunch club"].quantize(D("0.0001")) == D("17.6991")
+    assert b.element_scores["Meals"].quantize(D("0.0001")) == D("37.3333")
+
+
+def test_a_stated_total_must_be_the_sum_of_the_evaluated_prices():
+    bad = replace(meals_bid("A", "4.20", "5.65"), price=D("9.85"))
+
+    error = refused(model(price_elements=MEALS), [bad])
+
+    assert error.field == "bids[0].price"
+    assert error.message == (
+        "A's total price 9.85 is not the sum of its evaluated element prices (1379400)."
+    )
+
+
+def test_a_quantity_must_be_more_than_zero():
+    schedule = (PriceElement("Meals", D(40), quantity=D(0)), MEALS[1])
+
+    error = refused(model(price_elements=schedule), [meals_bid("A", "4.20", "5.65")])
+
+    assert error.field == "price_elements[0].quantity"
+    assert error.message == "The estimated quantity of 'Meals' must be more than 0."
+
+
+def test_the_published_method_says_how_unit_rates_are_evaluated():
+    sentences = describe(model(price_elements=MEALS))
+
+    assert (
+        "Unit-rate elements are evaluated at the rate × the published estimated quantity over "
+        "the contract: Meals (280000), Lunch club (36000); the bid's total price is the sum of "
+        "its evaluated element prices."
+    ) in sentences
+
+
 # --- a zero price in an element, under each rule ----------------------------------------------
 
 
