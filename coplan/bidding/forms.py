@@ -25,15 +25,6 @@ def _schedule_hint(element, duration_months) -> str:
     return "Your price for the whole contract, excluding VAT."
 
 
-def _money_errors(what: str) -> dict:
-    return {
-        "required": f"Enter {what}",
-        "invalid": f"Enter {what} as a number, like 4.20",
-        "min_value": f"{what[0].upper()}{what[1:]} cannot be negative",
-        "max_decimal_places": f"Enter {what} in pounds and pence, with at most 2 decimal places",
-    }
-
-
 class BidForm(GovukForm):
     def __init__(self, *args, tender, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,27 +34,16 @@ class BidForm(GovukForm):
         if elements:
             for i, e in enumerate(elements):
                 name = f"price_{i}"
-                self.fields[name] = forms.DecimalField(
-                    label=f"Price: {e.name} (£ per {e.unit})" if e.unit else f"Price: {e.name} (£)",
+                self.fields[name] = money_field(
+                    f"Price: {e.name} (£ per {e.unit})" if e.unit else f"Price: {e.name} (£)",
                     help_text=_schedule_hint(e, tender.duration_months),
-                    min_value=0,
-                    decimal_places=2,
-                    max_digits=14,
-                    error_messages=_money_errors(
-                        f"your rate per {e.unit} for {e.name}"
-                        if e.unit
-                        else f"your price for {e.name}"
-                    ),
+                    what=f"your rate per {e.unit} for {e.name}"
+                    if e.unit
+                    else f"your price for {e.name}",
                 )
                 self.price_fields[name] = e.name
         else:
-            self.fields["price"] = forms.DecimalField(
-                label="Total price (£)",
-                min_value=0,
-                decimal_places=2,
-                max_digits=14,
-                error_messages=_money_errors("your total price"),
-            )
+            self.fields["price"] = money_field("Total price (£)", what="your total price")
         self.quality_fields = {}
         for i, c in enumerate(scored_criteria(tender)):
             name = f"quality_{i}"

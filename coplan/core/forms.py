@@ -35,8 +35,22 @@ def add_domain_error(form, error) -> None:
     form.add_error(field, error.message)
 
 
-def money_field(label, *, required=True, help_text=""):
-    """A field for pounds and pence (two decimal places, never negative)."""
+def money_errors(what: str) -> dict:
+    """Error messages for an amount of money that name it (``what``: "the price", "your rate
+    per meal for Meals")."""
+    named = what[0].upper() + what[1:]
+    return {
+        "required": f"Enter {what}",
+        "invalid": f"Enter {what} as a number, like 12500.00",
+        "min_value": f"{named} cannot be negative",
+        "max_digits": f"{named} is too large",
+        "max_decimal_places": "Enter pounds and pence, with at most 2 decimal places",
+    }
+
+
+def money_field(label, *, required=True, help_text="", what: str | None = None):
+    """A field for pounds and pence (two decimal places, never negative); its errors name
+    ``what`` (by default "the <label>")."""
     return forms.DecimalField(
         label=label,
         min_value=0,
@@ -44,12 +58,7 @@ def money_field(label, *, required=True, help_text=""):
         decimal_places=2,
         required=required,
         help_text=help_text,
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a number, like 12500.00",
-            "min_value": f"The {label.lower()} cannot be negative",
-            "max_decimal_places": "Enter pounds and pence, with at most 2 decimal places",
-        },
+        error_messages=money_errors(what or f"the {label.lower()}"),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
     )
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja import Status as Respond
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -455,6 +455,11 @@ class PilotResultOut(Schema):
     unit: str
     target: Decimal | None
     rag: str
+    basis: str = Field(
+        description="How the value and status were reached: a KPI is judged on its full months "
+        "or quarters, e.g. 'Target met in 3 of 9 full months; best 3,942, worst 2,913; a month "
+        "on average 3,512.'"
+    )
     commentary: str
     disclosure: Disclosure
     disclosure_reason: str

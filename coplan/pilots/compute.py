@@ -332,3 +332,108 @@ def merge(rows, fields) -> dict:
             value = row[name] if isinstance(row, dict) else getattr(row, name)
             total[name] += value or _zero(name)
     return dict(total)
+
+
+# --- judging a KPI over an evaluation period (docs/formulas.md, KPI judgement) ---------------
+
+# The share of full periods a KPI must meet its target in to be judged green, and the share
+# that must be green or amber for it to be judged amber rather than red.
+GREEN_SHARE = Decimal("0.75")
+AMBER_SHARE = Decimal("0.5")
+ADDITIVE = {Aggregation.COUNT, Aggregation.SUM}
+
+
+@dataclass(frozen=True)
+class PeriodValue:
+    """A KPI's value in one of its periods (a month or a quarter)."""
+
+    start: dt.date
+    label: str
+    value: Decimal | None
+    full: bool  # wholly inside the evaluation period and the pilot, and ended
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A KPI judged over an evaluation period: its headline ``value``, its status, and
+    ``basis``, the sentence that says how both were reached."""
+
+    value: Decimal | None
+    rag: Rag
+    basis: str
+    met: int = 0
+    judged: int = 0
+
+
+def _figure(value: Decimal, unit: str) -> str:
+    text = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.1f}"
+    if unit == "%":
+        return f"{text}%"
+    if unit == "£":
+        return f"£{value:,.2f}"
+    return text
+
+
+def judge(
+    periods: list[PeriodValue],
+    *,
+    pooled: Decimal | None,
+    additive: bool,
+    target,
+    direction: str,
+    tolerance,
+    unit: str = "",
+    noun: str = "month",
+) -> Judgement:
+    """Judge a periodic KPI (monthly or quarterly target) on its *full* periods only: a
+    partial period (the evaluation or the pilot starts or ends inside it, or it has not
+    ended) is shown but never judged.
+
+    * Status: green if the target was met in at least three quarters of the full periods
+      with data; amber if at least half were green or amber; red otherwise.
+    * Value: for a count or a sum, the mean per full period (comparable with a target per
+      period, never the total of all periods); for a ratio (an average, a percentage, a cost
+      per unit), ``pooled``, the ratio over the full periods' records together.
+    """
+    full = [p for p in periods if p.full and p.value is not None]
+    partial = [p for p in periods if not p.full]
+    notes = []
+    if partial:
+        listed = ", ".join(p.label for p in partial)
+        notes.append(f"{listed} {'is' if len(partial) == 1 else 'are'} partial and not judged.")
+    if not full:
+        return Judgement(
+            None, Rag.NONE, " ".join([f"No full {noun} with data yet, so not judged.", *notes])
+        )
+    rags = [rag(p.value, target, direction, tolerance) for p in full]
+    met = sum(1 for r in rags if r == Rag.GREEN)
+    near = sum(1 for r in rags if r == Rag.AMBER)
+    judged = len(full)
+    if met >= GREEN_SHARE * judged:
+        status = Rag.GREEN
+    elif met + near >= AMBER_SHARE * judged:
+        status = Rag.AMBER
+    else:
+        status = Rag.RED
+    values = [p.value for p in full]
+    better = min if direction == Direction.LOWER else max
+    worse = max if direction == Direction.LOWER else min
+    plural = f"{noun}s" if judged != 1 else noun
+    if additive:
+        value = sum(values, ZERO) / judged
+        headline = f"a {noun} on average {_figure(value, unit)}"
+    else:
+        value = pooled
+        headline = (
+            f"over those {plural} together {_figure(value, unit)}" if value is not None else ""
+        )
+    sentence = f"Target met in {met} of {judged} full {plural}"
+    if near:
+        sentence += f", {near} more within the amber tolerance"
+    sentence += f"; best {_figure(better(values), unit)}, worst {_figure(worse(values), unit)}" + (
+        f"; {headline}" if headline else ""
+    )
+    if judged > 1 and _figure(values[0], unit) != _figure(values[-1], unit):
+        improving = (values[-1] < values[0]) == (direction == Direction.LOWER)
+        sentence += f"; {'improving' if improving else 'worsening'} from the first to the last"
+    return Judgement(value, status, " ".join([sentence + ".", *notes]), met, judged)

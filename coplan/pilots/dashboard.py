@@ -576,9 +576,69 @@ def coverage(pilot: Pilot, today: dt.date | None = None) -> dict:
     }
 
 
+def _full(period: dt.date, frequency: str, window: tuple[dt.date, dt.date]) -> bool:
+    """Whether ``period`` lies wholly inside ``window`` (the evaluation's dates within the
+    pilot's) and has ended."""
+    ends = add_months(period, Frequency(frequency).months) - dt.timedelta(days=1)
+    return window[0] <= period and ends <= window[1] and ends < clock.today()
+
+
+def judge_kpi(kpi: Kpi, first: dt.date, last: dt.date, window, feedback_rows) -> compute.Judgement:
+    """A KPI judged over the months ``first`` to ``last`` (``window``: the exact dates), on its
+    full months or quarters only (:func:`compute.judge`)."""
+    frequency = kpi.frequency
+    parts: dict[dt.date, dict] = {}
+    manual: dict[dt.date, Decimal] = {}
+    if kpi.method == Method.RECORDS:
+        grouped = defaultdict(list)
+        for row in KpiRollup.objects.filter(kpi=kpi, month__gte=first, month__lte=last).values(
+            "month", *compute.KPI_FIELDS
+        ):
+            grouped[_period_of(row["month"], frequency)].append(row)
+        parts = {p: compute.merge(rows, compute.KPI_FIELDS) for p, rows in grouped.items()}
+    elif kpi.method == Method.FEEDBACK:
+        rows = [r for r in feedback_rows if first <= r[0] <= last]
+        parts = dict(_feedback_parts(kpi, rows, Filters()))
+    else:
+        manual = dict(
+            KpiValue.objects.filter(kpi=kpi, period__gte=first, period__lte=last).values_list(
+                "period", "value"
+            )
+        )
+    aggregation = _aggregation(kpi)
+    periods = [
+        compute.PeriodValue(
+            period,
+            period_label(period, frequency),
+            manual.get(period)
+            if kpi.method == Method.MANUAL
+            else compute.value_of(aggregation, parts.get(period)),
+            _full(period, frequency, window),
+        )
+        for period in sorted(set(parts) | set(manual))
+    ]
+    full = [p.start for p in periods if p.full]
+    pooled = None
+    if kpi.method != Method.MANUAL and full:
+        pooled = compute.value_of(
+            aggregation, compute.merge([parts[p] for p in full], compute.KPI_FIELDS)
+        )
+    return compute.judge(
+        periods,
+        pooled=pooled,
+        additive=kpi.method == Method.MANUAL or aggregation in compute.ADDITIVE,
+        target=kpi.target,
+        direction=kpi.direction,
+        tolerance=kpi.amber_tolerance,
+        unit=kpi.unit,
+        noun="quarter" if frequency == Frequency.QUARTERLY else "month",
+    )
+
+
 def summarise(pilot: Pilot, start: dt.date, end: dt.date) -> dict:
     """KPI values, actual unit costs and volumes over the months from ``start`` to ``end``
-    (for an evaluation's results), from the rollups."""
+    (for an evaluation's results), from the rollups. Each KPI is judged on its full months
+    or quarters (:func:`judge_kpi`), with the sentence that says how."""
     first, last = start.replace(day=1), end.replace(day=1)
     services = {s.pk: s for s in pilot.services.all()}
     providers = {
@@ -614,30 +674,10 @@ def summarise(pilot: Pilot, start: dt.date, end: dt.date) -> dict:
         volumes.append({"service": service, "quantity": quantity, "records": records})
     kpis = []
     feedback_rows = _feedback_rows(pilot)
+    window = (max(start, pilot.starts_on), min(end, pilot.last_day))
     for kpi in Kpi.objects.filter(pilot=pilot):
-        if kpi.method == Method.RECORDS:
-            parts = compute.merge(
-                KpiRollup.objects.filter(kpi=kpi, month__gte=first, month__lte=last),
-                compute.KPI_FIELDS,
-            )
-            value = compute.value_of(kpi.aggregation, parts if parts["rows"] else None)
-        elif kpi.method == Method.FEEDBACK:
-            rows = [r for r in feedback_rows if first <= r[0] <= last]
-            parts = _feedback_parts(kpi, rows, Filters())
-            merged = compute.merge(parts.values(), compute.KPI_FIELDS) if parts else None
-            value = compute.value_of(_aggregation(kpi), merged)
-        else:
-            values = list(
-                KpiValue.objects.filter(kpi=kpi, period__gte=first, period__lte=last)
-                .order_by("period")
-                .values_list("value", flat=True)
-            )
-            value = values[-1] if values else None
+        judgement = judge_kpi(kpi, first, last, window, feedback_rows)
         kpis.append(
-            {
-                "kpi": kpi,
-                "value": value,
-                "rag": compute.rag(value, kpi.target, kpi.direction, kpi.amber_tolerance),
-            }
+            {"kpi": kpi, "value": judgement.value, "rag": judgement.rag, "basis": judgement.basis}
         )
     return {"kpis": kpis, "unit_costs": unit_costs, "volumes": volumes}

@@ -692,6 +692,11 @@ class EvaluationResult(Classified):
     baseline = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     direction = models.CharField(max_length=10, choices=Direction.choices, blank=True)
     rag = models.CharField(max_length=6, blank=True)
+    basis = models.TextField(
+        blank=True,
+        help_text="How the value and status were reached, in words (a KPI is judged on its full "
+        "months or quarters).",
+    )
     commentary = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 

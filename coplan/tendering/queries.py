@@ -155,6 +155,8 @@ def _result_row(result) -> dict | None:
         "value": result.value,
         "unit": result.unit,
         "target": result.target,
+        "rag": result.rag,
+        "basis": result.basis,
         "commentary": result.commentary,
         "redacted": False,
     }

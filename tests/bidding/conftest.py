@@ -218,14 +218,13 @@ MODERATED = {
 }
 
 
-@pytest.fixture
-def moderated(opened, panel, personas):
-    tender = panel
-    score_all(tender, opened, personas, SCORES)
+def score_and_moderate(tender, bids, personas):
+    """The panel scores ``bids`` (SCORES) and the officer moderates them (MODERATED)."""
+    score_all(tender, bids, personas, SCORES)
     criteria = {c.name: c for c in tender.quality_criteria.all()}
     for (i, name), score in MODERATED.items():
         domain.moderate(
-            bid=opened[i],
+            bid=bids[i],
             criterion=criteria[name],
             actor=personas["procurement"],
             score=score,
@@ -234,4 +233,9 @@ def moderated(opened, panel, personas):
             if (i, name) == (0, "Method")
             else "",
         )
+
+
+@pytest.fixture
+def moderated(opened, panel, personas):
+    score_and_moderate(panel, opened, personas)
     return opened

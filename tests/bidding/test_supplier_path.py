@@ -15,7 +15,7 @@ from coplan.core.errors import DomainError
 from coplan.tendering import domain as tendering
 from coplan.tendering.models import BidderRegistration
 
-from .conftest import bid_data, close
+from .conftest import bid_data, close, score_and_moderate
 
 pytestmark = pytest.mark.django_db
 
@@ -99,8 +99,6 @@ def test_the_opening_and_the_award_reach_each_bidder_about_its_own_bid(
     client,
     django_capture_on_commit_callbacks,
 ):
-    from .conftest import MODERATED, SCORES, score_all
-
     bids = [
         domain.submit_bid(
             registration=homereach, actor=personas["se_partner"], **bid_data(requirement.pk)
@@ -132,17 +130,7 @@ def test_the_opening_and_the_award_reach_each_bidder_about_its_own_bid(
     assert bids[0].receipt_number not in theirs.body  # nothing of the other bid
 
     tender.refresh_from_db()
-    score_all(tender, bids, personas, SCORES)
-    criteria = {c.name: c for c in tender.quality_criteria.all()}
-    for (i, name), score in MODERATED.items():
-        domain.moderate(
-            bid=bids[i],
-            criterion=criteria[name],
-            actor=personas["procurement"],
-            score=score,
-            rationale="Agreed",
-            difference_reason="Generous" if (i, name) == (0, "Method") else "",
-        )
+    score_and_moderate(tender, bids, personas)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         domain.approve_award(tender=tender, actor=personas["commissioner"], reasons="Best value")

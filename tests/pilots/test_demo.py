@@ -103,3 +103,18 @@ def test_the_loader_with_pilots_wired_in_passes_the_stage_gates(demo_db):
     nl = Pilot.objects.get(partnership__title=NORTH_LANARKSHIRE.title)
     assert nl.partnership.stage == "contract"
     assert Pilot.objects.get(partnership__title=RENFREWSHIRE.title).partnership.stage == "pilot"
+
+
+def test_renfrewshires_monthly_visits_are_judged_month_by_month(demo_db):
+    """Issue 18, item 1: the interim evaluation (and so the evidence pack bidders read) judges
+    "Befriending visits a month" (4,000 a month) on its full months, never the pilot's total
+    of tens of thousands against the monthly target; the months the evaluation starts or ends
+    inside are partial and not judged."""
+    rf = Pilot.objects.get(partnership__title=RENFREWSHIRE.title)
+    result = Evaluation.objects.get(pilot=rf).results.get(label="Befriending visits a month")
+
+    assert result.rag != "green"
+    assert result.value < 4000
+    assert result.basis.startswith("Target met in 0 of ")
+    assert "a month on average" in result.basis
+    assert "partial and not judged" in result.basis

@@ -215,10 +215,17 @@ def test_records_list_pages_with_counts_from_the_rollups(
     client.force_login(personas["facilitator"])
     page = client.get(url(pilot, "records")).content.decode()
     assert "60 records" in page and 'aria-label="Page 3"' in page
+    assert f'<option value="{other_org.pk}"' in page  # the facilitator filters by any provider
+    assert "As a provider you see only" not in page
     client.force_login(personas["se_partner"])
     own = DeliveryRecord.objects.filter(provider=own_org).count()
     page = client.get(url(pilot, "records")).content.decode()
     assert f"{own} records" in page
+    # a provider is told why it sees only its own, and is never offered a filter that
+    # returns nothing by design (issue 18, item 8)
+    assert f"As a provider you see only {own_org.name}'s delivery records" in page
+    assert f'<option value="{other_org.pk}"' not in page
+    assert f'<option value="{own_org.pk}"' in page
 
 
 def test_feedback_you_said_we_did(client, pilot, personas):

@@ -64,6 +64,7 @@ def _snapshot(evaluation: Evaluation) -> list[EvaluationResult]:
                 baseline=kpi.baseline,
                 direction=kpi.direction,
                 rag=row["rag"].value,
+                basis=row["basis"],
                 position=position,
             )
         )

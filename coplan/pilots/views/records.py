@@ -41,7 +41,19 @@ def records(request, pk):
             page_obj=page,
             filters=filters,
             month_choices=forms.month_choices(months),
-            providers=pilot.providers.select_related("organisation"),
+            # the filter offers only the providers whose records this person may list
+            providers=pilot.providers.select_related("organisation").filter(
+                **({} if scope is None else {"organisation_id__in": scope})
+            ),
+            scoped_to=(
+                [
+                    p.organisation.name
+                    for p in pilot.providers.select_related("organisation")
+                    if p.organisation_id in scope
+                ]
+                if scope is not None
+                else None
+            ),
         ),
     )
 

@@ -24,6 +24,11 @@ class TenderResultOut(Schema):
     value: str | None
     unit: str
     target: str | None
+    rag: str = Field(description="green, amber, red or none: the KPI's status (empty otherwise).")
+    basis: str = Field(
+        description="How a KPI's value and status were reached, judged on its full months or "
+        "quarters."
+    )
     commentary: str
     redacted: bool
 

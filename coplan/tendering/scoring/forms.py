@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
-from coplan.core.forms import GovukForm
+from coplan.core.forms import GovukForm, money_errors
 
 from ..enums import BenefitMethod, PriceMethod, TieBreak, ZeroPriceRule
 from . import engine
@@ -51,13 +51,13 @@ class BidForm(GovukForm):
                     label=f"Price for {element.name} in pounds"
                     if element.quantity is None
                     else f"Rate for {element.name} in pounds (× {engine._fmt(element.quantity)})",
-                    error_messages=self._money_errors(f"the price for {element.name}"),
+                    error_messages=money_errors(f"the price for {element.name}"),
                     **money,
                 )
         else:
             self.fields["price"] = forms.DecimalField(
                 label="Price in pounds",
-                error_messages=self._money_errors("the price"),
+                error_messages=money_errors("the price"),
                 **money,
             )
         for i, criterion in enumerate(model.quality_criteria):
@@ -93,16 +93,6 @@ class BidForm(GovukForm):
                 field.widget.attrs["inputmode"] = "decimal"
                 field.widget.attrs["autocomplete"] = "off"
         self._decorate_widgets()
-
-    @staticmethod
-    def _money_errors(what: str) -> dict:
-        return {
-            "required": f"Enter {what}",
-            "invalid": f"Enter {what} as a number, like 120000.00",
-            "min_value": f"{what.capitalize()} must be 0 or more",
-            "max_digits": f"{what.capitalize()} is too large",
-            "max_decimal_places": f"Enter {what} to the nearest penny",
-        }
 
     def bid_input(self) -> engine.BidInput:
         data = self.cleaned_data
