@@ -75,7 +75,16 @@ class BiddingBidIn(Schema):
     price: str | None = None
     prices: dict[str, str] | None = None
     quality: dict[str, str] = {}
-    quantities: dict[str, str] = {}
+    quantities: dict[str, str] = Field(
+        {},
+        description="Per scored community benefit requirement (its id): the quantity committed "
+        "to, which is scored.",
+    )
+    quantities_up_to: dict[str, str] = Field(
+        {},
+        description="Per requirement, the top of a range offered above the committed quantity "
+        "(optional; not scored, it becomes the contract's target range).",
+    )
     documents: list[DocumentIn] = []
 
 
@@ -248,6 +257,7 @@ def submit_bid(request, pk: int, tender_pk: int, payload: BiddingBidIn):
         prices=payload.prices,
         quality=payload.quality,
         quantities=payload.quantities,
+        quantities_up_to=payload.quantities_up_to,
         documents=documents,
     )
     return Status(201, _receipt(bid))
@@ -503,6 +513,7 @@ class BiddingCommitmentOut(Schema):
     description: str
     unit: str
     target_min: str
+    target_max: str | None = Field(description="The top of the range the bid offered, if any.")
     source: str
 
 
@@ -556,6 +567,7 @@ class BiddingContractOut(Schema):
                 "description": c.description,
                 "unit": c.unit,
                 "target_min": f"{c.target_min.normalize():f}",
+                "target_max": None if c.target_max is None else f"{c.target_max.normalize():f}",
                 "source": c.source,
             }
             for c in obj.commitments.all()
@@ -702,7 +714,8 @@ class PanelScoreOut(Schema):
 class CommitmentPartOut(Schema):
     requirement_id: int | None
     measure: str
-    quantity: str
+    quantity: str = Field(description="The quantity committed to: what is scored.")
+    up_to: str | None = Field(description="The top of the range offered, if any (not scored).")
     unit: str
 
 

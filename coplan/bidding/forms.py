@@ -70,6 +70,19 @@ class BidForm(GovukForm):
                 },
             )
             self.quantity_fields[name] = str(r.pk)
+            self.fields[f"{name}_up_to"] = forms.DecimalField(
+                label=f"Up to: {r.measure.name} ({r.measure.unit})",
+                help_text="If you offer a range, its top. You are scored on, and held to, the "
+                "quantity above; the range becomes the contract's target.",
+                required=False,
+                min_value=0,
+                decimal_places=2,
+                max_digits=14,
+                error_messages={
+                    "invalid": f"Enter the top of the range for {r.measure.name} as a number",
+                    "min_value": f"The top of the range for {r.measure.name} cannot be negative",
+                },
+            )
         for i in range(1, DOCUMENTS + 1):
             self.fields[f"document_{i}"] = forms.FileField(label=f"Document {i}", required=False)
 
@@ -80,6 +93,11 @@ class BidForm(GovukForm):
             "price": data.get("price"),
             "quality": {label: data[name] for name, label in self.quality_fields.items()},
             "quantities": {key: data[name] for name, key in self.quantity_fields.items()},
+            "quantities_up_to": {
+                key: data[f"{name}_up_to"]
+                for name, key in self.quantity_fields.items()
+                if data.get(f"{name}_up_to") is not None
+            },
             "documents": [],
         }
         for i in range(1, DOCUMENTS + 1):
@@ -101,6 +119,9 @@ class BidForm(GovukForm):
         if kind == "documents" and key.isdigit():
             present = [i for i in range(1, DOCUMENTS + 1) if self.cleaned_data.get(f"document_{i}")]
             return f"document_{present[int(key)]}" if int(key) < len(present) else None
+        if kind == "quantities_up_to":
+            name = next((n for n, value in self.quantity_fields.items() if value == key), None)
+            return f"{name}_up_to" if name else None
         if table is None:
             return domain_field if domain_field in self.fields else None
         return next((name for name, value in table.items() if value == key), None)

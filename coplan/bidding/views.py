@@ -203,20 +203,9 @@ def bid_detail(request, pk, tender_pk, bid_uuid):
             bid=bid,
             check=check,
             content=check.content or {},
-            commitments=_commitments(tender, check.content or {}),
+            commitments=domain.commitments_of(tender, check.content or {}),
         ),
     )
-
-
-def _commitments(tender, content) -> list[tuple[str, str, str]]:
-    requirements = {str(r.pk): r for r in domain.scored_requirements(tender)}
-    rows = []
-    for key, quantity in content.get("commitments", {}).items():
-        r = requirements.get(key)
-        rows.append(
-            (r.measure.name if r else f"Requirement {key}", quantity, r.measure.unit if r else "")
-        )
-    return rows
 
 
 @login_required

@@ -57,9 +57,9 @@ def test_who_reaches_the_evaluation_pages(persona, personas, moderated, tender, 
 def test_each_evaluator_sees_only_their_part(moderated, tender, personas, verified):
     quality = verified(personas["service_user"]).get(url("score", tender)).content.decode()
     assert f"Our method {MARKER}" in quality
-    assert "123457.89" not in quality
+    assert "123457.89" not in quality and "123,457.89" not in quality
     price = verified(personas["observer"]).get(url("score", tender)).content.decode()
-    assert "123457.89" in price
+    assert "£123,457.89" in price  # the price part, in GOV.UK style
     assert MARKER not in price
 
 
@@ -185,6 +185,7 @@ def test_before_opening_the_evaluation_pages_show_no_content(
             body = client.get(address).content
             assert MARKER.encode() not in body, (persona, address)
             assert b"123457.89" not in body, (persona, address)
+            assert b"123,457.89" not in body, (persona, address)
 
 
 @pytest.mark.parametrize("persona", [*PERSONAS, "staff"])

@@ -180,6 +180,7 @@ def test_each_evaluator_sees_only_their_part_through_the_api(
             "requirement_id": requirement.pk,
             "measure": "Trainee weeks",
             "quantity": "52",
+            "up_to": None,
             "unit": "weeks",
         }
     ]

@@ -38,7 +38,15 @@ from .test_seal import all_text_in_database
 
 pytestmark = pytest.mark.django_db
 
-SECRETS = (MARKER.encode(), b"123457.89", b"Method statement", b"method.txt", b"plan-secret")
+# the Packs price as sealed and as a page would show it (£123,457.89)
+SECRETS = (
+    MARKER.encode(),
+    b"123457.89",
+    b"123,457.89",
+    b"Method statement",
+    b"method.txt",
+    b"plan-secret",
+)
 TEXT_TYPES = ("text/html", "application/json", "text/plain")
 EVERYONE = [*PERSONAS, "staff", "superuser", "outside_bidder"]
 

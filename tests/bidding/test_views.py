@@ -89,6 +89,7 @@ def test_before_opening_no_door_shows_content(persona, people, sealed, tender, v
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert MARKER.encode() not in body, url
         assert b"123457.89" not in body, url
+        assert b"123,457.89" not in body, url
         assert b"Method statement" not in body, url
     for b in sealed:
         for name in ("bid", "document"):

@@ -310,7 +310,7 @@ def test_a_monetised_commitment_publishes_its_proxy_value(world, api, client):
     assert by_measure["Items reused"]["proxy"]["value"] == "25.00"
     assert by_measure["Tonnes diverted from landfill"]["proxy"] is None  # a points menu
     page = client.get(f"/tenders/{world.tender.reference}/").content.decode()
-    assert "valued at £25.00 per items (proxy table Coplan starter 2016.1" in page
+    assert "valued at £25 per items (proxy table Coplan starter 2016.1" in page
     description = ocds.release_package(world.tender)["releases"][0]["tender"]["description"]
     assert "valued at £25 per items, proxy table Coplan starter 2016.1" in description
     assert "1 points per tonnes" in description

@@ -12,6 +12,7 @@ from .award import (
 from .bids import (
     Document,
     check_receipt,
+    commitments_of,
     read_bid,
     read_document,
     record_sealed_read,
@@ -53,6 +54,7 @@ __all__ = [
     "assign",
     "check_receipt",
     "cleared",
+    "commitments_of",
     "conclude_contract",
     "confirm_opening",
     "conflict_flags",

@@ -357,8 +357,11 @@ def approve_award(
         )
         commitments = []
         for r in tender.benefit_requirements.select_related("measure").order_by("order", "pk"):
+            most = None
             if r.mode == "scored":
                 target = Decimal(content.get("commitments", {}).get(str(r.pk), "0"))
+                top = content.get("commitments_up_to", {}).get(str(r.pk))
+                most = Decimal(top) if top is not None else None
                 source = CommitmentSource.BID
             else:
                 target = Decimal(r.minimum or 0)
@@ -371,6 +374,7 @@ def approve_award(
                     description=r.measure.name,
                     unit=r.measure.unit,
                     target_min=target,
+                    target_max=most,
                     period_start=starts_on,
                     period_end=ends_on,
                     evidence_type=r.measure.evidence,

@@ -90,7 +90,17 @@ def scored_requirements(tender):
 
 
 def _content(
-    tender, registration, *, submitted_at, salt, price, prices, quality, quantities, documents
+    tender,
+    registration,
+    *,
+    submitted_at,
+    salt,
+    price,
+    prices,
+    quality,
+    quantities,
+    documents,
+    quantities_up_to=None,
 ):
     """Validate the bid against the tender and build its canonical content (with its salt:
     see :mod:`coplan.bidding.seal`)."""
@@ -125,6 +135,7 @@ def _content(
             )
         responses[c.name] = str(answer).strip()
     commitments = {}
+    ranges = {}  # the top of a committed range, where the bidder gave one
     for r in scored_requirements(tender):
         key = str(r.pk)
         value = (quantities or {}).get(key, (quantities or {}).get(r.pk))
@@ -142,7 +153,19 @@ def _content(
                 field=f"quantities.{key}",
             )
         commitments[key] = _text(qty)
-    return {
+        most = (quantities_up_to or {}).get(key, (quantities_up_to or {}).get(r.pk))
+        if most not in (None, ""):
+            most = _number(most, f"quantities_up_to.{key}")
+            if most < qty:
+                raise DomainError(
+                    f"The top of your range for {r.measure.name} ({_text(most)}) is below the "
+                    f"quantity you commit to ({_text(qty)}).",
+                    code="range_inverted",
+                    field=f"quantities_up_to.{key}",
+                )
+            if most > qty:
+                ranges[key] = _text(most)
+    content = {
         "tender": tender.reference,
         "bidder": registration.organisation.name,
         "consortium": registration.consortium.name if registration.consortium_id else None,
@@ -157,6 +180,30 @@ def _content(
             for i, d in enumerate(documents, start=1)
         ],
     }
+    if ranges:  # only then, so that a bid without ranges seals exactly as before
+        content["commitments_up_to"] = ranges
+    return content
+
+
+def commitments_of(tender, content) -> list[dict]:
+    """The community benefit quantities an opened bid commits to, one row per scored
+    requirement: the measure, the quantity (scored), the top of its range if the bidder gave
+    one, and the unit."""
+    requirements = {str(r.pk): r for r in scored_requirements(tender)}
+    ranges = content.get("commitments_up_to", {})
+    rows = []
+    for key, quantity in content.get("commitments", {}).items():
+        r = requirements.get(key)
+        rows.append(
+            {
+                "requirement_id": int(key) if key.isdigit() else None,
+                "measure": r.measure.name if r else f"Requirement {key}",
+                "quantity": quantity,
+                "up_to": ranges.get(key),
+                "unit": r.measure.unit if r else "",
+            }
+        )
+    return rows
 
 
 def _members(registration) -> list[str]:
@@ -179,8 +226,12 @@ def submit_bid(
     quality=None,
     quantities=None,
     documents=(),
+    quantities_up_to=None,
 ) -> Bid:
-    """Seal and store a bid; a live earlier bid of the same bidder is replaced."""
+    """Seal and store a bid; a live earlier bid of the same bidder is replaced.
+    ``quantities`` are the community benefit quantities committed to (scored);
+    ``quantities_up_to`` the top of a range, where the bidder offers one (the contract's
+    target range, not scored)."""
     tender = registration.tender
     now = clock.now()
     documents = [d if isinstance(d, Document) else Document(*d) for d in documents]
@@ -208,6 +259,7 @@ def submit_bid(
         quality=quality,
         quantities=quantities,
         documents=documents,
+        quantities_up_to=quantities_up_to,
     )
     canonical = seal.canonical(content)
     stored: list[str] = []

@@ -46,7 +46,7 @@ from ..models import (
     PriceQuery,
     Score,
 )
-from .bids import read_bid, scored_criteria, scored_requirements
+from .bids import commitments_of, read_bid, scored_criteria, scored_requirements
 
 PANEL_MINIMUM = 3
 
@@ -437,22 +437,10 @@ def parts_of(tender, user) -> list[Assignment]:
 
 def _price_part(tender, content) -> dict:
     """The price and benefits part of an opened bid (never its quality responses)."""
-    requirements = {str(r.pk): r for r in scored_requirements(tender)}
-    commitments = []
-    for key, quantity in content.get("commitments", {}).items():
-        r = requirements.get(key)
-        commitments.append(
-            {
-                "requirement_id": int(key) if key.isdigit() else None,
-                "measure": r.measure.name if r else f"Requirement {key}",
-                "quantity": quantity,
-                "unit": r.measure.unit if r else "",
-            }
-        )
     return {
         "price": content.get("price"),
         "prices": content.get("prices", {}),
-        "commitments": commitments,
+        "commitments": commitments_of(tender, content),
     }
 
 

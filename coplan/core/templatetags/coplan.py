@@ -1,3 +1,5 @@
+from decimal import Decimal, InvalidOperation
+
 from django import template
 from django.core.paginator import Page
 
@@ -6,10 +8,15 @@ register = template.Library()
 
 @register.filter
 def money(value):
-    """£50,000 or £589,148.50."""
-    if value is None:
+    """£50,000 or £589,148.50 (GOV.UK style: pence only when there are some). Takes a
+    Decimal, a number or a decimal string (a sealed bid's prices are strings)."""
+    if value is None or value == "":
         return ""
-    text = f"{value:,.2f}"
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    text = f"{amount:,.2f}"
     return "£" + (text[:-3] if text.endswith(".00") else text)
 
 
